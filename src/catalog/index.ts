@@ -1,0 +1,3 @@
+export * from './datasets.ts';
+export * as schemas from './schemas.ts';
+export * from './services.ts';

@@ -1,0 +1,137 @@
+/** The govdx command line: serve, demo, migrate, seed. */
+import { Command, Option } from 'commander';
+import { type Config, ConfigError, loadConfig, SETTINGS } from '../config/index.ts';
+import { migrateToLatest, openStore } from '../store/index.ts';
+import { freePort, type RunningNode, startNode } from './server.ts';
+
+const program = new Command()
+  .name('govdx')
+  .description('govdx: governed data exchange, consent, ledger and catalog for government')
+  .showHelpAfterError();
+
+/** Adds every setting of SETTINGS as a flag, so flags, env and docs never drift apart. */
+function withSettings(command: Command): Command {
+  command.option('--config <file>', 'JSON config file (keys as in docs/configuration.md); also GOVDX_CONFIG');
+  for (const s of SETTINGS) {
+    const name = s.flag.replace(/^--/, '');
+    command.addOption(
+      new Option(`--${name} <value>`, `${s.description} [env ${s.env}; default ${s.defaultText}]`),
+    );
+  }
+  return command;
+}
+
+function configFrom(options: Record<string, unknown>): Config {
+  const flags: Record<string, unknown> = {};
+  for (const s of SETTINGS) {
+    const key = s.flag.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    if (options[key] !== undefined) flags[s.key] = options[key];
+  }
+  return loadConfig({ flags, file: options.config as string | undefined });
+}
+
+async function resolvePort(config: Config, explicitPublicUrl: boolean): Promise<Config> {
+  if (config.port !== 0) return config;
+  const port = await freePort(config.host);
+  const next = { ...config, port };
+  if (!explicitPublicUrl) next.publicUrl = config.publicUrl.replace(/:0$/, `:${port}`);
+  return next;
+}
+
+function printUrls(node: RunningNode, extra: Array<[string, string]> = []): void {
+  const lines: Array<[string, string]> = [
+    ['Web app', `${node.url}/`],
+    ['API docs', `${node.url}/docs`],
+    ['OpenAPI', `${node.url}/openapi.json`],
+    ['OIDC issuer', node.config.oidcIssuer ?? `${node.url}/idp`],
+    ['Metrics', `${node.url}/metrics`],
+    ...extra,
+    ['Database', `${node.store.dialect} (${node.store.location})`],
+  ];
+  const width = Math.max(...lines.map(([label]) => label.length));
+  process.stdout.write(
+    `\ngovdx is running.\n${lines.map(([l, v]) => `  ${l.padEnd(width)}  ${v}`).join('\n')}\n\nPress Ctrl+C to stop.\n\n`,
+  );
+}
+
+function onSignals(close: () => Promise<void>): void {
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      process.stdout.write(`\nStopping (${signal})…\n`);
+      close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          process.stderr.write(`Error while stopping: ${(error as Error).message}\n`);
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+withSettings(program.command('serve').description('Run a govdx node')).action(
+  async (options: Record<string, unknown>) => {
+    const config = await resolvePort(configFrom(options), options.publicUrl !== undefined);
+    const node = await startNode(config);
+    printUrls(node);
+    onSignals(() => node.close());
+  },
+);
+
+withSettings(
+  program.command('demo').description('Run govdx with the demo government ("Republic of Example") seeded'),
+)
+  .option('--reseed', "Delete the data folder's demo data and seed it again")
+  .action(async (options: Record<string, unknown>) => {
+    const config = await resolvePort(configFrom(options), options.publicUrl !== undefined);
+    const { startDemo } = await import('../demo/index.ts');
+    const demo = await startDemo(config, { reseed: options.reseed === true });
+    printUrls(demo.node, demo.urls);
+    onSignals(() => demo.close());
+  });
+
+withSettings(program.command('migrate').description('Bring the database schema up to date')).action(
+  async (options: Record<string, unknown>) => {
+    const config = configFrom(options);
+    const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    try {
+      const report = await migrateToLatest(store);
+      process.stdout.write(
+        report.applied.length > 0
+          ? `Applied: ${report.applied.join(', ')}\n`
+          : `Schema is current (${report.latest}).\n`,
+      );
+    } finally {
+      await store.close();
+    }
+  },
+);
+
+withSettings(
+  program
+    .command('seed')
+    .description('Seed the demo government into the database (skips what is already there)'),
+).action(async (options: Record<string, unknown>) => {
+  const config = configFrom(options);
+  const { seedDemo } = await import('../demo/index.ts');
+  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrateToLatest(store);
+    const report = await seedDemo(store, config, { progress: process.stdout.isTTY });
+    process.stdout.write(`${report.summary}\n`);
+  } finally {
+    await store.close();
+  }
+});
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`Configuration error: ${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`govdx: ${(error as Error).message}\n`);
+  process.exit(1);
+});

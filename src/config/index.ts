@@ -1,0 +1,290 @@
+/**
+ * Configuration. Each setting is declared once, with its environment variable, its flag and its
+ * meaning; the CLI builds its flags from this list and docs/configuration.md documents it.
+ * Precedence, highest first: command-line flag, environment variable, config file, default.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export interface Config {
+  host: string;
+  port: number;
+  /** The address people and systems use to reach this node; OIDC issuers and redirects derive from it. */
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  bodyLimitBytes: number;
+  sessionHours: number;
+  /** External OpenID Connect issuer for staff and citizen sign-in; unset = the embedded demo provider. */
+  oidcIssuer: string | undefined;
+  oidcClientId: string;
+  oidcClientSecret: string | undefined;
+  /** Where the built web app lives; served at `/`. */
+  webDir: string;
+  /** People in the demo population register. */
+  demoPopulation: number;
+  /** Port of the demo's provider APIs (tax agency, health ministry); 0 picks a free port. */
+  demoProviderPort: number;
+}
+
+type Kind = 'string' | 'integer' | 'enum';
+
+export interface Setting {
+  key: keyof Config;
+  env: string;
+  flag: string;
+  kind: Kind;
+  values?: readonly string[];
+  min?: number;
+  max?: number;
+  description: string;
+  /** Shown in docs; the default itself is in DEFAULTS. */
+  defaultText: string;
+}
+
+export const SETTINGS: readonly Setting[] = [
+  {
+    key: 'host',
+    env: 'GOVDX_HOST',
+    flag: '--host',
+    kind: 'string',
+    description: 'Interface to listen on.',
+    defaultText: '127.0.0.1',
+  },
+  {
+    key: 'port',
+    env: 'GOVDX_PORT',
+    flag: '--port',
+    kind: 'integer',
+    min: 0,
+    max: 65535,
+    description: 'TCP port to listen on (0 picks a free one).',
+    defaultText: '8080',
+  },
+  {
+    key: 'publicUrl',
+    env: 'GOVDX_PUBLIC_URL',
+    flag: '--public-url',
+    kind: 'string',
+    description:
+      'Address people and systems use to reach govdx; OIDC issuer URLs and redirects are built from it.',
+    defaultText: 'http://localhost:<port>',
+  },
+  {
+    key: 'dataDir',
+    env: 'GOVDX_DATA_DIR',
+    flag: '--data-dir',
+    kind: 'string',
+    description: 'Folder for the embedded SQLite database and keys.',
+    defaultText: './data',
+  },
+  {
+    key: 'databaseUrl',
+    env: 'GOVDX_DATABASE_URL',
+    flag: '--database-url',
+    kind: 'string',
+    description:
+      'PostgreSQL connection URL (postgres://user:pass@host:5432/db). Unset: embedded SQLite in the data folder.',
+    defaultText: '(unset: SQLite)',
+  },
+  {
+    key: 'databasePoolSize',
+    env: 'GOVDX_DATABASE_POOL_SIZE',
+    flag: '--database-pool-size',
+    kind: 'integer',
+    min: 1,
+    max: 1000,
+    description: 'Most PostgreSQL connections this node opens.',
+    defaultText: '10',
+  },
+  {
+    key: 'logLevel',
+    env: 'GOVDX_LOG_LEVEL',
+    flag: '--log-level',
+    kind: 'enum',
+    values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    description: 'Least severe log level written (JSON lines on standard output).',
+    defaultText: 'info',
+  },
+  {
+    key: 'bodyLimitBytes',
+    env: 'GOVDX_BODY_LIMIT_BYTES',
+    flag: '--body-limit-bytes',
+    kind: 'integer',
+    min: 1024,
+    max: 104857600,
+    description: 'Largest request body accepted; larger ones get 413 BODY_TOO_LARGE.',
+    defaultText: '262144',
+  },
+  {
+    key: 'sessionHours',
+    env: 'GOVDX_SESSION_HOURS',
+    flag: '--session-hours',
+    kind: 'integer',
+    min: 1,
+    max: 720,
+    description: 'How long a browser sign-in lasts.',
+    defaultText: '8',
+  },
+  {
+    key: 'oidcIssuer',
+    env: 'GOVDX_OIDC_ISSUER',
+    flag: '--oidc-issuer',
+    kind: 'string',
+    description:
+      'OpenID Connect issuer for sign-in. Unset: the embedded demo identity provider at <public-url>/idp.',
+    defaultText: '(unset: embedded)',
+  },
+  {
+    key: 'oidcClientId',
+    env: 'GOVDX_OIDC_CLIENT_ID',
+    flag: '--oidc-client-id',
+    kind: 'string',
+    description: "govdx's client ID at the OpenID Connect issuer.",
+    defaultText: 'govdx',
+  },
+  {
+    key: 'oidcClientSecret',
+    env: 'GOVDX_OIDC_CLIENT_SECRET',
+    flag: '--oidc-client-secret',
+    kind: 'string',
+    description: "govdx's client secret at an external issuer (the embedded one generates its own).",
+    defaultText: '(unset)',
+  },
+  {
+    key: 'webDir',
+    env: 'GOVDX_WEB_DIR',
+    flag: '--web-dir',
+    kind: 'string',
+    description: 'Folder of the built web app served at /.',
+    defaultText: 'web/dist in the installation',
+  },
+  {
+    key: 'demoPopulation',
+    env: 'GOVDX_DEMO_POPULATION',
+    flag: '--demo-population',
+    kind: 'integer',
+    min: 10,
+    max: 10000000,
+    description: 'Persons generated in the demo population register.',
+    defaultText: '100000',
+  },
+  {
+    key: 'demoProviderPort',
+    env: 'GOVDX_DEMO_PROVIDER_PORT',
+    flag: '--demo-provider-port',
+    kind: 'integer',
+    min: 0,
+    max: 65535,
+    description: 'Port of the demo provider APIs (tax agency, health ministry); 0 picks a free one.',
+    defaultText: '8081',
+  },
+];
+
+const installRoot = resolve(import.meta.dirname, '..', '..');
+
+export function defaults(): Config {
+  return {
+    host: '127.0.0.1',
+    port: 8080,
+    publicUrl: '',
+    dataDir: './data',
+    databaseUrl: undefined,
+    databasePoolSize: 10,
+    logLevel: 'info',
+    bodyLimitBytes: 262144,
+    sessionHours: 8,
+    oidcIssuer: undefined,
+    oidcClientId: 'govdx',
+    oidcClientSecret: undefined,
+    webDir: resolve(installRoot, 'web', 'dist'),
+    demoPopulation: 100000,
+    demoProviderPort: 8081,
+  };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Raw = Partial<Record<keyof Config, unknown>>;
+
+function coerce(setting: Setting, value: unknown, source: string): unknown {
+  const where = `${setting.key} (${source})`;
+  if (setting.kind === 'integer') {
+    const n =
+      typeof value === 'number'
+        ? value
+        : typeof value === 'string' && /^-?\d+$/.test(value.trim())
+          ? Number(value)
+          : Number.NaN;
+    if (!Number.isInteger(n))
+      throw new ConfigError(`${where} must be a whole number, got ${JSON.stringify(value)}`);
+    if ((setting.min !== undefined && n < setting.min) || (setting.max !== undefined && n > setting.max)) {
+      throw new ConfigError(`${where} must be between ${setting.min} and ${setting.max}, got ${n}`);
+    }
+    return n;
+  }
+  if (typeof value !== 'string') throw new ConfigError(`${where} must be text, got ${JSON.stringify(value)}`);
+  if (setting.kind === 'enum' && !setting.values?.includes(value)) {
+    throw new ConfigError(`${where} must be one of ${setting.values?.join(', ')}, got "${value}"`);
+  }
+  return value;
+}
+
+export interface ConfigSources {
+  /** Values from command-line flags, keyed by Config key; undefined ones are ignored. */
+  flags?: Raw;
+  env?: NodeJS.ProcessEnv;
+  /** Path of a JSON config file whose keys are Config keys. */
+  file?: string | undefined;
+}
+
+/** Merges the sources over the defaults and checks every value; throws ConfigError naming the bad one. */
+export function loadConfig(sources: ConfigSources = {}): Config {
+  const env = sources.env ?? process.env;
+  const config: Record<string, unknown> = { ...defaults() };
+  const filePath = sources.file ?? env.GOVDX_CONFIG;
+  if (filePath) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(filePath, 'utf8'));
+    } catch (error) {
+      throw new ConfigError(`Cannot read config file ${filePath}: ${(error as Error).message}`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new ConfigError(`Config file ${filePath} must hold a JSON object`);
+    }
+    for (const [key, value] of Object.entries(parsed)) {
+      const setting = SETTINGS.find((s) => s.key === key);
+      if (!setting) throw new ConfigError(`Config file ${filePath}: unknown setting "${key}"`);
+      config[key] = coerce(setting, value, filePath);
+    }
+  }
+  for (const setting of SETTINGS) {
+    const value = env[setting.env];
+    if (value !== undefined && value !== '') config[setting.key] = coerce(setting, value, setting.env);
+  }
+  for (const setting of SETTINGS) {
+    const value = sources.flags?.[setting.key];
+    if (value !== undefined) config[setting.key] = coerce(setting, value, setting.flag);
+  }
+  const result = config as unknown as Config;
+  if (!result.publicUrl) {
+    const host =
+      result.host === '0.0.0.0' || result.host === '::' || result.host === '127.0.0.1'
+        ? 'localhost'
+        : result.host;
+    result.publicUrl = `http://${host}:${result.port}`;
+  }
+  try {
+    const url = new URL(result.publicUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
+  } catch {
+    throw new ConfigError(`publicUrl must be an http(s) URL, got "${result.publicUrl}"`);
+  }
+  result.publicUrl = result.publicUrl.replace(/\/+$/, '');
+  return result;
+}

@@ -1,0 +1,5 @@
+export * from './organizations.ts';
+export * from './people.ts';
+export * from './purposes.ts';
+export * as schemas from './schemas.ts';
+export * from './systems.ts';

@@ -1,0 +1,207 @@
+import type { Kysely } from 'kysely';
+import type { Static } from 'typebox';
+import { GovdxError, type MembershipRole, notFound } from '../domain/index.ts';
+import {
+  type Database,
+  isUniqueViolation,
+  now,
+  type Page,
+  type PersonTable,
+  toPage,
+} from '../store/index.ts';
+import type { Member, NewPerson, Person, PersonChanges } from './schemas.ts';
+
+export type PersonView = Static<typeof Person>;
+export type MemberView = Static<typeof Member>;
+
+async function membershipsOf(db: Kysely<Database>, personIds: string[]) {
+  if (personIds.length === 0) return new Map<string, PersonView['memberships']>();
+  const rows = await db
+    .selectFrom('memberships')
+    .innerJoin('organizations', 'organizations.id', 'memberships.organization_id')
+    .select(['memberships.person_id', 'memberships.role', 'organizations.slug', 'organizations.name'])
+    .where('memberships.person_id', 'in', personIds)
+    .orderBy('organizations.slug')
+    .orderBy('memberships.role')
+    .execute();
+  const byPerson = new Map<string, PersonView['memberships']>();
+  for (const row of rows) {
+    const list = byPerson.get(row.person_id) ?? [];
+    list.push({ organization: row.slug, organizationName: row.name, role: row.role });
+    byPerson.set(row.person_id, list);
+  }
+  return byPerson;
+}
+
+function toPerson(row: PersonTable, memberships: PersonView['memberships']): PersonView {
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    nationalId: row.national_id,
+    memberships,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export async function listPeople(
+  db: Kysely<Database>,
+  limit: number,
+  after: string | null,
+): Promise<Page<PersonView>> {
+  let query = db.selectFrom('people').selectAll();
+  if (after) query = query.where('id', '>', after);
+  const rows = await query
+    .orderBy('id')
+    .limit(limit + 1)
+    .execute();
+  const memberships = await membershipsOf(
+    db,
+    rows.slice(0, limit).map((r) => r.id),
+  );
+  return toPage(
+    rows,
+    limit,
+    (r) => r.id,
+    (r) => toPerson(r, memberships.get(r.id) ?? []),
+  );
+}
+
+export async function getPerson(db: Kysely<Database>, id: string): Promise<PersonView> {
+  const row = await db.selectFrom('people').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('person', id);
+  return toPerson(row, (await membershipsOf(db, [id])).get(id) ?? []);
+}
+
+function uniqueClash(error: unknown, input: { email?: string | null; nationalId?: string | null }): never {
+  if (isUniqueViolation(error)) {
+    throw new GovdxError('ALREADY_EXISTS', 'Another person already has this email address or national ID.', {
+      email: input.email ?? null,
+      nationalId: input.nationalId ?? null,
+    });
+  }
+  throw error;
+}
+
+export async function createPerson(
+  db: Kysely<Database>,
+  input: Static<typeof NewPerson>,
+): Promise<PersonView> {
+  const at = now();
+  const row: PersonTable = {
+    id: crypto.randomUUID(),
+    name: input.name,
+    email: input.email ?? null,
+    national_id: input.nationalId ?? null,
+    created_at: at,
+    updated_at: at,
+  };
+  try {
+    await db.insertInto('people').values(row).execute();
+  } catch (error) {
+    uniqueClash(error, input);
+  }
+  return toPerson(row, []);
+}
+
+export async function updatePerson(
+  db: Kysely<Database>,
+  id: string,
+  changes: Static<typeof PersonChanges>,
+): Promise<PersonView> {
+  const current = await db.selectFrom('people').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!current) throw notFound('person', id);
+  const next: PersonTable = {
+    ...current,
+    name: changes.name ?? current.name,
+    email: changes.email !== undefined ? changes.email : current.email,
+    national_id: changes.nationalId !== undefined ? changes.nationalId : current.national_id,
+    updated_at: now(),
+  };
+  try {
+    await db.updateTable('people').set(next).where('id', '=', id).execute();
+  } catch (error) {
+    uniqueClash(error, changes);
+  }
+  return getPerson(db, id);
+}
+
+export async function listMembers(
+  db: Kysely<Database>,
+  organizationId: string,
+  limit: number,
+  after: string | null,
+): Promise<Page<MemberView>> {
+  let ids = db
+    .selectFrom('memberships')
+    .select('person_id')
+    .distinct()
+    .where('organization_id', '=', organizationId);
+  if (after) ids = ids.where('person_id', '>', after);
+  const idRows = await ids
+    .orderBy('person_id')
+    .limit(limit + 1)
+    .execute();
+  const pageIds = idRows.slice(0, limit).map((r) => r.person_id);
+  const rows =
+    pageIds.length === 0
+      ? []
+      : await db
+          .selectFrom('memberships')
+          .innerJoin('people', 'people.id', 'memberships.person_id')
+          .select(['people.id', 'people.name', 'people.email', 'memberships.role'])
+          .where('memberships.organization_id', '=', organizationId)
+          .where('people.id', 'in', pageIds)
+          .execute();
+  const members = new Map<string, MemberView>();
+  for (const row of rows) {
+    const member = members.get(row.id) ?? { personId: row.id, name: row.name, email: row.email, roles: [] };
+    member.roles.push(row.role);
+    members.set(row.id, member);
+  }
+  for (const member of members.values()) member.roles.sort();
+  return toPage(
+    idRows,
+    limit,
+    (r) => r.person_id,
+    (r) => members.get(r.person_id)!,
+  );
+}
+
+/** Replaces the set of roles a person holds in an organization, in one transaction. */
+export async function setMemberRoles(
+  db: Kysely<Database>,
+  organizationId: string,
+  personId: string,
+  roles: MembershipRole[],
+): Promise<MemberView> {
+  const person = await db
+    .selectFrom('people')
+    .select(['id', 'name', 'email'])
+    .where('id', '=', personId)
+    .executeTakeFirst();
+  if (!person) throw notFound('person', personId);
+  await db.transaction().execute(async (tx) => {
+    await tx
+      .deleteFrom('memberships')
+      .where('organization_id', '=', organizationId)
+      .where('person_id', '=', personId)
+      .execute();
+    if (roles.length > 0) {
+      const at = now();
+      await tx
+        .insertInto('memberships')
+        .values(
+          roles.map((role) => ({
+            person_id: personId,
+            organization_id: organizationId,
+            role,
+            created_at: at,
+          })),
+        )
+        .execute();
+    }
+  });
+  return { personId, name: person.name, email: person.email, roles: [...roles].sort() };
+}

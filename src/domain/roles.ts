@@ -1,0 +1,105 @@
+/**
+ * Who may do what. Pure rules over a principal's grants; no I/O.
+ *
+ * Platform admins and auditors (of the data protection authority) act across organizations;
+ * every other role is held in one organization. A citizen is a person with a national ID.
+ */
+export const ROLES = [
+  'platform_admin',
+  'organization_admin',
+  'data_steward',
+  'data_protection_officer',
+  'auditor',
+  'citizen',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Roles that are held in an organization (membership roles). */
+export const MEMBERSHIP_ROLES = [
+  'platform_admin',
+  'organization_admin',
+  'data_steward',
+  'data_protection_officer',
+  'auditor',
+] as const;
+export type MembershipRole = (typeof MEMBERSHIP_ROLES)[number];
+
+const GLOBAL_ROLES: ReadonlySet<Role> = new Set(['platform_admin', 'auditor']);
+
+export const ROLE_LABELS: Record<Role, string> = {
+  platform_admin: 'Platform administrator',
+  organization_admin: 'Organization administrator',
+  data_steward: 'Data steward',
+  data_protection_officer: 'Data protection officer',
+  auditor: 'Auditor (data protection authority)',
+  citizen: 'Citizen',
+};
+
+export interface Grant {
+  role: Role;
+  /** The organization the role is held in; null for a citizen. */
+  organizationId: string | null;
+}
+
+export interface Principal {
+  personId: string;
+  name: string;
+  nationalId: string | null;
+  grants: Grant[];
+  /** How the request authenticated: a browser session or a personal access token. */
+  via: 'session' | 'token';
+  tokenId?: string;
+}
+
+export function isGlobalRole(role: Role): boolean {
+  return GLOBAL_ROLES.has(role);
+}
+
+/**
+ * True when the principal holds one of `roles` for the organization `organizationId`
+ * (or anywhere, when `organizationId` is null). A platform admin passes every check;
+ * global roles (auditor) pass for every organization.
+ */
+export function holdsRole(
+  principal: Principal,
+  roles: readonly Role[],
+  organizationId: string | null,
+): boolean {
+  return principal.grants.some(
+    (grant) =>
+      grant.role === 'platform_admin' ||
+      (roles.includes(grant.role) &&
+        (organizationId === null || isGlobalRole(grant.role) || grant.organizationId === organizationId)),
+  );
+}
+
+/**
+ * The grants a personal access token carries: the roles it was created with, but only while its
+ * creator still holds them. Removing a person's role disarms their tokens at once.
+ */
+export function tokenGrants(
+  tokenRoles: readonly Role[],
+  tokenOrganizationId: string,
+  creatorGrants: readonly Grant[],
+): Grant[] {
+  return tokenRoles
+    .filter((role) =>
+      creatorGrants.some(
+        (grant) =>
+          grant.role === role && (isGlobalRole(role) ? true : grant.organizationId === tokenOrganizationId),
+      ),
+    )
+    .map((role) => ({ role, organizationId: tokenOrganizationId }));
+}
+
+/** The roles a person may put on a token for an organization: those they hold there, or any if platform admin. */
+export function grantableRoles(creatorGrants: readonly Grant[], organizationId: string): MembershipRole[] {
+  const isAdmin = creatorGrants.some((g) => g.role === 'platform_admin');
+  return MEMBERSHIP_ROLES.filter(
+    (role) =>
+      creatorGrants.some(
+        (g) => g.role === role && (isGlobalRole(role) || g.organizationId === organizationId),
+      ) ||
+      (isAdmin && !isGlobalRole(role)),
+  );
+}

@@ -1,0 +1,127 @@
+/**
+ * The govdx HTTP application: one Fastify instance, one route plugin per part.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from '../config/index.ts';
+import { GovdxError } from '../domain/index.ts';
+import type { Store } from '../store/index.ts';
+import { accessPlugin } from './access.ts';
+import { errorHandler } from './errors.ts';
+import { metricsPlugin } from './metrics.ts';
+import { routes } from './routes/index.ts';
+import { ErrorResponse } from './schemas.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    store: Store;
+    config: Config;
+  }
+}
+
+export interface AppOptions {
+  config: Config;
+  store: Store;
+  /** Pino logger options or false; the CLI passes its own. */
+  logger?: FastifyServerOptions['logger'];
+}
+
+/**
+ * Bodies are checked strictly: wrong types and unknown fields are refused, never coerced or dropped.
+ * Query strings and URL parameters arrive as text, so there numbers are coerced from text.
+ */
+function validators() {
+  const common = { allErrors: false, strict: false, useDefaults: true, removeAdditional: false } as const;
+  const strict = new Ajv({ ...common, coerceTypes: false });
+  const coercing = new Ajv({ ...common, coerceTypes: 'array' });
+  for (const ajv of [strict, coercing]) {
+    (addFormats as unknown as (a: Ajv) => void)(ajv);
+    ajv.addSchema(ErrorResponse, 'Error');
+  }
+  return { strict, coercing };
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config, store } = options;
+  const app = Fastify({
+    logger: options.logger ?? {
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+    },
+    bodyLimit: config.bodyLimitBytes,
+    return503OnClosing: true,
+    requestIdHeader: false,
+    genReqId: () => crypto.randomUUID(),
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const { strict, coercing } = validators();
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    httpPart === 'body' ? strict.compile(schema) : coercing.compile(schema),
+  );
+  app.addSchema(ErrorResponse);
+  app.decorate('store', store);
+  app.decorate('config', config);
+  app.setErrorHandler(errorHandler);
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'govdx API',
+        version: '0.1.0',
+        description:
+          'Data exchange and data governance for government. Every refusal is `{ error: { code, message, details? } }`. ' +
+          'Scripts authenticate with a personal access token: `Authorization: Bearer gdx_pat_…`.',
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+      },
+      servers: [{ url: config.publicUrl }],
+      components: {
+        securitySchemes: {
+          accessToken: { type: 'http', scheme: 'bearer', description: 'Personal access token (gdx_pat_…)' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'govdx_session',
+            description: 'Browser session after sign-in',
+          },
+        },
+      },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(metricsPlugin);
+  await app.register(accessPlugin, { store });
+  await app.register(routes);
+
+  if (existsSync(join(config.webDir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: config.webDir, wildcard: false, index: 'index.html' });
+  }
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const wantsPage = request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
+    const isApi = /^\/(api|auth|exchange|ledger|catalog|oauth)\b/.test(request.url);
+    if (wantsPage && !isApi && existsSync(join(config.webDir, 'index.html'))) {
+      // The web app routes in the browser: unknown paths get its shell.
+      return reply.sendFile('index.html');
+    }
+    throw new GovdxError(
+      'ROUTE_NOT_FOUND',
+      `There is nothing at ${request.method} ${request.url.split('?')[0]}.`,
+    );
+  });
+
+  return app;
+}

@@ -1,0 +1,277 @@
+/** Organizations, their members and roles, and their personal access tokens. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import * as directory from '../../directory/index.ts';
+import { GovdxError, holdsRole, MEMBERSHIP_ROLES } from '../../domain/index.ts';
+import { createToken, listTokens, revokeToken } from '../../identity/index.ts';
+import { requirePrincipal } from '../access.ts';
+import { pageArgs } from '../page.ts';
+import { errorResponses, PageOf, PageQuery, Slug } from '../schemas.ts';
+
+const s = directory.schemas;
+const OrgParams = Type.Object({ org: Slug });
+const tags = ['Organizations'];
+
+export const AccessTokenSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  organizationId: Type.String(),
+  personId: Type.String(),
+  roles: Type.Array(s.MembershipRole),
+  createdAt: Type.String(),
+  expiresAt: Type.Union([Type.String(), Type.Null()]),
+  revokedAt: Type.Union([Type.String(), Type.Null()]),
+  lastUsedAt: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const organizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const db = app.store.db;
+
+  app.get('/organizations', {
+    config: { access: { authenticated: true } },
+    schema: {
+      tags,
+      summary: 'List organizations',
+      querystring: PageQuery,
+      response: { 200: PageOf(s.Organization), ...errorResponses },
+    },
+    handler: async (request) => {
+      const { limit, after } = pageArgs(request.query);
+      return directory.listOrganizations(db, limit, after);
+    },
+  });
+
+  app.post('/organizations', {
+    config: { access: { roles: ['platform_admin'] } },
+    schema: {
+      tags,
+      summary: 'Register an organization',
+      body: s.NewOrganization,
+      response: { 201: s.Organization, ...errorResponses, 409: Type.Ref('Error') },
+    },
+    handler: async (request, reply) =>
+      reply.status(201).send(await directory.createOrganization(db, request.body)),
+  });
+
+  app.get('/organizations/:org', {
+    config: { access: { authenticated: true } },
+    schema: {
+      tags,
+      summary: 'Read an organization',
+      params: OrgParams,
+      response: { 200: s.Organization, ...errorResponses },
+    },
+    handler: async (request) =>
+      directory.toOrganization(await directory.findOrganization(db, request.params.org)),
+  });
+
+  app.patch('/organizations/:org', {
+    config: { access: { roles: ['organization_admin'], inOrganization: true } },
+    schema: {
+      tags,
+      summary: 'Change an organization',
+      params: OrgParams,
+      body: s.OrganizationChanges,
+      response: { 200: s.Organization, ...errorResponses },
+    },
+    handler: async (request) => directory.updateOrganization(db, request.params.org, request.body),
+  });
+
+  app.get('/organizations/:org/members', {
+    config: {
+      access: {
+        roles: ['organization_admin', 'data_steward', 'data_protection_officer', 'auditor'],
+        inOrganization: true,
+      },
+    },
+    schema: {
+      tags,
+      summary: 'List the people who hold roles in an organization',
+      params: OrgParams,
+      querystring: PageQuery,
+      response: { 200: PageOf(s.Member), ...errorResponses },
+    },
+    handler: async (request) => {
+      const { limit, after } = pageArgs(request.query);
+      return directory.listMembers(db, request.organization!.id, limit, after);
+    },
+  });
+
+  app.put('/organizations/:org/members/:personId', {
+    config: { access: { roles: ['organization_admin'], inOrganization: true } },
+    schema: {
+      tags,
+      summary: "Set a person's roles in an organization",
+      description:
+        'Replaces the whole set; an empty list removes the person from the organization. Only a platform admin can grant platform_admin or auditor.',
+      params: Type.Object({ org: Slug, personId: Type.String({ maxLength: 64 }) }),
+      body: s.MemberRoles,
+      response: { 200: s.Member, ...errorResponses },
+    },
+    handler: async (request) => {
+      const principal = requirePrincipal(request);
+      const global = request.body.roles.filter((r) => r === 'platform_admin' || r === 'auditor');
+      if (global.length > 0 && !holdsRole(principal, ['platform_admin'], null)) {
+        throw new GovdxError('FORBIDDEN', `Only a platform admin can grant ${global.join(' or ')}.`);
+      }
+      return directory.setMemberRoles(
+        db,
+        request.organization!.id,
+        request.params.personId,
+        request.body.roles,
+      );
+    },
+  });
+
+  app.get('/organizations/:org/tokens', {
+    config: { access: { roles: ['organization_admin'], inOrganization: true } },
+    schema: {
+      tags: ['Access tokens'],
+      summary: "List an organization's personal access tokens",
+      params: OrgParams,
+      querystring: PageQuery,
+      response: { 200: PageOf(AccessTokenSchema), ...errorResponses },
+    },
+    handler: async (request) => {
+      const { limit, after } = pageArgs(request.query);
+      return listTokens(db, request.organization!.id, limit, after);
+    },
+  });
+
+  app.post('/organizations/:org/tokens', {
+    config: { access: { roles: ['organization_admin'], inOrganization: true } },
+    schema: {
+      tags: ['Access tokens'],
+      summary: 'Create a personal access token for scripts',
+      description:
+        'The secret is in the response only this once. The token acts with the listed roles, as long as its creator still holds them.',
+      params: OrgParams,
+      body: Type.Object(
+        {
+          name: Type.String({ minLength: 1, maxLength: 100 }),
+          roles: Type.Array(Type.Enum([...MEMBERSHIP_ROLES]), {
+            minItems: 1,
+            maxItems: 5,
+            uniqueItems: true,
+          }),
+          expiresInDays: Type.Optional(
+            Type.Union([Type.Integer({ minimum: 1, maximum: 730 }), Type.Null()], { default: 90 }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      response: {
+        201: Type.Object({ ...AccessTokenSchema.properties, secret: Type.String() }),
+        ...errorResponses,
+      },
+    },
+    handler: async (request, reply) => {
+      const principal = requirePrincipal(request);
+      const token = await createToken(db, principal, request.organization!.id, {
+        name: request.body.name,
+        roles: request.body.roles,
+        expiresInDays: request.body.expiresInDays === undefined ? 90 : request.body.expiresInDays,
+      });
+      return reply.status(201).send(token);
+    },
+  });
+
+  app.delete('/organizations/:org/tokens/:id', {
+    config: { access: { roles: ['organization_admin'], inOrganization: true } },
+    schema: {
+      tags: ['Access tokens'],
+      summary: 'Revoke a personal access token',
+      params: Type.Object({ org: Slug, id: Type.String({ maxLength: 64 }) }),
+      response: { 200: AccessTokenSchema, ...errorResponses },
+    },
+    handler: async (request) => revokeToken(db, request.organization!.id, request.params.id),
+  });
+};
+
+export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const db = app.store.db;
+  const tags = ['People'];
+
+  app.get('/me', {
+    config: { access: { authenticated: true } },
+    schema: {
+      tags,
+      summary: 'Who am I: the signed-in person and their roles',
+      response: {
+        200: Type.Object({
+          person: s.Person,
+          roles: Type.Array(Type.Object({ role: s.AnyRole, organization: Type.Union([Slug, Type.Null()]) })),
+          via: Type.String(),
+        }),
+        ...errorResponses,
+      },
+    },
+    handler: async (request) => {
+      const principal = requirePrincipal(request);
+      const person = await directory.getPerson(db, principal.personId);
+      const orgIds = [
+        ...new Set(principal.grants.flatMap((g) => (g.organizationId ? [g.organizationId] : []))),
+      ];
+      const orgs = orgIds.length
+        ? await db.selectFrom('organizations').select(['id', 'slug']).where('id', 'in', orgIds).execute()
+        : [];
+      const slugOf = new Map(orgs.map((o) => [o.id, o.slug]));
+      return {
+        person,
+        roles: principal.grants.map((g) => ({
+          role: g.role,
+          organization: g.organizationId ? (slugOf.get(g.organizationId) ?? null) : null,
+        })),
+        via: principal.via,
+      };
+    },
+  });
+
+  app.get('/people', {
+    config: { access: { roles: ['platform_admin', 'auditor'] } },
+    schema: {
+      tags,
+      summary: 'List people',
+      querystring: PageQuery,
+      response: { 200: PageOf(s.Person), ...errorResponses },
+    },
+    handler: async (request) => {
+      const { limit, after } = pageArgs(request.query);
+      return directory.listPeople(db, limit, after);
+    },
+  });
+
+  app.post('/people', {
+    config: { access: { roles: ['platform_admin'] } },
+    schema: {
+      tags,
+      summary: 'Register a person',
+      body: s.NewPerson,
+      response: { 201: s.Person, ...errorResponses, 409: Type.Ref('Error') },
+    },
+    handler: async (request, reply) => reply.status(201).send(await directory.createPerson(db, request.body)),
+  });
+
+  app.get('/people/:id', {
+    config: { access: { roles: ['platform_admin', 'auditor'] } },
+    schema: {
+      tags,
+      summary: 'Read a person',
+      params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+      response: { 200: s.Person, ...errorResponses },
+    },
+    handler: async (request) => directory.getPerson(db, request.params.id),
+  });
+
+  app.patch('/people/:id', {
+    config: { access: { roles: ['platform_admin'] } },
+    schema: {
+      tags,
+      summary: 'Change a person',
+      params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+      body: s.PersonChanges,
+      response: { 200: s.Person, ...errorResponses },
+    },
+    handler: async (request) => directory.updatePerson(db, request.params.id, request.body),
+  });
+};

@@ -1,0 +1,278 @@
+/** An organization's systems, datasets, services and purposes, and the cross-organization lists. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import * as catalog from '../../catalog/index.ts';
+import * as directory from '../../directory/index.ts';
+import { pageArgs } from '../page.ts';
+import { errorResponses, PageOf, PageQuery, Slug } from '../schemas.ts';
+
+const d = directory.schemas;
+const c = catalog.schemas;
+const OrgParams = Type.Object({ org: Slug });
+const OrgItemParams = Type.Object({ org: Slug, slug: Slug });
+const created = { ...errorResponses, 409: Type.Ref('Error'), 422: Type.Ref('Error') };
+const changed = { ...errorResponses, 409: Type.Ref('Error'), 422: Type.Ref('Error') };
+
+const STEWARDS = ['organization_admin', 'data_steward'] as const;
+const SYSTEM_ADMINS = ['organization_admin'] as const;
+const PURPOSE_OWNERS = ['organization_admin', 'data_protection_officer'] as const;
+
+export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const db = app.store.db;
+  const tags = ['Systems'];
+  const readers = { roles: [...SYSTEM_ADMINS, 'auditor'] as const, inOrganization: true };
+
+  app.get('/organizations/:org/systems', {
+    config: { access: readers },
+    schema: {
+      tags,
+      summary: "List an organization's systems (machine clients)",
+      params: OrgParams,
+      querystring: PageQuery,
+      response: { 200: PageOf(d.System), ...errorResponses },
+    },
+    handler: async (request) => {
+      const { limit, after } = pageArgs(request.query);
+      return directory.listSystems(db, request.organization!, limit, after);
+    },
+  });
+  app.post('/organizations/:org/systems', {
+    config: { access: { roles: SYSTEM_ADMINS, inOrganization: true } },
+    schema: {
+      tags,
+      summary: 'Register a system with its public keys (JWKS) or a JWKS URL',
+      params: OrgParams,
+      body: d.NewSystem,
+      response: { 201: d.System, ...created },
+    },
+    handler: async (request, reply) =>
+      reply.status(201).send(await directory.createSystem(db, request.organization!, request.body)),
+  });
+  app.get('/organizations/:org/systems/:slug', {
+    config: { access: readers },
+    schema: {
+      tags,
+      summary: 'Read a system',
+      params: OrgItemParams,
+      response: { 200: d.System, ...errorResponses },
+    },
+    handler: async (request) => directory.getSystem(db, request.organization!, request.params.slug),
+  });
+  app.patch('/organizations/:org/systems/:slug', {
+    config: { access: { roles: SYSTEM_ADMINS, inOrganization: true } },
+    schema: {
+      tags,
+      summary: 'Change a system, rotate its keys, or disable it',
+      params: OrgItemParams,
+      body: d.SystemChanges,
+      response: { 200: d.System, ...changed },
+    },
+    handler: async (request) =>
+      directory.updateSystem(db, request.organization!, request.params.slug, request.body),
+  });
+};
+
+export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const db = app.store.db;
+  const tags = ['Datasets'];
+
+  app.get('/datasets', {
+    config: { access: { authenticated: true } },
+    schema: {
+      tags,
+      summary: 'List datasets of every organization',
+      querystring: c.DatasetFilter,
+      response: { 200: PageOf(c.Dataset), ...errorResponses },
+    },
+    handler: async (request) => {
+      const { limit, after } = pageArgs(request.query);
+      const { organization, classification, sensitivity } = request.query;
+      const organizationId = organization
+        ? (await directory.findOrganization(db, organization)).id
+        : undefined;
+      return catalog.listDatasets(db, { organizationId, classification, sensitivity }, limit, after);
+    },
+  });
+  app.get('/organizations/:org/datasets', {
+    config: { access: { authenticated: true } },
+    schema: {
+      tags,
+      summary: "List an organization's datasets",
+      params: OrgParams,
+      querystring: PageQuery,
+      response: { 200: PageOf(c.Dataset), ...errorResponses },
+    },
+    handler: async (request) => {
+      const { limit, after } = pageArgs(request.query);
+      const organization = await directory.findOrganization(db, request.params.org);
+      return catalog.listDatasets(db, { organizationId: organization.id }, limit, after);
+    },
+  });
+  app.post('/organizations/:org/datasets', {
+    config: { access: { roles: STEWARDS, inOrganization: true } },
+    schema: {
+      tags,
+      summary: 'Register a dataset with its fields',
+      params: OrgParams,
+      body: c.NewDataset,
+      response: { 201: c.Dataset, ...created },
+    },
+    handler: async (request, reply) =>
+      reply.status(201).send(await catalog.createDataset(db, request.organization!, request.body)),
+  });
+  app.get('/organizations/:org/datasets/:slug', {
+    config: { access: { authenticated: true } },
+    schema: {
+      tags,
+      summary: 'Read a dataset with its fields',
+      params: OrgItemParams,
+      response: { 200: c.Dataset, ...errorResponses },
+    },
+    handler: async (request) => {
+      const organization = await directory.findOrganization(db, request.params.org);
+      return catalog.getDataset(db, organization.id, request.params.slug);
+    },
+  });
+  app.patch('/organizations/:org/datasets/:slug', {
+    config: { access: { roles: STEWARDS, inOrganization: true } },
+    schema: {
+      tags,
+      summary: 'Change a dataset; "fields" replaces the whole field list',
+      params: OrgItemParams,
+      body: c.DatasetChanges,
+      response: { 200: c.Dataset, ...changed },
+    },
+    handler: async (request) =>
+      catalog.updateDataset(db, request.organization!, request.params.slug, request.body),
+  });
+};
+
+export const serviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const db = app.store.db;
+  const tags = ['Services'];
+
+  app.get('/services', {
+    config: { access: { authenticated: true } },
+    schema: {
+      tags,
+      summary: 'List services of every organization',
+      querystring: PageQuery,
+      response: { 200: PageOf(c.Service), ...errorResponses },
+    },
+    handler: async (request) => {
+      const { limit, after } = pageArgs(request.query);
+      return catalog.listServices(db, {}, limit, after);
+    },
+  });
+  app.get('/organizations/:org/services', {
+    config: { access: { authenticated: true } },
+    schema: {
+      tags,
+      summary: "List an organization's services",
+      params: OrgParams,
+      querystring: PageQuery,
+      response: { 200: PageOf(c.Service), ...errorResponses },
+    },
+    handler: async (request) => {
+      const { limit, after } = pageArgs(request.query);
+      const organization = await directory.findOrganization(db, request.params.org);
+      return catalog.listServices(db, { organizationId: organization.id }, limit, after);
+    },
+  });
+  app.post('/organizations/:org/services', {
+    config: { access: { roles: STEWARDS, inOrganization: true } },
+    schema: {
+      tags,
+      summary: "Publish a service (hosted or proxied) for one of the organization's datasets",
+      params: OrgParams,
+      body: c.NewService,
+      response: { 201: c.Service, ...created },
+    },
+    handler: async (request, reply) =>
+      reply.status(201).send(await catalog.createService(db, request.organization!, request.body)),
+  });
+  app.get('/organizations/:org/services/:slug', {
+    config: { access: { authenticated: true } },
+    schema: {
+      tags,
+      summary: 'Read a service',
+      params: OrgItemParams,
+      response: { 200: c.Service, ...errorResponses },
+    },
+    handler: async (request) => {
+      const organization = await directory.findOrganization(db, request.params.org);
+      return catalog.getService(db, organization.id, request.params.slug);
+    },
+  });
+  app.patch('/organizations/:org/services/:slug', {
+    config: { access: { roles: STEWARDS, inOrganization: true } },
+    schema: {
+      tags,
+      summary: 'Change a service',
+      params: OrgItemParams,
+      body: c.ServiceChanges,
+      response: { 200: c.Service, ...changed },
+    },
+    handler: async (request) =>
+      catalog.updateService(db, request.organization!, request.params.slug, request.body),
+  });
+};
+
+export const purposeRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const db = app.store.db;
+  const tags = ['Purposes'];
+
+  app.get('/purposes', {
+    config: { access: { authenticated: true } },
+    schema: {
+      tags,
+      summary: 'List registered purposes',
+      querystring: Type.Object(
+        { ...PageQuery.properties, organization: Type.Optional(Slug) },
+        { additionalProperties: false },
+      ),
+      response: { 200: PageOf(d.Purpose), ...errorResponses },
+    },
+    handler: async (request) => {
+      const { limit, after } = pageArgs(request.query);
+      const organizationId = request.query.organization
+        ? (await directory.findOrganization(db, request.query.organization)).id
+        : undefined;
+      return directory.listPurposes(db, organizationId ? { organizationId } : {}, limit, after);
+    },
+  });
+  app.get('/purposes/:slug', {
+    config: { access: { authenticated: true } },
+    schema: {
+      tags,
+      summary: 'Read a purpose',
+      params: Type.Object({ slug: Slug }),
+      response: { 200: d.Purpose, ...errorResponses },
+    },
+    handler: async (request) => directory.getPurpose(db, request.params.slug),
+  });
+  app.post('/organizations/:org/purposes', {
+    config: { access: { roles: PURPOSE_OWNERS, inOrganization: true } },
+    schema: {
+      tags,
+      summary: 'Register a purpose with its legal basis',
+      params: OrgParams,
+      body: d.NewPurpose,
+      response: { 201: d.Purpose, ...created },
+    },
+    handler: async (request, reply) =>
+      reply.status(201).send(await directory.createPurpose(db, request.organization!, request.body)),
+  });
+  app.patch('/organizations/:org/purposes/:slug', {
+    config: { access: { roles: PURPOSE_OWNERS, inOrganization: true } },
+    schema: {
+      tags,
+      summary: 'Change a purpose',
+      params: OrgItemParams,
+      body: d.PurposeChanges,
+      response: { 200: d.Purpose, ...changed },
+    },
+    handler: async (request) =>
+      directory.updatePurpose(db, request.organization!, request.params.slug, request.body),
+  });
+};

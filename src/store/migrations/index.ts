@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_foundation.ts';
+
+/**
+ * Every migration, in order. Names sort in the order they run; each runs on SQLite and PostgreSQL.
+ * Later parts append theirs here (0002_ledger, 0003_exchange, …).
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001_foundation': m0001,
+};

@@ -1,3 +1,4 @@
+export { hashPassword, verifyPassword } from './passwords.ts';
 export {
   grantsOf,
   principalForPerson,

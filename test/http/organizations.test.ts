@@ -77,10 +77,14 @@ for (const dialect of DIALECTS) {
       assert.equal(response.body.error.code, 'FORBIDDEN');
     });
 
-    test('without credentials the API answers 401 UNAUTHENTICATED', async () => {
-      const response = await call(server.url, 'GET', '/api/v1/organizations');
-      assert.equal(response.status, 401);
-      assert.equal(response.body.error.code, 'UNAUTHENTICATED');
+    test('anyone may read the directory of organizations, but changing it needs credentials', async () => {
+      const read = await call(server.url, 'GET', '/api/v1/organizations');
+      assert.equal(read.status, 200);
+      const write = await call(server.url, 'POST', '/api/v1/organizations', {
+        body: { slug: 'anon', name: 'Anon', kind: 'agency' },
+      });
+      assert.equal(write.status, 401);
+      assert.equal(write.body.error.code, 'UNAUTHENTICATED');
     });
 
     test('pages walk every organization exactly once, in slug order', async () => {

@@ -28,7 +28,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.store.db;
 
   app.get('/organizations', {
-    config: { access: { authenticated: true } },
+    config: { access: { public: true } },
     schema: {
       tags,
       summary: 'List organizations',
@@ -54,7 +54,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/organizations/:org', {
-    config: { access: { authenticated: true } },
+    config: { access: { public: true } },
     schema: {
       tags,
       summary: 'Read an organization',

@@ -77,7 +77,7 @@ export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['Datasets'];
 
   app.get('/datasets', {
-    config: { access: { authenticated: true } },
+    config: { access: { public: true } },
     schema: {
       tags,
       summary: 'List datasets of every organization',
@@ -94,7 +94,7 @@ export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   });
   app.get('/organizations/:org/datasets', {
-    config: { access: { authenticated: true } },
+    config: { access: { public: true } },
     schema: {
       tags,
       summary: "List an organization's datasets",
@@ -121,7 +121,7 @@ export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       reply.status(201).send(await catalog.createDataset(db, request.organization!, request.body)),
   });
   app.get('/organizations/:org/datasets/:slug', {
-    config: { access: { authenticated: true } },
+    config: { access: { public: true } },
     schema: {
       tags,
       summary: 'Read a dataset with its fields',
@@ -152,7 +152,7 @@ export const serviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['Services'];
 
   app.get('/services', {
-    config: { access: { authenticated: true } },
+    config: { access: { public: true } },
     schema: {
       tags,
       summary: 'List services of every organization',
@@ -165,7 +165,7 @@ export const serviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   });
   app.get('/organizations/:org/services', {
-    config: { access: { authenticated: true } },
+    config: { access: { public: true } },
     schema: {
       tags,
       summary: "List an organization's services",
@@ -192,7 +192,7 @@ export const serviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       reply.status(201).send(await catalog.createService(db, request.organization!, request.body)),
   });
   app.get('/organizations/:org/services/:slug', {
-    config: { access: { authenticated: true } },
+    config: { access: { public: true } },
     schema: {
       tags,
       summary: 'Read a service',
@@ -223,7 +223,7 @@ export const purposeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['Purposes'];
 
   app.get('/purposes', {
-    config: { access: { authenticated: true } },
+    config: { access: { public: true } },
     schema: {
       tags,
       summary: 'List registered purposes',
@@ -242,7 +242,7 @@ export const purposeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   });
   app.get('/purposes/:slug', {
-    config: { access: { authenticated: true } },
+    config: { access: { public: true } },
     schema: {
       tags,
       summary: 'Read a purpose',

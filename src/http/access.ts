@@ -57,10 +57,21 @@ export const accessPlugin = fp(async (app: FastifyInstance, options: { store: St
 
   app.addHook('onRoute', (route) => {
     const path = route.url ?? '';
-    if (GUARDED.test(path) && !route.config?.access) {
+    const access = route.config?.access;
+    if (GUARDED.test(path) && !access) {
       throw new Error(
         `Route ${route.method} ${path} declares no access rule (config.access); refusing to start.`,
       );
+    }
+    // Say in the OpenAPI document what the rule is, so integrators need not guess.
+    if (access && route.schema) {
+      const schema = route.schema as { security?: unknown; description?: string };
+      schema.security = 'public' in access ? [] : [{ accessToken: [] }, { session: [] }];
+      if ('roles' in access) {
+        const where = access.inOrganization ? ' in the organization' : '';
+        const rule = `Requires one of these roles${where}: ${access.roles.join(', ')} (a platform admin may always).`;
+        schema.description = schema.description ? `${schema.description}\n\n${rule}` : rule;
+      }
     }
   });
 

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  type Grant,
+  grantableRoles,
+  holdsRole,
+  type Principal,
+  tokenGrants,
+} from '../../src/domain/index.ts';
+
+const person = (grants: Grant[]): Principal => ({
+  personId: 'p',
+  name: 'P',
+  nationalId: null,
+  grants,
+  via: 'token',
+});
+
+describe('role rules', () => {
+  test('a role counts only in the organization it is held in', () => {
+    const steward = person([{ role: 'data_steward', organizationId: 'tax' }]);
+    assert.equal(holdsRole(steward, ['data_steward'], 'tax'), true);
+    assert.equal(holdsRole(steward, ['data_steward'], 'health'), false);
+    assert.equal(holdsRole(steward, ['organization_admin'], 'tax'), false);
+  });
+
+  test('a platform admin passes every check; an auditor passes auditor checks everywhere', () => {
+    assert.equal(
+      holdsRole(person([{ role: 'platform_admin', organizationId: 'gov' }]), ['data_steward'], 'tax'),
+      true,
+    );
+    const auditor = person([{ role: 'auditor', organizationId: 'dpa' }]);
+    assert.equal(holdsRole(auditor, ['auditor'], 'tax'), true);
+    assert.equal(holdsRole(auditor, ['data_steward'], 'tax'), false);
+  });
+
+  test('no grants, no access', () => {
+    assert.equal(holdsRole(person([]), ['data_steward', 'auditor', 'organization_admin'], null), false);
+  });
+
+  test("a token keeps only the roles its creator still holds in the token's organization", () => {
+    const creator: Grant[] = [
+      { role: 'data_steward', organizationId: 'tax' },
+      { role: 'organization_admin', organizationId: 'health' },
+    ];
+    assert.deepEqual(tokenGrants(['data_steward', 'organization_admin'], 'tax', creator), [
+      { role: 'data_steward', organizationId: 'tax' },
+    ]);
+    assert.deepEqual(tokenGrants(['data_steward'], 'tax', []), []);
+  });
+
+  test('one may put on a token only roles one holds there; a platform admin any organization role', () => {
+    assert.deepEqual(grantableRoles([{ role: 'data_steward', organizationId: 'tax' }], 'tax'), [
+      'data_steward',
+    ]);
+    assert.deepEqual(grantableRoles([{ role: 'data_steward', organizationId: 'tax' }], 'health'), []);
+    assert.deepEqual(grantableRoles([{ role: 'platform_admin', organizationId: 'gov' }], 'tax'), [
+      'platform_admin',
+      'organization_admin',
+      'data_steward',
+      'data_protection_officer',
+    ]);
+  });
+});

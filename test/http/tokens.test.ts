@@ -1,0 +1,153 @@
+/** Personal access tokens: created and revoked by organization admins; hashed at rest; bounded by the creator's roles. */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { sha256Hex } from '../../src/identity/index.ts';
+import { call, startTestServer, type TestServer } from '../support/server.ts';
+import { DIALECTS, skipUnless } from '../support/stores.ts';
+
+for (const dialect of DIALECTS) {
+  describe(`personal access tokens (${dialect})`, { skip: await skipUnless(dialect) }, () => {
+    let server: TestServer;
+    let orgAdmin: { personId: string; token: string };
+
+    before(async () => {
+      server = await startTestServer(dialect);
+      orgAdmin = await server.user([
+        { role: 'organization_admin', organization: 'tax-agency' },
+        { role: 'data_steward', organization: 'tax-agency' },
+      ]);
+    });
+    after(() => server?.close());
+
+    const create = (body: unknown, token = orgAdmin.token) =>
+      call(server.url, 'POST', '/api/v1/organizations/tax-agency/tokens', { token, body });
+
+    test('the secret is shown once, stored only as a hash, and works as a bearer token', async () => {
+      const created = await create({ name: 'nightly import', roles: ['data_steward'], expiresInDays: 30 });
+      assert.equal(created.status, 201, created.text);
+      const secret: string = created.body.secret;
+      assert.match(secret, /^gdx_pat_[A-Za-z0-9_-]{43}$/);
+      const row = await server.fresh.store.db
+        .selectFrom('access_tokens')
+        .selectAll()
+        .where('id', '=', created.body.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(row.secret_hash, sha256Hex(secret));
+      assert.ok(!JSON.stringify(row).includes(secret.slice(8)), 'the secret itself is not stored');
+      const listed = await call(server.url, 'GET', '/api/v1/organizations/tax-agency/tokens', {
+        token: orgAdmin.token,
+      });
+      assert.ok(!listed.text.includes(secret.slice(8)), 'the list never shows secrets');
+      const me = await call(server.url, 'GET', '/api/v1/me', { token: secret });
+      assert.equal(me.status, 200);
+      assert.deepEqual(
+        me.body.roles.map((r: any) => r.role),
+        ['data_steward'],
+      );
+      const days = (Date.parse(created.body.expiresAt) - Date.now()) / 86400_000;
+      assert.ok(days > 29.9 && days <= 30, `expires in ${days} days`);
+    });
+
+    test("a token carries only the roles it was given, not all of its creator's", async () => {
+      const steward = (await create({ name: 'steward only', roles: ['data_steward'] })).body.secret;
+      const patch = await call(server.url, 'PATCH', '/api/v1/organizations/tax-agency', {
+        token: steward,
+        body: { name: 'Renamed' },
+      });
+      assert.equal(patch.status, 403);
+    });
+
+    test('a token cannot be given a role its creator does not hold', async () => {
+      const response = await create({ name: 'dpo', roles: ['data_protection_officer'] });
+      assert.equal(response.status, 403);
+      assert.deepEqual(response.body.error.details.refused, ['data_protection_officer']);
+    });
+
+    test('a revoked token is refused at once', async () => {
+      const created = (await create({ name: 'to revoke', roles: ['organization_admin'] })).body;
+      assert.equal((await call(server.url, 'GET', '/api/v1/me', { token: created.secret })).status, 200);
+      const revoked = await call(
+        server.url,
+        'DELETE',
+        `/api/v1/organizations/tax-agency/tokens/${created.id}`,
+        { token: orgAdmin.token },
+      );
+      assert.equal(revoked.status, 200);
+      assert.ok(revoked.body.revokedAt);
+      const refused = await call(server.url, 'GET', '/api/v1/me', { token: created.secret });
+      assert.equal(refused.status, 401);
+      assert.equal(refused.body.error.code, 'TOKEN_INVALID');
+      assert.match(refused.body.error.message, /revoked/);
+    });
+
+    test('an expired token is refused', async () => {
+      const created = (await create({ name: 'short', roles: ['data_steward'], expiresInDays: 1 })).body;
+      await server.fresh.store.db
+        .updateTable('access_tokens')
+        .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+        .where('id', '=', created.id)
+        .execute();
+      const refused = await call(server.url, 'GET', '/api/v1/me', { token: created.secret });
+      assert.equal(refused.status, 401);
+      assert.match(refused.body.error.message, /expired/);
+    });
+
+    test('when its creator loses a role, the token loses it too', async () => {
+      const person = await server.user([{ role: 'organization_admin', organization: 'tax-agency' }]);
+      const token = (await create({ name: 'admin script', roles: ['organization_admin'] }, person.token)).body
+        .secret;
+      assert.equal(
+        (
+          await call(server.url, 'PATCH', '/api/v1/organizations/tax-agency', {
+            token,
+            body: { description: 'ok' },
+          })
+        ).status,
+        200,
+      );
+      const removed = await call(
+        server.url,
+        'PUT',
+        `/api/v1/organizations/tax-agency/members/${person.personId}`,
+        { token: orgAdmin.token, body: { roles: [] } },
+      );
+      assert.equal(removed.status, 200);
+      assert.equal(
+        (
+          await call(server.url, 'PATCH', '/api/v1/organizations/tax-agency', {
+            token,
+            body: { description: 'not ok' },
+          })
+        ).status,
+        403,
+      );
+    });
+
+    test('an admin of another organization cannot list or revoke these tokens', async () => {
+      const created = (await create({ name: 'protected', roles: ['data_steward'] })).body;
+      const other = await server.user([{ role: 'organization_admin', organization: 'health-ministry' }]);
+      assert.equal(
+        (await call(server.url, 'GET', '/api/v1/organizations/tax-agency/tokens', { token: other.token }))
+          .status,
+        403,
+      );
+      assert.equal(
+        (
+          await call(server.url, 'DELETE', `/api/v1/organizations/tax-agency/tokens/${created.id}`, {
+            token: other.token,
+          })
+        ).status,
+        403,
+      );
+      assert.equal(
+        (
+          await call(server.url, 'DELETE', `/api/v1/organizations/health-ministry/tokens/${created.id}`, {
+            token: other.token,
+          })
+        ).status,
+        404,
+      );
+      assert.equal((await call(server.url, 'GET', '/api/v1/me', { token: created.secret })).status, 200);
+    });
+  });
+}

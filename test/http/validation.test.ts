@@ -1,0 +1,342 @@
+/**
+ * Bad input gets a clear error and loses nothing: every write route of the admin API, fed malformed
+ * JSON, wrong types, unknown fields, an oversized body, the wrong media type, no credentials, a bad
+ * token and the wrong role, refuses with the documented code and leaves the store unchanged.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { populationFields, publicJwks, tableCounts } from '../support/fixtures.ts';
+import { call, startTestServer, type TestServer } from '../support/server.ts';
+import { DIALECTS, skipUnless } from '../support/stores.ts';
+
+interface WriteRoute {
+  method: 'POST' | 'PATCH' | 'PUT';
+  path: string;
+  /** The OpenAPI path template, to prove every write route is covered. */
+  template: string;
+  valid: () => Record<string, unknown>;
+  wrongType: Record<string, unknown>;
+  /** Who may call it, and someone who may not. */
+  allowed: () => string;
+  forbidden: () => string;
+}
+
+for (const dialect of DIALECTS) {
+  describe(`admin API refuses bad input (${dialect})`, { skip: await skipUnless(dialect) }, () => {
+    let server: TestServer;
+    const tokens: Record<string, string> = {};
+    let personId = '';
+    let jwks: Awaited<ReturnType<typeof publicJwks>>;
+    let routes: WriteRoute[] = [];
+
+    before(async () => {
+      server = await startTestServer(dialect, { bodyLimitBytes: 4096 });
+      tokens.admin = (await server.user([{ role: 'platform_admin', organization: 'digital-agency' }])).token;
+      tokens.orgAdmin = (await server.user([{ role: 'organization_admin', organization: 'provider' }])).token;
+      tokens.steward = (await server.user([{ role: 'data_steward', organization: 'provider' }])).token;
+      tokens.dpo = (await server.user([{ role: 'data_protection_officer', organization: 'provider' }])).token;
+      tokens.outsider = (
+        await server.user([{ role: 'organization_admin', organization: 'elsewhere' }])
+      ).token;
+      const person = await server.user([], { name: 'Subject of membership' });
+      personId = person.personId;
+      jwks = await publicJwks();
+      const as = (token: string) => ({ token });
+      // Existing things for the PATCH routes to change.
+      const made = [
+        await call(server.url, 'POST', '/api/v1/organizations/provider/datasets', {
+          ...as(tokens.steward),
+          body: {
+            slug: 'people',
+            title: 'People',
+            classification: 'restricted',
+            keyField: 'national_id',
+            fields: populationFields,
+          },
+        }),
+        await call(server.url, 'POST', '/api/v1/organizations/provider/services', {
+          ...as(tokens.steward),
+          body: { slug: 'people-lookup', dataset: 'people', title: 'Look up a person', kind: 'hosted' },
+        }),
+        await call(server.url, 'POST', '/api/v1/organizations/provider/systems', {
+          ...as(tokens.orgAdmin),
+          body: { slug: 'backend', name: 'Backend', jwks },
+        }),
+        await call(server.url, 'POST', '/api/v1/organizations/provider/purposes', {
+          ...as(tokens.dpo),
+          body: {
+            slug: 'checking',
+            title: 'Checking',
+            description: 'To check things.',
+            legalBasis: 'gdpr-6-1-e',
+          },
+        }),
+      ];
+      for (const response of made) assert.equal(response.status, 201, response.text);
+
+      let n = 0;
+      const unique = () => `new-${++n}`;
+      routes = [
+        {
+          method: 'POST',
+          path: '/api/v1/organizations',
+          template: '/api/v1/organizations',
+          valid: () => ({ slug: unique(), name: 'New', kind: 'agency' }),
+          wrongType: { slug: 'x1', name: 42, kind: 'agency' },
+          allowed: () => tokens.admin!,
+          forbidden: () => tokens.orgAdmin!,
+        },
+        {
+          method: 'PATCH',
+          path: '/api/v1/organizations/provider',
+          template: '/api/v1/organizations/{org}',
+          valid: () => ({ name: 'Provider' }),
+          wrongType: { name: ['Provider'] },
+          allowed: () => tokens.orgAdmin!,
+          forbidden: () => tokens.steward!,
+        },
+        {
+          method: 'PUT',
+          path: `/api/v1/organizations/provider/members/${personId}`,
+          template: '/api/v1/organizations/{org}/members/{personId}',
+          valid: () => ({ roles: ['data_steward'] }),
+          wrongType: { roles: 'data_steward' },
+          allowed: () => tokens.orgAdmin!,
+          forbidden: () => tokens.outsider!,
+        },
+        {
+          method: 'POST',
+          path: '/api/v1/organizations/provider/tokens',
+          template: '/api/v1/organizations/{org}/tokens',
+          valid: () => ({ name: unique(), roles: ['organization_admin'] }),
+          wrongType: { name: 'ci', roles: ['organization_admin'], expiresInDays: '30' },
+          allowed: () => tokens.orgAdmin!,
+          forbidden: () => tokens.steward!,
+        },
+        {
+          method: 'POST',
+          path: '/api/v1/people',
+          template: '/api/v1/people',
+          valid: () => ({ name: 'Someone' }),
+          wrongType: { name: 'Someone', nationalId: 12345678 },
+          allowed: () => tokens.admin!,
+          forbidden: () => tokens.orgAdmin!,
+        },
+        {
+          method: 'PATCH',
+          path: `/api/v1/people/${personId}`,
+          template: '/api/v1/people/{id}',
+          valid: () => ({ name: 'Renamed' }),
+          wrongType: { name: false },
+          allowed: () => tokens.admin!,
+          forbidden: () => tokens.orgAdmin!,
+        },
+        {
+          method: 'POST',
+          path: '/api/v1/organizations/provider/systems',
+          template: '/api/v1/organizations/{org}/systems',
+          valid: () => ({ slug: unique(), name: 'A system', jwks }),
+          wrongType: { slug: 'sys-x', name: 'S', jwks: 'not-an-object' },
+          allowed: () => tokens.orgAdmin!,
+          forbidden: () => tokens.steward!,
+        },
+        {
+          method: 'PATCH',
+          path: '/api/v1/organizations/provider/systems/backend',
+          template: '/api/v1/organizations/{org}/systems/{slug}',
+          valid: () => ({ description: 'Main backend' }),
+          wrongType: { status: true },
+          allowed: () => tokens.orgAdmin!,
+          forbidden: () => tokens.outsider!,
+        },
+        {
+          method: 'POST',
+          path: '/api/v1/organizations/provider/datasets',
+          template: '/api/v1/organizations/{org}/datasets',
+          valid: () => ({ slug: unique(), title: 'A dataset', classification: 'internal', fields: [] }),
+          wrongType: {
+            slug: 'ds-x',
+            title: 'T',
+            classification: 'internal',
+            fields: [{ name: 'a', type: 'string', sensitivity: 3 }],
+          },
+          allowed: () => tokens.steward!,
+          forbidden: () => tokens.dpo!,
+        },
+        {
+          method: 'PATCH',
+          path: '/api/v1/organizations/provider/datasets/people',
+          template: '/api/v1/organizations/{org}/datasets/{slug}',
+          valid: () => ({ description: 'Everyone' }),
+          wrongType: { title: 7 },
+          allowed: () => tokens.steward!,
+          forbidden: () => tokens.outsider!,
+        },
+        {
+          method: 'POST',
+          path: '/api/v1/organizations/provider/services',
+          template: '/api/v1/organizations/{org}/services',
+          valid: () => ({ slug: unique(), dataset: 'people', title: 'Another lookup', kind: 'hosted' }),
+          wrongType: { slug: 'svc-x', dataset: 'people', title: 'T', kind: 'hosted', baseUrl: 80 },
+          allowed: () => tokens.steward!,
+          forbidden: () => tokens.dpo!,
+        },
+        {
+          method: 'PATCH',
+          path: '/api/v1/organizations/provider/services/people-lookup',
+          template: '/api/v1/organizations/{org}/services/{slug}',
+          valid: () => ({ title: 'Find a person' }),
+          wrongType: { title: null },
+          allowed: () => tokens.steward!,
+          forbidden: () => tokens.outsider!,
+        },
+        {
+          method: 'POST',
+          path: '/api/v1/organizations/provider/purposes',
+          template: '/api/v1/organizations/{org}/purposes',
+          valid: () => ({ slug: unique(), title: 'P', description: 'A reason.', legalBasis: 'gdpr-6-1-c' }),
+          wrongType: { slug: 'p-x', title: 'P', description: 'D', legalBasis: 6 },
+          allowed: () => tokens.dpo!,
+          forbidden: () => tokens.steward!,
+        },
+        {
+          method: 'PATCH',
+          path: '/api/v1/organizations/provider/purposes/checking',
+          template: '/api/v1/organizations/{org}/purposes/{slug}',
+          valid: () => ({ title: 'Checking eligibility' }),
+          wrongType: { specialCategoryBasis: 9 },
+          allowed: () => tokens.dpo!,
+          forbidden: () => tokens.outsider!,
+        },
+      ];
+    });
+    after(() => server?.close());
+
+    test('the table below covers every write route in the OpenAPI document', async () => {
+      const doc = (await call(server.url, 'GET', '/openapi.json')).body;
+      const writes: string[] = [];
+      for (const [path, operations] of Object.entries<Record<string, unknown>>(doc.paths)) {
+        for (const method of ['post', 'put', 'patch'])
+          if (operations[method] && path.startsWith('/api/')) writes.push(`${method.toUpperCase()} ${path}`);
+      }
+      assert.deepEqual(routes.map((r) => `${r.method} ${r.template}`).sort(), writes.sort());
+    });
+
+    test('each route accepts its valid body from an allowed caller', async () => {
+      for (const route of routes) {
+        const response = await call(server.url, route.method, route.path, {
+          token: route.allowed(),
+          body: route.valid(),
+        });
+        assert.ok(
+          response.status === 200 || response.status === 201,
+          `${route.method} ${route.path}: ${response.status} ${response.text}`,
+        );
+      }
+    });
+
+    /** Sends each bad request to each route and checks the refusal and that nothing changed. */
+    async function refuses(
+      name: string,
+      request: (route: WriteRoute) => Parameters<typeof call>[3],
+      expected: { status: number; code: string; mentions?: (route: WriteRoute) => string },
+    ) {
+      for (const route of routes) {
+        const before = await tableCounts(server.fresh.store.db);
+        const response = await call(server.url, route.method, route.path, request(route));
+        const where = `${name}: ${route.method} ${route.path}`;
+        assert.equal(response.status, expected.status, `${where}: ${response.text}`);
+        assert.equal(response.body.error?.code, expected.code, where);
+        assert.equal(typeof response.body.error.message, 'string', where);
+        assert.ok(response.body.error.message.length > 10, where);
+        assert.doesNotMatch(response.text, /at \S+ \(|node_modules|stack/i, `${where} leaks internals`);
+        if (expected.mentions)
+          assert.match(response.body.error.message, new RegExp(expected.mentions(route)), where);
+        assert.deepEqual(await tableCounts(server.fresh.store.db), before, `${where} changed the store`);
+      }
+    }
+
+    test('malformed JSON is refused with MALFORMED_JSON', () =>
+      refuses(
+        'malformed',
+        (r) => ({
+          token: r.allowed(),
+          rawBody: '{"name": "unterminated',
+          headers: { 'content-type': 'application/json' },
+        }),
+        { status: 400, code: 'MALFORMED_JSON' },
+      ));
+
+    test('a value of the wrong type is refused with VALIDATION_FAILED, not coerced', () =>
+      refuses('wrong type', (r) => ({ token: r.allowed(), body: r.wrongType }), {
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      }));
+
+    test('an unknown field is refused with VALIDATION_FAILED naming the field, not dropped', () =>
+      refuses('unknown field', (r) => ({ token: r.allowed(), body: { ...r.valid(), surpriseField: 1 } }), {
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        mentions: () => 'surpriseField',
+      }));
+
+    test('a body over the configured limit is refused with BODY_TOO_LARGE', () =>
+      refuses(
+        'oversized',
+        (r) => ({ token: r.allowed(), body: { ...r.valid(), description: 'x'.repeat(5000) } }),
+        { status: 413, code: 'BODY_TOO_LARGE' },
+      ));
+
+    test('a body that is not JSON is refused with UNSUPPORTED_MEDIA_TYPE', () =>
+      refuses(
+        'media type',
+        (r) => ({
+          token: r.allowed(),
+          rawBody: 'name=x',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        }),
+        { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+      ));
+
+    test('without credentials every write is refused with UNAUTHENTICATED', () =>
+      refuses('no auth', (r) => ({ body: r.valid() }), { status: 401, code: 'UNAUTHENTICATED' }));
+
+    test('an unknown or malformed token is refused with TOKEN_INVALID', async () => {
+      await refuses('unknown token', (r) => ({ token: 'gdx_pat_not-a-real-token', body: r.valid() }), {
+        status: 401,
+        code: 'TOKEN_INVALID',
+      });
+      await refuses(
+        'basic auth',
+        (r) => ({ headers: { authorization: 'Basic dXNlcjpwYXNz' }, body: r.valid() }),
+        { status: 401, code: 'TOKEN_INVALID' },
+      );
+    });
+
+    test('a caller without the required role is refused with FORBIDDEN', () =>
+      refuses('wrong role', (r) => ({ token: r.forbidden(), body: r.valid() }), {
+        status: 403,
+        code: 'FORBIDDEN',
+      }));
+
+    test('a bad query string is refused: out-of-range limit, unknown parameter, foreign cursor', async () => {
+      for (const query of ['limit=0', 'limit=201', 'limit=ten', 'colour=blue', 'cursor=bm90LW91cnM']) {
+        const response = await call(server.url, 'GET', `/api/v1/organizations?${query}`);
+        assert.equal(response.status, 400, `${query}: ${response.text}`);
+        assert.equal(response.body.error.code, 'VALIDATION_FAILED', query);
+      }
+    });
+
+    test('unknown paths and unknown things answer 404 with a stable code', async () => {
+      const route = await call(server.url, 'GET', '/api/v1/nothing-here');
+      assert.equal(route.status, 404);
+      assert.equal(route.body.error.code, 'ROUTE_NOT_FOUND');
+      const thing = await call(server.url, 'GET', '/api/v1/organizations/no-such-org');
+      assert.equal(thing.status, 404);
+      assert.equal(thing.body.error.code, 'NOT_FOUND');
+      const bad = await call(server.url, 'GET', '/api/v1/organizations/Not_A_Slug');
+      assert.equal(bad.status, 400);
+      assert.equal(bad.body.error.code, 'VALIDATION_FAILED');
+    });
+  });
+}

@@ -44,7 +44,7 @@ export async function tableCounts(db: import('kysely').Kysely<any>): Promise<Rec
       .selectFrom(table)
       .select((eb: any) => eb.fn.countAll().as('n'))
       .executeTakeFirstOrThrow();
-    counts[table] = Number(row.n);
+    counts[table] = Number((row as { n: unknown }).n);
   }
   return counts;
 }

@@ -1,0 +1,401 @@
+/**
+ * Seeds the Republic of Example through the same domain functions the API uses, so the demo data
+ * obeys the API's rules.
+ *
+ * Safe to run again, and after a crash: every step first looks at what exists and creates only
+ * what is missing, and every write is atomic: a step runs in one transaction, except where a domain
+ * function opens its own (createDataset, setMemberRoles), which then is the unit. The registers are
+ * written in batches, each in a transaction, and marked complete only after the last one; a run
+ * that finds them unmarked, or marked for another population size, or short of records, deletes
+ * and writes them again.
+ */
+import cliProgress from 'cli-progress';
+import { exportJWK, generateKeyPair } from 'jose';
+import type { Kysely } from 'kysely';
+import { createDataset, createService, updateService } from '../catalog/index.ts';
+import type { Config } from '../config/index.ts';
+import {
+  createOrganization,
+  createPerson,
+  createPurpose,
+  createSystem,
+  setMemberRoles,
+} from '../directory/index.ts';
+import { hashPassword } from '../identity/index.ts';
+import { countRecords, deleteRecords, putRecords } from '../registry/index.ts';
+import { type Database, now, type Store } from '../store/index.ts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './accounts.ts';
+import { DATASETS, ORGANIZATIONS, PURPOSES, SERVICES, SYSTEMS, systemKeyId } from './government.ts';
+import { businessAt, businessCount, demoCitizens, isAdult, population } from './population.ts';
+
+export interface SeedOptions {
+  /** Draw a progress bar (on a terminal) while the registers are written. */
+  progress: boolean;
+  /** Where the demo provider APIs listen; the proxied services point there. */
+  providerUrl?: string;
+}
+
+type Owner = { id: string; slug: string };
+type Db = Kysely<Database>;
+
+/** Raise when the generator changes, so that registers written by an older one are redone. */
+const GENERATOR_VERSION = 1;
+const REGISTERS_MARK = 'demo.registers';
+const BATCH_SIZE = 5000;
+
+interface RegistersMark {
+  version: number;
+  population: number;
+  addresses: number;
+  businesses: number;
+}
+
+/** What one run created or rewrote, for the summary. */
+type Tally = Record<
+  'organizations' | 'people' | 'accounts' | 'roles' | 'datasets' | 'services' | 'purposes' | 'systems',
+  number
+>;
+
+export function defaultProviderUrl(config: Config): string {
+  return `http://127.0.0.1:${config.demoProviderPort || 8081}`;
+}
+
+async function seedOrganizations(db: Db, tally: Tally): Promise<Map<string, Owner>> {
+  return db.transaction().execute(async (tx) => {
+    const owners = new Map<string, Owner>();
+    for (const { short: _short, role: _role, ...input } of ORGANIZATIONS) {
+      const existing = await tx
+        .selectFrom('organizations')
+        .select(['id', 'slug'])
+        .where('slug', '=', input.slug)
+        .executeTakeFirst();
+      if (existing) {
+        owners.set(existing.slug, existing);
+        continue;
+      }
+      const created = await createOrganization(tx, input);
+      owners.set(created.slug, { id: created.id, slug: created.slug });
+      tally.organizations++;
+    }
+    return owners;
+  });
+}
+
+/** People, their roles and their sign-in accounts; returns person ids by username. */
+async function seedAccounts(db: Db, owners: Map<string, Owner>, tally: Tally): Promise<Map<string, string>> {
+  const people = new Map<string, string>();
+  const logins = new Set(
+    (await db.selectFrom('idp_accounts').select('username').execute()).map((a) => a.username),
+  );
+  const needHash = DEMO_ACCOUNTS.some((a) => !logins.has(a.username));
+  // scrypt is deliberately slow (~50 ms), and createIdpAccount hashes on every call; so the demo
+  // password is hashed once here and the same row createIdpAccount would write is inserted.
+  const passwordHash = needHash ? await hashPassword(DEMO_PASSWORD) : '';
+
+  for (const account of DEMO_ACCOUNTS) {
+    const personId = await db.transaction().execute(async (tx) => {
+      let query = tx.selectFrom('people').select('id');
+      query = account.nationalId
+        ? query.where('national_id', '=', account.nationalId)
+        : query.where('email', '=', account.email);
+      let id = (await query.executeTakeFirst())?.id;
+      if (!id) {
+        id = (
+          await createPerson(tx, { name: account.name, email: account.email, nationalId: account.nationalId })
+        ).id;
+        tally.people++;
+      }
+      const login = await tx
+        .selectFrom('idp_accounts')
+        .select('username')
+        .where('username', '=', account.username)
+        .executeTakeFirst();
+      if (!login) {
+        await tx
+          .insertInto('idp_accounts')
+          .values({ username: account.username, person_id: id, password_hash: passwordHash })
+          .execute();
+        tally.accounts++;
+      }
+      return id;
+    });
+    people.set(account.username, personId);
+
+    if (account.organization) {
+      const owner = owners.get(account.organization)!;
+      const held = await db
+        .selectFrom('memberships')
+        .select('role')
+        .where('person_id', '=', personId)
+        .where('organization_id', '=', owner.id)
+        .execute();
+      const current = held.map((m) => m.role).sort();
+      if (current.join() !== [...account.roles].sort().join()) {
+        await setMemberRoles(db, owner.id, personId, account.roles);
+        tally.roles++;
+      }
+    }
+  }
+  return people;
+}
+
+async function seedDatasets(db: Db, owners: Map<string, Owner>, people: Map<string, string>, tally: Tally) {
+  for (const { organization, ...input } of DATASETS) {
+    const owner = owners.get(organization)!;
+    const existing = await db
+      .selectFrom('datasets')
+      .select('id')
+      .where('organization_id', '=', owner.id)
+      .where('slug', '=', input.slug)
+      .executeTakeFirst();
+    if (existing) continue;
+    const short = ORGANIZATIONS.find((o) => o.slug === organization)!.short;
+    await createDataset(db, owner, { ...input, stewardId: people.get(`steward.${short}`)! });
+    tally.datasets++;
+  }
+}
+
+async function seedServices(db: Db, owners: Map<string, Owner>, providerUrl: string, tally: Tally) {
+  await db.transaction().execute(async (tx) => {
+    for (const { organization, providerPath, ...input } of SERVICES) {
+      const owner = owners.get(organization)!;
+      const baseUrl = providerPath ? `${providerUrl}${providerPath}` : null;
+      const existing = await tx
+        .selectFrom('services')
+        .select(['slug', 'base_url'])
+        .where('organization_id', '=', owner.id)
+        .where('slug', '=', input.slug)
+        .executeTakeFirst();
+      if (!existing) {
+        await createService(tx, owner, { ...input, baseUrl });
+        tally.services++;
+      } else if (baseUrl && existing.base_url !== baseUrl) {
+        // The demo providers listen on another port than last time (e.g. a free port was picked).
+        await updateService(tx, owner, input.slug, { baseUrl });
+        tally.services++;
+      }
+    }
+  });
+}
+
+async function seedPurposes(db: Db, owners: Map<string, Owner>, tally: Tally) {
+  await db.transaction().execute(async (tx) => {
+    for (const { organization, ...input } of PURPOSES) {
+      const existing = await tx
+        .selectFrom('purposes')
+        .select('id')
+        .where('slug', '=', input.slug)
+        .executeTakeFirst();
+      if (existing) continue;
+      await createPurpose(tx, owners.get(organization)!, input);
+      tally.purposes++;
+    }
+  });
+}
+
+/** Each system gets a freshly generated ES256 key; only its public half is kept (in the JWKS). */
+async function seedSystems(db: Db, owners: Map<string, Owner>, tally: Tally) {
+  const existing = await db
+    .selectFrom('systems')
+    .innerJoin('organizations', 'organizations.id', 'systems.organization_id')
+    .select(['organizations.slug as organization', 'systems.slug'])
+    .execute();
+  const have = new Set(existing.map((s) => `${s.organization}/${s.slug}`));
+  const missing = SYSTEMS.filter((s) => !have.has(`${s.organization}/${s.slug}`));
+  if (missing.length === 0) return;
+  // Keys are generated before the transaction opens, so it holds the database only for the inserts.
+  const jwks = await Promise.all(
+    missing.map(async (system) => {
+      const { publicKey } = await generateKeyPair('ES256');
+      const jwk = { ...(await exportJWK(publicKey)), kty: 'EC' as const, kid: systemKeyId(system) };
+      return { keys: [{ ...jwk, alg: 'ES256', use: 'sig' }] };
+    }),
+  );
+  await db.transaction().execute(async (tx) => {
+    for (const [i, { organization, ...input }] of missing.entries()) {
+      await createSystem(tx, owners.get(organization)!, { ...input, jwks: jwks[i]! });
+      tally.systems++;
+    }
+  });
+}
+
+async function datasetId(
+  db: Db,
+  owners: Map<string, Owner>,
+  organization: string,
+  slug: string,
+): Promise<string> {
+  const row = await db
+    .selectFrom('datasets')
+    .select('id')
+    .where('organization_id', '=', owners.get(organization)!.id)
+    .where('slug', '=', slug)
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+function progressBar(enabled: boolean, label: string, total: number) {
+  if (!enabled) return undefined;
+  const bar = new cliProgress.SingleBar(
+    { format: `  ${label.padEnd(20)} [{bar}] {percentage}% | {value}/{total}`, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0);
+  return bar;
+}
+
+async function readMark(db: Db): Promise<RegistersMark | undefined> {
+  const row = await db
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', REGISTERS_MARK)
+    .executeTakeFirst();
+  return row ? (JSON.parse(row.value) as RegistersMark) : undefined;
+}
+
+interface RegistersReport {
+  written: boolean;
+  mark: RegistersMark;
+}
+
+/** The population, address and business registers (hosted records). */
+async function seedRegisters(
+  db: Db,
+  owners: Map<string, Owner>,
+  size: number,
+  progress: boolean,
+): Promise<RegistersReport> {
+  const ids = {
+    persons: await datasetId(db, owners, 'population-register', 'population'),
+    addresses: await datasetId(db, owners, 'address-register', 'addresses'),
+    businesses: await datasetId(db, owners, 'business-register', 'businesses'),
+  };
+  const mark = await readMark(db);
+  if (
+    mark &&
+    mark.version === GENERATOR_VERSION &&
+    mark.population === size &&
+    (await countRecords(db, ids.persons)) === mark.population &&
+    (await countRecords(db, ids.addresses)) === mark.addresses &&
+    (await countRecords(db, ids.businesses)) === mark.businesses
+  ) {
+    return { written: false, mark };
+  }
+
+  // Not marked complete for this size: start over. The generator is deterministic, so this writes
+  // exactly what an uninterrupted run would have.
+  await db.transaction().execute(async (tx) => {
+    await tx.deleteFrom('settings').where('key', '=', REGISTERS_MARK).execute();
+    for (const id of Object.values(ids)) await deleteRecords(tx, id);
+  });
+
+  const businesses = businessCount(size);
+  const adults: number[] = [];
+  let persons = 0;
+  let addresses = 0;
+  const residents = progressBar(progress, 'Population register', size);
+  try {
+    for (const chunk of population(size, BATCH_SIZE)) {
+      for (const person of chunk.persons) {
+        if (isAdult(person)) adults.push(persons);
+        persons++;
+      }
+      addresses += chunk.addresses.length;
+      await db.transaction().execute(async (tx) => {
+        await putRecords(
+          tx,
+          ids.addresses,
+          chunk.addresses.map((a) => ({ key: a.address_id, data: a })),
+        );
+        await putRecords(
+          tx,
+          ids.persons,
+          chunk.persons.map((p) => ({ key: p.national_id, data: p })),
+        );
+      });
+      residents?.increment(chunk.persons.length);
+    }
+  } finally {
+    residents?.stop();
+  }
+  const companies = progressBar(progress, 'Business register', businesses);
+  try {
+    for (let start = 0; start < businesses; start += BATCH_SIZE) {
+      const batch = [];
+      for (let b = start; b < Math.min(businesses, start + BATCH_SIZE); b++) {
+        batch.push(businessAt(b, addresses, adults));
+      }
+      await putRecords(
+        db,
+        ids.businesses,
+        batch.map((b) => ({ key: b.registry_code, data: b })),
+      );
+      companies?.increment(batch.length);
+    }
+  } finally {
+    companies?.stop();
+  }
+
+  const complete: RegistersMark = { version: GENERATOR_VERSION, population: persons, addresses, businesses };
+  await db
+    .insertInto('settings')
+    .values({ key: REGISTERS_MARK, value: JSON.stringify(complete), updated_at: now() })
+    .onConflict((c) => c.column('key').doUpdateSet({ value: JSON.stringify(complete), updated_at: now() }))
+    .execute();
+  return { written: true, mark: complete };
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+export async function seedDemo(
+  store: Store,
+  config: Config,
+  options: SeedOptions,
+): Promise<{ summary: string }> {
+  const started = performance.now();
+  const citizens = demoCitizens();
+  const needed = Math.max(...citizens.map((c) => c.index)) + 1;
+  if (config.demoPopulation < needed) {
+    throw new Error(`The demo population must hold at least ${needed} persons (the demo citizens).`);
+  }
+  const db = store.db;
+  const tally: Tally = {
+    organizations: 0,
+    people: 0,
+    accounts: 0,
+    roles: 0,
+    datasets: 0,
+    services: 0,
+    purposes: 0,
+    systems: 0,
+  };
+  const owners = await seedOrganizations(db, tally);
+  const people = await seedAccounts(db, owners, tally);
+  await seedDatasets(db, owners, people, tally);
+  await seedServices(db, owners, options.providerUrl ?? defaultProviderUrl(config), tally);
+  await seedPurposes(db, owners, tally);
+  await seedSystems(db, owners, tally);
+  const registers = await seedRegisters(db, owners, config.demoPopulation, options.progress);
+
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const { mark } = registers;
+  const holding = `${count(mark.population)} persons, ${count(mark.addresses)} addresses and ${count(mark.businesses)} businesses`;
+  const changes = Object.entries(tally)
+    .filter(([, n]) => n > 0)
+    .map(([what, n]) => `${n} ${what === 'roles' ? 'role assignments' : what}`);
+  if (registers.written) changes.push(holding);
+  const summary =
+    changes.length === 0
+      ? `The Republic of Example is already seeded (${holding}); nothing changed.`
+      : `Seeded the Republic of Example in ${seconds} s: ${changes.join(', ')}.`;
+  const shorts = (orgs: typeof ORGANIZATIONS) => orgs.map((o) => o.short).join('|');
+  const dpos = ORGANIZATIONS.filter((o) => o.role === 'provider' || o.role === 'consumer');
+  return {
+    summary: [
+      summary,
+      `Demo accounts, all with password "${DEMO_PASSWORD}": admin, auditor, citizen, citizen2, citizen3,`,
+      `  admin.<org> and steward.<org> for <org> = ${shorts(ORGANIZATIONS)},`,
+      `  dpo.<org> for <org> = ${shorts(dpos)}.`,
+    ].join('\n'),
+  };
+}

@@ -137,7 +137,7 @@ export async function call<T = any>(
   options: {
     token?: string;
     body?: unknown;
-    rawBody?: string | Buffer;
+    rawBody?: string;
     headers?: Record<string, string>;
   } = {},
 ): Promise<ApiResponse<T>> {

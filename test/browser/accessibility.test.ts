@@ -1,0 +1,164 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { DATASETS, ORGANIZATIONS, SERVICES } from '../../src/demo/index.ts';
+import {
+  accessibilityViolations,
+  type DemoSite,
+  launchChromium,
+  newPage,
+  settled,
+  signIn,
+  skipWithoutChromium,
+  startDemoSite,
+} from './demo-site.ts';
+
+const dataset = DATASETS.find((d) => d.organization === 'population-register')!;
+const hosted = SERVICES.find((s) => s.kind === 'hosted')!;
+const proxied = SERVICES.find((s) => s.kind === 'proxied')!;
+const populationOffice = ORGANIZATIONS.find((o) => o.slug === 'population-register')!;
+
+/** Pages anyone can open without signing in, by what they are. */
+const PUBLIC_PAGES: Array<[string, string]> = [
+  ['home', '/'],
+  ['organizations', '/organizations'],
+  ['an organization', '/organizations/population-register'],
+  ['datasets', '/datasets'],
+  ['datasets, filtered', '/datasets?classification=confidential&sensitivity=personal'],
+  ['a dataset', `/organizations/${dataset.organization}/datasets/${dataset.slug}`],
+  ['services', '/services'],
+  ['a hosted service', `/organizations/${hosted.organization}/services/${hosted.slug}`],
+  ['a proxied service', `/organizations/${proxied.organization}/services/${proxied.slug}`],
+  ['open data', '/open-data'],
+  ['sign in', '/sign-in'],
+  ['agency console, signed out', '/agency-console'],
+  ['my details, signed out', '/my-details'],
+  ['a page that does not exist', '/no-such-page'],
+];
+
+async function assertAccessible(page: Page, what: string): Promise<void> {
+  const violations = await accessibilityViolations(page);
+  assert.equal(violations, '', `${what} (${page.url()}) breaks WCAG 2.1 AA:\n${violations}`);
+}
+
+describe('web app accessibility: WCAG 2.1 A and AA by axe', { skip: skipWithoutChromium() }, () => {
+  let site: DemoSite;
+  let browser: Browser;
+
+  before(async () => {
+    browser = await launchChromium();
+    site = await startDemoSite();
+  });
+  after(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+
+  /** Runs `body` in a fresh browser window (signed out) and closes it after. */
+  async function inWindow(body: (page: Page) => Promise<void>): Promise<void> {
+    const { context, page } = await newPage(browser);
+    try {
+      await body(page);
+    } finally {
+      await context.close();
+    }
+  }
+
+  for (const [what, path] of PUBLIC_PAGES) {
+    test(`${what} (${path}) has no violations`, () =>
+      inWindow(async (page) => {
+        await page.goto(`${site.url}${path}`);
+        await settled(page);
+        await assertAccessible(page, what);
+      }));
+  }
+
+  test("the identity provider's sign-in page has no violations, also after a wrong password", () =>
+    inWindow(async (page) => {
+      await page.goto(`${site.url}/auth/login?returnTo=%2F`);
+      await page.waitForURL(/\/idp\//);
+      await page.getByLabel('Username').waitFor();
+      await assertAccessible(page, 'the sign-in page');
+
+      await page.getByLabel('Username').fill('steward.population');
+      await page.getByLabel('Password').fill('not the password');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('alert').waitFor();
+      await assertAccessible(page, 'the sign-in page after a wrong password');
+    }));
+
+  test('the page for a sign-in that cannot be completed has no violations', () =>
+    inWindow(async (page) => {
+      const response = await page.goto(`${site.url}/auth/callback?state=stale&code=stale`);
+      assert.ok(response && response.status() >= 400, 'a stale sign-in is refused');
+      await page.locator('h1').waitFor();
+      await assertAccessible(page, 'the sign-in problem page');
+    }));
+
+  test('the agency console of a data steward has no violations', () =>
+    inWindow(async (page) => {
+      await signIn(page, site, 'steward.population', '/agency-console');
+      await page.getByRole('table').first().waitFor();
+      await assertAccessible(page, 'the agency console (data steward)');
+    }));
+
+  test('the agency console of an organization admin has no violations, with a new token and a revoke question', () =>
+    inWindow(async (page) => {
+      await signIn(page, site, 'admin.population', '/agency-console');
+      await page.getByRole('heading', { name: 'Personal access tokens' }).waitFor();
+      await assertAccessible(page, 'the agency console (organization admin)');
+
+      await page.getByRole('button', { name: 'Create token' }).click();
+      await page.getByText('Enter a name that says what the token is for').waitFor();
+      await assertAccessible(page, 'the token form with errors');
+
+      await page.getByLabel('Name', { exact: true }).fill('accessibility check');
+      await page.getByRole('checkbox', { name: 'Organization administrator' }).check();
+      await page.getByRole('button', { name: 'Create token' }).click();
+      await page.getByLabel('Your new token').waitFor();
+      await assertAccessible(page, 'the agency console showing a new token');
+
+      await page.getByRole('button', { name: 'Revoke token accessibility check' }).click();
+      await page.getByRole('button', { name: 'Yes, revoke it' }).waitFor();
+      await assertAccessible(page, 'the agency console asking to confirm a revocation');
+    }));
+
+  test("a citizen's My details page has no violations", () =>
+    inWindow(async (page) => {
+      await signIn(page, site, 'citizen', '/my-details');
+      await page.getByText('National ID number').waitFor();
+      await assertAccessible(page, 'my details (citizen)');
+    }));
+
+  test("the auditor's pages have no violations", () =>
+    inWindow(async (page) => {
+      await signIn(page, site, 'auditor', '/auditor');
+      await assertAccessible(page, 'the auditor page');
+      await page.getByRole('link', { name: populationOffice.name }).click();
+      await settled(page);
+      await page.getByRole('heading', { name: 'People with roles' }).waitFor();
+      await assertAccessible(page, "the auditor's view of an organization");
+    }));
+
+  test("the identity provider's sign-out question has no violations", () =>
+    inWindow(async (page) => {
+      await signIn(page, site, 'auditor');
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.waitForURL((url) => url.pathname.startsWith('/idp') || url.pathname === '/');
+      if (!new URL(page.url()).pathname.startsWith('/idp')) return;
+      await page.locator('h1').waitFor();
+      await assertAccessible(page, 'the sign-out question');
+    }));
+
+  test('the skip link is the first thing the keyboard reaches, and it moves to the main content', () =>
+    inWindow(async (page) => {
+      await page.goto(`${site.url}/datasets`);
+      await settled(page);
+      await page.keyboard.press('Tab');
+      const skip = page.getByRole('link', { name: 'Skip to main content' });
+      assert.ok(await skip.evaluate((link) => link === document.activeElement));
+      assert.ok(await skip.isVisible(), 'the skip link shows when it has focus');
+      await page.keyboard.press('Enter');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+    }));
+});

@@ -1,0 +1,126 @@
+/**
+ * What the browser tests stand on: a real govdx node with a small demo government and the built web
+ * app, Debian's Chromium driven by playwright-core, and the few steps every test repeats.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { freePort, startNode } from '../../src/cli/index.ts';
+import { loadConfig } from '../../src/config/index.ts';
+import { DEMO_PASSWORD, seedDemo } from '../../src/demo/index.ts';
+import { freshStore } from '../support/stores.ts';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * The `skip` option for browser tests: a reason when Chromium is missing, false to run.
+ * Under CI=true it never skips, so a missing browser fails the run instead of hiding it.
+ */
+export function skipWithoutChromium(): false | string {
+  if (existsSync(CHROMIUM_PATH) || process.env.CI === 'true') return false;
+  return `Chromium is not installed at ${CHROMIUM_PATH}; install it (apt install chromium) or set CHROMIUM_PATH`;
+}
+
+export function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}; install it or set CHROMIUM_PATH.`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export interface DemoSite {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** A govdx node on a free port, on a fresh SQLite store seeded with the demo government (200 residents). */
+export async function startDemoSite(): Promise<DemoSite> {
+  const fresh = await freshStore('sqlite');
+  const port = await freePort('127.0.0.1');
+  const config = loadConfig({
+    env: {},
+    flags: { host: '127.0.0.1', port, logLevel: 'silent', dataDir: fresh.dataDir, demoPopulation: 200 },
+  });
+  if (!existsSync(join(config.webDir, 'index.html'))) {
+    await fresh.drop();
+    throw new Error(
+      `The web app is not built (no ${config.webDir}/index.html): run \`npm run build\` first.`,
+    );
+  }
+  try {
+    await seedDemo(fresh.store, config, { progress: false });
+    const node = await startNode(config, { store: fresh.store, logger: false });
+    return {
+      url: node.url,
+      async close() {
+        await node.close();
+        await fresh.drop();
+      },
+    };
+  } catch (error) {
+    await fresh.drop();
+    throw error;
+  }
+}
+
+/** A browser window with its own cookies, so that each test starts signed out. */
+export async function newPage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, locale: 'en-GB' });
+  return { context, page: await context.newPage() };
+}
+
+/** Waits until the page has its heading and nothing is still loading. */
+export async function settled(page: Page): Promise<void> {
+  await page.locator('h1').first().waitFor();
+  await page.waitForFunction(() => !document.querySelector('.status:not(.status--idle)'));
+}
+
+/** Opens the app, follows "Sign in" to the identity provider, signs in there and comes back signed in. */
+export async function signIn(page: Page, site: DemoSite, username: string, path = '/'): Promise<void> {
+  await page.goto(`${site.url}${path}`);
+  await settled(page);
+  await page.getByRole('link', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL(/\/idp\//);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(
+    (url) => url.origin === new URL(site.url).origin && !/^\/(idp|auth)\b/.test(url.pathname),
+  );
+  await page.getByText('Signed in as').waitFor();
+  await settled(page);
+}
+
+/** The text in an element, as the DOM holds it (including text only screen readers get). */
+export async function textOf(locator: Locator): Promise<string> {
+  return (await locator.textContent()) ?? '';
+}
+
+/** Runs axe for WCAG 2.0 and 2.1, levels A and AA; returns the violations as readable text, or '' for none. */
+export async function accessibilityViolations(page: Page): Promise<string> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  return result.violations
+    .map((violation) =>
+      [
+        `${violation.impact ?? 'unknown'}: ${violation.id}: ${violation.help} (${violation.helpUrl})`,
+        ...violation.nodes.map(
+          (node) =>
+            `    at ${node.target.join(' ')}\n      ${node.failureSummary?.replaceAll('\n', '\n      ')}`,
+        ),
+      ].join('\n'),
+    )
+    .join('\n');
+}

@@ -1,0 +1,165 @@
+/** The service's frame (skip link, header, navigation by role, footer) and its routes. */
+import { useEffect, useRef } from 'react';
+import { Link, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { signInUrl } from './api.ts';
+import { AgencyConsolePage } from './pages/agency-console.tsx';
+import { AuditorOrganizationPage, AuditorPage } from './pages/auditor.tsx';
+import { DatasetPage, DatasetsPage } from './pages/datasets.tsx';
+import { HomePage } from './pages/home.tsx';
+import { MyDetailsPage } from './pages/my-details.tsx';
+import { NotFoundPage } from './pages/not-found.tsx';
+import { OpenDataPage } from './pages/open-data.tsx';
+import { OrganizationPage, OrganizationsPage } from './pages/organizations.tsx';
+import { ServicePage, ServicesPage } from './pages/services.tsx';
+import { SignInPage } from './pages/sign-in.tsx';
+import { consoleOrganizations, isAuditor, isCitizen } from './roles.ts';
+import { SessionProvider, useSession } from './session.tsx';
+
+export function App() {
+  return (
+    <SessionProvider>
+      <Layout />
+    </SessionProvider>
+  );
+}
+
+function Layout() {
+  const location = useLocation();
+  const main = useRef<HTMLElement>(null);
+  const firstPath = useRef(location.pathname);
+
+  // After a navigation inside the app, start reading and tabbing from the new page's content.
+  useEffect(() => {
+    if (location.pathname !== firstPath.current) {
+      firstPath.current = '';
+      main.current?.focus();
+    }
+  }, [location.pathname]);
+
+  return (
+    <>
+      <a href="#main" className="skip-link">
+        Skip to main content
+      </a>
+      <Header />
+      <div className="width-container">
+        <main id="main" ref={main} tabIndex={-1} className="main">
+          <Routes>
+            <Route path="/" element={<HomePage />} />
+            <Route path="/sign-in" element={<SignInPage />} />
+            <Route path="/organizations" element={<OrganizationsPage />} />
+            <Route path="/organizations/:org" element={<OrganizationPage />} />
+            <Route path="/organizations/:org/datasets/:slug" element={<DatasetPage />} />
+            <Route path="/organizations/:org/services/:slug" element={<ServicePage />} />
+            <Route path="/datasets" element={<DatasetsPage />} />
+            <Route path="/services" element={<ServicesPage />} />
+            <Route path="/open-data" element={<OpenDataPage />} />
+            <Route path="/my-details" element={<MyDetailsPage />} />
+            <Route path="/agency-console" element={<AgencyConsolePage />} />
+            <Route path="/auditor" element={<AuditorPage />} />
+            <Route path="/auditor/:org" element={<AuditorOrganizationPage />} />
+            <Route path="*" element={<NotFoundPage />} />
+          </Routes>
+        </main>
+      </div>
+      <footer className="footer">
+        <div className="width-container">
+          <h2 className="visually-hidden">Support links</h2>
+          <ul className="footer__links">
+            <li>
+              <a href="/docs">API documentation</a>
+            </li>
+            <li>
+              <a href="/openapi.json">OpenAPI description</a>
+            </li>
+            <li>
+              <Link to="/open-data">Open data</Link>
+            </li>
+          </ul>
+          <p>govdx is open-source software, licensed under Apache-2.0.</p>
+        </div>
+      </footer>
+    </>
+  );
+}
+
+/** The navigation item a page belongs to: a dataset's page is under Datasets, though its path names its organization. */
+function sectionOf(pathname: string): string {
+  const nested = /^\/organizations\/[^/]+\/(datasets|services)\//.exec(pathname);
+  if (nested) return `/${nested[1]}`;
+  return `/${pathname.split('/')[1] ?? ''}`;
+}
+
+function Header() {
+  const { session, signOut } = useSession();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const roles = session?.signedIn ? session.roles : [];
+  const returnTo = `${location.pathname}${location.search}`;
+
+  const links: Array<[string, string]> = [
+    ['/organizations', 'Organizations'],
+    ['/datasets', 'Datasets'],
+    ['/services', 'Services'],
+    ['/open-data', 'Open data'],
+  ];
+  if (isCitizen(roles)) links.push(['/my-details', 'My details']);
+  if (consoleOrganizations(roles).size > 0) links.push(['/agency-console', 'Agency console']);
+  if (isAuditor(roles)) links.push(['/auditor', 'Auditor']);
+
+  return (
+    <>
+      <header className="header">
+        <div className="width-container header__top">
+          <Link to="/" className="header__service">
+            govdx
+          </Link>
+          <div className="header__account">
+            {session === undefined ? null : session.signedIn ? (
+              <>
+                <span className="header__person">
+                  Signed in as <strong>{session.person.name}</strong>
+                </span>
+                <button
+                  type="button"
+                  className="header__button"
+                  onClick={() => {
+                    // Without an identity-provider sign-out to visit, the person lands on the start page.
+                    signOut().then(
+                      () => navigate('/'),
+                      () => window.location.assign('/'),
+                    );
+                  }}
+                >
+                  Sign out
+                </button>
+              </>
+            ) : (
+              <a className="header__link" href={signInUrl(returnTo === '/sign-in' ? '/' : returnTo)}>
+                Sign in
+              </a>
+            )}
+          </div>
+        </div>
+      </header>
+      <nav className="navigation" aria-label="Main">
+        <ul className="width-container navigation__list">
+          {links.map(([to, label]) => {
+            const current = sectionOf(location.pathname) === to;
+            return (
+              <li key={to}>
+                <Link
+                  to={to}
+                  className={current ? 'navigation__link active' : 'navigation__link'}
+                  aria-current={location.pathname === to ? 'page' : current ? 'true' : undefined}
+                >
+                  {label}
+                </Link>
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
+    </>
+  );
+}

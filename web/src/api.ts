@@ -1,0 +1,127 @@
+/**
+ * Talking to the govdx API from the browser. Shapes come from the server's own schemas (types only,
+ * erased at build), so the web app and the API cannot drift apart unnoticed.
+ */
+import type { Static } from 'typebox';
+import type * as catalog from '../../src/catalog/schemas.ts';
+import type * as directory from '../../src/directory/schemas.ts';
+import type { Role } from '../../src/domain/index.ts';
+
+export type Organization = Static<typeof directory.Organization>;
+export type Person = Static<typeof directory.Person>;
+export type Member = Static<typeof directory.Member>;
+export type System = Static<typeof directory.System>;
+export type Dataset = Static<typeof catalog.Dataset>;
+export type Field = Dataset['fields'][number];
+export type Service = Static<typeof catalog.Service>;
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** A role as the API reports it: held in an organization (by slug), or globally (null). */
+export interface RoleGrant {
+  role: Role;
+  organization: string | null;
+}
+
+export interface Me {
+  person: Person;
+  roles: RoleGrant[];
+  via: string;
+}
+
+export type Session =
+  | { signedIn: false }
+  | {
+      signedIn: true;
+      person: { id: string; name: string; email: string | null; nationalId: string | null };
+      roles: RoleGrant[];
+    };
+
+export interface AccessToken {
+  id: string;
+  name: string;
+  organizationId: string;
+  personId: string;
+  roles: Role[];
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+/** A refusal from the API: `{ error: { code, message } }`, or a failure to reach it at all. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  readonly code: string;
+  readonly status: number;
+
+  constructor(code: string, message: string, status: number) {
+    super(message);
+    this.code = code;
+    this.status = status;
+  }
+}
+
+export async function request<T>(
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+  path: string,
+  options: { body?: unknown; signal?: AbortSignal } = {},
+): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  // Only a request with a body says it is JSON: the server refuses an empty JSON body.
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: options.body === undefined ? null : JSON.stringify(options.body),
+      signal: options.signal ?? null,
+    });
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    throw new ApiError(
+      'NETWORK',
+      'The service could not be reached. Check your connection and try again.',
+      0,
+    );
+  }
+  const text = await response.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
+  if (!response.ok) {
+    const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+    throw new ApiError(
+      typeof error?.code === 'string' ? error.code : `HTTP_${response.status}`,
+      typeof error?.message === 'string'
+        ? error.message
+        : `The service answered with an error (${response.status}). Try again later.`,
+      response.status,
+    );
+  }
+  return body as T;
+}
+
+/** Builds a path with a query string, leaving out empty values. */
+export function withQuery(path: string, query: Record<string, string | number | null | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== null && value !== undefined && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+/** Where the API sends the browser to sign in, coming back to `returnTo` (a path in this app). */
+export function signInUrl(returnTo: string): string {
+  const safe = returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : '/';
+  return withQuery('/auth/login', { returnTo: safe });
+}

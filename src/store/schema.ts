@@ -161,6 +161,20 @@ export interface SettingTable {
   updated_at: string;
 }
 
+/** Artifacts of the embedded identity provider (sessions, grants, codes, tokens…), one JSON payload each. */
+export interface OidcPayloadTable {
+  /** oidc-provider's model name: Session, Interaction, Grant, AuthorizationCode, Client… */
+  model: string;
+  id: string;
+  payload: string;
+  grant_id: string | null;
+  user_code: string | null;
+  uid: string | null;
+  /** Null for artifacts that do not expire (registered clients). */
+  expires_at: string | null;
+  consumed_at: string | null;
+}
+
 export interface Database {
   organizations: OrganizationTable;
   people: PersonTable;
@@ -176,4 +190,5 @@ export interface Database {
   records: RecordTable;
   idp_accounts: IdpAccountTable;
   settings: SettingTable;
+  oidc_payloads: OidcPayloadTable;
 }

@@ -1,0 +1,88 @@
+/**
+ * Server-rendered pages for the few screens that live outside the web app: sign-in at the embedded
+ * identity provider, and sign-in errors. Written for WCAG 2.1 AA: a language, one h1 in a main
+ * landmark, a label for every input, errors tied to their inputs and announced, contrast above 4.5:1.
+ */
+
+/** Escapes text for HTML content and quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
+}
+
+const STYLE = `
+  *{box-sizing:border-box}
+  body{margin:0;font:1.0625rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1b1b;background:#f0f0f0}
+  header{background:#1a4480;color:#fff;padding:.75rem 1.5rem}
+  header p{margin:0;font-weight:700;font-size:1.25rem}
+  main{max-width:28rem;margin:2rem auto;padding:1.5rem 2rem;background:#fff;border:1px solid #757575;border-radius:4px}
+  h1{font-size:1.75rem;line-height:1.2;margin:0 0 1rem}
+  label{display:block;font-weight:600;margin:1rem 0 .25rem}
+  input[type=text],input[type=password]{width:100%;padding:.5rem;font:inherit;color:#1b1b1b;border:2px solid #565c65;border-radius:2px}
+  input[aria-invalid=true]{border-color:#b50909}
+  button,.button{display:inline-block;margin:1.25rem .5rem 0 0;padding:.6rem 1.25rem;font:inherit;font-weight:600;border:2px solid #005ea2;border-radius:4px;cursor:pointer;text-decoration:none}
+  button.primary,.button.primary{background:#005ea2;color:#fff}
+  button.secondary{background:#fff;color:#005ea2}
+  a{color:#005ea2}
+  :focus-visible{outline:3px solid #e66f0e;outline-offset:2px}
+  .error{color:#b50909;font-weight:600;border-left:4px solid #b50909;padding-left:.75rem}
+  ul{padding-left:1.25rem}
+`;
+
+/** A whole page. `body` is trusted HTML; escape anything that came from a request before passing it. */
+export function htmlPage(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} – govdx</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header><p>govdx</p></header>
+<main>
+<h1>${escapeHtml(title)}</h1>
+${body}
+</main>
+</body>
+</html>`;
+}
+
+/** A labelled input. When `errorId` is given the input is marked invalid and described by that error. */
+export function inputField(field: {
+  id: string;
+  name: string;
+  label: string;
+  type: 'text' | 'password';
+  autocomplete: string;
+  value?: string;
+  errorId?: string | undefined;
+}): string {
+  const invalid = field.errorId ? ` aria-invalid="true" aria-describedby="${escapeHtml(field.errorId)}"` : '';
+  const value = field.value ? ` value="${escapeHtml(field.value)}"` : '';
+  return `<label for="${field.id}">${escapeHtml(field.label)}</label>
+<input id="${field.id}" name="${field.name}" type="${field.type}" autocomplete="${field.autocomplete}" required${value}${invalid}>`;
+}
+
+/** An error message that screen readers announce as soon as the page shows it. */
+export function errorMessage(id: string, text: string): string {
+  return `<p id="${escapeHtml(id)}" class="error" role="alert">${escapeHtml(text)}</p>`;
+}
+
+/** A page that explains a problem in plain words and offers one way forward. */
+export function problemPage(
+  title: string,
+  explanation: string,
+  link: { href: string; text: string },
+): string {
+  return htmlPage(
+    title,
+    `<p>${escapeHtml(explanation)}</p>
+<p><a class="button primary" href="${escapeHtml(link.href)}">${escapeHtml(link.text)}</a></p>`,
+  );
+}

@@ -1,0 +1,160 @@
+/**
+ * The embedded identity provider at /idp, when no external issuer is configured.
+ *
+ * oidc-provider is a Koa application. It is mounted as Fastify routes (`/idp/*`) whose handler
+ * hijacks the reply and hands the raw request and response to Koa, with the `/idp` prefix moved to
+ * `originalUrl` as Express and @fastify/middie do (oidc-provider reads it to build its own URLs).
+ * Fastify must leave the request body unread, because oidc-provider parses its own form posts from
+ * the stream: so those routes live in their own scope whose only content-type parser reads nothing.
+ *
+ * The login and consent pages (idp-pages.ts) are ordinary Fastify routes at /idp/interaction/:uid
+ * (more specific routes win over the wildcard); they report back through provider.interactionResult().
+ */
+import type { IncomingMessage } from 'node:http';
+import formbody from '@fastify/formbody';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type Provider from 'oidc-provider';
+import type { Interaction } from 'oidc-provider';
+import { Type } from 'typebox';
+import { checkIdpPassword, createIdentityProvider } from '../../identity/index.ts';
+import { consentPage, idpPages, interactionExpiredPage, loginPage } from '../idp-pages.ts';
+
+const PREFIX = '/idp';
+
+function sendHtml(reply: FastifyReply, status: number, html: string) {
+  return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+}
+
+export const idpRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { config } = app;
+  if (config.oidcIssuer) return;
+  const db = app.store.db;
+  const expiredPage = () => interactionExpiredPage(config.publicUrl);
+
+  const provider: Provider = await createIdentityProvider(db, {
+    publicUrl: config.publicUrl,
+    clientId: config.oidcClientId,
+    sessionHours: config.sessionHours,
+    onServerError: (error) => app.log.error({ err: error }, 'identity provider failed'),
+    pages: idpPages(config.publicUrl),
+  });
+  const handle = provider.callback();
+
+  await app.register(async (scope) => {
+    // Whatever parsers the app has (JSON, forms), none may touch the provider's request bodies.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
+    scope.all(`${PREFIX}/*`, { schema: { hide: true } }, (request, reply) => {
+      reply.hijack();
+      const raw = request.raw as IncomingMessage & { originalUrl?: string };
+      raw.originalUrl = raw.url;
+      raw.url = (raw.url ?? '/').slice(PREFIX.length) || '/';
+      void handle(raw, reply.raw);
+    });
+  });
+
+  /** The interaction this browser is in, when it is the one named in the URL. */
+  async function currentInteraction(uid: string, request: FastifyRequest, reply: FastifyReply) {
+    try {
+      const interaction: Interaction = await provider.interactionDetails(request.raw, reply.raw);
+      return interaction.uid === uid ? interaction : null;
+    } catch {
+      // No interaction cookie, or the interaction expired: both mean "start again".
+      return null;
+    }
+  }
+
+  const interactionPages: FastifyPluginAsyncTypebox = async (scope) => {
+    await scope.register(formbody);
+    const params = Type.Object({ uid: Type.String({ maxLength: 100 }) });
+
+    scope.get(`${PREFIX}/interaction/:uid`, { schema: { hide: true, params } }, async (request, reply) => {
+      const interaction = await currentInteraction(request.params.uid, request, reply);
+      if (!interaction) return sendHtml(reply, 400, expiredPage());
+      if (interaction.prompt.name === 'login') return sendHtml(reply, 200, loginPage(interaction.uid));
+      const client = await provider.Client.find(String(interaction.params.client_id));
+      const scopes = (interaction.prompt.details.missingOIDCScope as string[] | undefined) ?? [];
+      return sendHtml(reply, 200, consentPage(interaction.uid, client?.clientName ?? 'A service', scopes));
+    });
+
+    scope.post(
+      `${PREFIX}/interaction/:uid/login`,
+      {
+        schema: {
+          hide: true,
+          params,
+          body: Type.Object({
+            username: Type.String({ maxLength: 200, default: '' }),
+            password: Type.String({ maxLength: 1000, default: '' }),
+          }),
+        },
+      },
+      async (request, reply) => {
+        const interaction = await currentInteraction(request.params.uid, request, reply);
+        if (interaction?.prompt.name !== 'login') return sendHtml(reply, 400, expiredPage());
+        const { username, password } = request.body;
+        const personId = await checkIdpPassword(db, username, password);
+        // One message for an unknown username and a wrong password, so the page does not reveal which.
+        if (!personId) return sendHtml(reply, 401, loginPage(interaction.uid, { username }));
+        const to = await provider.interactionResult(
+          request.raw,
+          reply.raw,
+          { login: { accountId: personId } },
+          { mergeWithLastSubmission: false },
+        );
+        return reply.redirect(to, 303);
+      },
+    );
+
+    scope.post(
+      `${PREFIX}/interaction/:uid/consent`,
+      {
+        schema: {
+          hide: true,
+          params,
+          body: Type.Object({ decision: Type.Union([Type.Literal('allow'), Type.Literal('deny')]) }),
+        },
+      },
+      async (request, reply) => {
+        const interaction = await currentInteraction(request.params.uid, request, reply);
+        if (interaction?.prompt.name !== 'consent' || !interaction.session) {
+          return sendHtml(reply, 400, expiredPage());
+        }
+        if (request.body.decision === 'deny') {
+          const to = await provider.interactionResult(request.raw, reply.raw, {
+            error: 'access_denied',
+            error_description: 'The person did not allow access to their details.',
+          });
+          return reply.redirect(to, 303);
+        }
+        const details = interaction.prompt.details as {
+          missingOIDCScope?: string[];
+          missingOIDCClaims?: string[];
+          missingResourceScopes?: Record<string, string[]>;
+        };
+        const grant = interaction.grantId
+          ? await provider.Grant.find(interaction.grantId)
+          : new provider.Grant({
+              accountId: interaction.session.accountId,
+              clientId: String(interaction.params.client_id),
+            });
+        if (!grant) return sendHtml(reply, 400, expiredPage());
+        if (details.missingOIDCScope) grant.addOIDCScope(details.missingOIDCScope.join(' '));
+        if (details.missingOIDCClaims) grant.addOIDCClaims(details.missingOIDCClaims);
+        for (const [indicator, scopes] of Object.entries(details.missingResourceScopes ?? {})) {
+          grant.addResourceScope(indicator, scopes.join(' '));
+        }
+        const grantId = await grant.save();
+        const to = await provider.interactionResult(
+          request.raw,
+          reply.raw,
+          { consent: { grantId } },
+          { mergeWithLastSubmission: true },
+        );
+        return reply.redirect(to, 303);
+      },
+    );
+  };
+  await app.register(interactionPages);
+};

@@ -86,7 +86,16 @@ withSettings(
 )
   .option('--reseed', "Delete the data folder's demo data and seed it again")
   .action(async (options: Record<string, unknown>) => {
-    const config = await resolvePort(configFrom(options), options.publicUrl !== undefined);
+    // A person trying the demo wants the banner, not a JSON line per request; say --log-level info for those.
+    const quiet =
+      options.logLevel === undefined &&
+      !process.env.GOVDX_LOG_LEVEL &&
+      !options.config &&
+      !process.env.GOVDX_CONFIG;
+    const config = await resolvePort(
+      configFrom(quiet ? { ...options, logLevel: 'warn' } : options),
+      options.publicUrl !== undefined,
+    );
     const { startDemo } = await import('../demo/index.ts');
     const demo = await startDemo(config, { reseed: options.reseed === true });
     printUrls(demo.node, demo.urls);

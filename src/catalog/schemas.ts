@@ -1,12 +1,14 @@
 /** API shapes of datasets, their fields, and services. */
 import { Type } from 'typebox';
-import { CLASSIFICATIONS, FIELD_TYPES, SENSITIVITIES, SERVICE_KINDS } from '../domain/index.ts';
-
-const Slug = Type.String({
-  pattern: '^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$',
-  description: 'Identifier used in URLs: lower-case letters, digits and dashes',
-});
-const Timestamp = Type.String({ format: 'date-time' });
+import {
+  CLASSIFICATIONS,
+  FIELD_TYPES,
+  HttpUrl,
+  SENSITIVITIES,
+  SERVICE_KINDS,
+  Slug,
+  Timestamp,
+} from '../domain/index.ts';
 
 export const Sensitivity = Type.Enum([...SENSITIVITIES]);
 export const FieldType = Type.Enum([...FIELD_TYPES]);
@@ -111,8 +113,6 @@ export const Service = Type.Object(
   },
   { $id: 'Service' },
 );
-
-const HttpUrl = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048 });
 
 export const NewService = Type.Object(
   {

@@ -1,23 +1,19 @@
 /** API shapes of the directory: organizations, people, systems, purposes. */
 import { Type } from 'typebox';
 import {
+  Email,
+  HttpUrl,
   LEGAL_BASES,
   type LegalBasis as LegalBasisId,
   MEMBERSHIP_ROLES,
+  Nullable,
   ORGANIZATION_KINDS,
   ROLES,
+  Slug,
   SPECIAL_CATEGORY_BASES,
   type SpecialCategoryBasis as SpecialCategoryBasisId,
+  Timestamp,
 } from '../domain/index.ts';
-
-const Slug = Type.String({
-  pattern: '^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$',
-  description: 'Identifier used in URLs: lower-case letters, digits and dashes',
-});
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
-const Timestamp = Type.String({ format: 'date-time' });
-const Email = Type.String({ format: 'email', maxLength: 254 });
-const HttpUrl = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048 });
 
 export const OrganizationKind = Type.Enum([...ORGANIZATION_KINDS]);
 

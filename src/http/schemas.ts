@@ -12,15 +12,7 @@ export const ErrorResponse = Type.Object(
   { $id: 'Error', description: 'Every refusal has this shape.' },
 );
 
-/** Lower-case letters, digits and dashes: used in URLs, so it never needs escaping. */
-export const Slug = Type.String({
-  pattern: '^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$',
-  description: 'Identifier used in URLs: lower-case letters, digits and dashes',
-});
-export const Id = Type.String({ minLength: 1, maxLength: 64 });
-export const Timestamp = Type.String({ format: 'date-time' });
-export const Text = (maxLength: number, options: { minLength?: number; description?: string } = {}) =>
-  Type.String({ maxLength, ...options });
+export { Slug, Timestamp } from '../domain/index.ts';
 
 export const PageQuery = Type.Object(
   {

@@ -1,4 +1,4 @@
-/** The govdx command line: serve, demo, migrate, seed. */
+/** The govdx command line: serve, demo, migrate, seed, ledger, exchange. */
 import { Command, Option } from 'commander';
 import { type Config, ConfigError, loadConfig, SETTINGS } from '../config/index.ts';
 import { migrateToLatest, openStore } from '../store/index.ts';
@@ -35,6 +35,7 @@ async function resolvePort(config: Config, explicitPublicUrl: boolean): Promise<
   const port = await freePort(config.host);
   const next = { ...config, port };
   if (!explicitPublicUrl) next.publicUrl = config.publicUrl.replace(/:0$/, `:${port}`);
+  if (!explicitPublicUrl) next.ledgerOrigin = config.ledgerOrigin.replace(/:0\/ledger$/, `:${port}/ledger`);
   return next;
 }
 
@@ -135,6 +136,86 @@ withSettings(
     await store.close();
   }
 });
+
+const ledger = program
+  .command('ledger')
+  .description(
+    "The ledger: its verifier key, and checks of a running ledger's tree and of an export of its events",
+  );
+
+withSettings(
+  ledger
+    .command('key')
+    .description(
+      "Print the ledger's verifier key (made and kept in the database on first use, unless --ledger-key)",
+    ),
+)
+  .option(
+    '--new',
+    'Print a new signer key for --ledger-key instead (its verifier key goes to standard error)',
+  )
+  .action(async (options: Record<string, unknown>) => {
+    const { ledgerKey } = await import('./ledger.ts');
+    process.exitCode = await ledgerKey(configFrom(options), { new: options.new === true });
+  });
+
+ledger
+  .command('verify')
+  .description(
+    'Check a running ledger from outside: checkpoint signature, every tile and entry bundle, root hash, and ' +
+      'consistency with the checkpoint seen last time (exit code 1 when something is wrong)',
+  )
+  .requiredOption('--url <base>', 'The govdx node, e.g. https://govdx.gov.example')
+  .option('--vkey <key>', "The log's verifier key (<name>+<id>+<key>) or a file holding it")
+  .option('--state <file>', 'Where the last verified checkpoint is kept between runs')
+  .action(async (options: { url: string; vkey?: string; state?: string }) => {
+    const { ledgerVerify } = await import('./ledger.ts');
+    process.exitCode = await ledgerVerify(options);
+  });
+
+ledger
+  .command('audit')
+  .description(
+    "Check an auditor's export (GET /ledger/export): every event's commitment is in the tree, in order, none missing",
+  )
+  .requiredOption('--export <file>', 'The export, JSON lines')
+  .option('--vkey <key>', "The log's verifier key, to check the export's checkpoint signature")
+  .option('--url <base>', 'The govdx node, to name the entries that differ and compare with its current tree')
+  .action(async (options: { export: string; vkey?: string; url?: string }) => {
+    const { ledgerAudit } = await import('./ledger.ts');
+    process.exitCode = await ledgerAudit(options);
+  });
+
+const exchange = program
+  .command('exchange')
+  .description('Act as a system calling the exchange: sign a client assertion, or get an access token');
+
+for (const [name, description] of [
+  [
+    'assertion',
+    'Print a client assertion (RFC 7523) for POST /oauth/token, signed with the key, valid for one minute and one use',
+  ],
+  ['token', 'Get an access token from the token endpoint and print it'],
+] as const) {
+  exchange
+    .command(name)
+    .description(description)
+    .requiredOption(
+      '--key <file>',
+      "The system's private JWK, e.g. data/demo-keys/housing-agency-benefit-system.private.jwk",
+    )
+    .option(
+      '--client-id <id>',
+      "The system's client ID, <organization>/<system> (default: from the key's kid)",
+    )
+    .option('--url <base>', 'The govdx node', 'http://localhost:8080')
+    .action(async (options: { key: string; clientId?: string; url: string }) => {
+      const client = await import('./exchange.ts');
+      process.exitCode = await (name === 'assertion'
+        ? client.printAssertion(options)
+        : client.printToken(options));
+    });
+}
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) {

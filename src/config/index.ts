@@ -27,6 +27,22 @@ export interface Config {
   demoPopulation: number;
   /** Port of the demo's provider APIs (tax agency, health ministry); 0 picks a free port. */
   demoProviderPort: number;
+  /** The ledger's checkpoint origin line (and signing key name); derived from publicUrl when unset. */
+  ledgerOrigin: string;
+  /** The ledger's signed-note signer key (`PRIVATE+KEY+…`) or a file holding one; unset = kept in the database. */
+  ledgerKey: string | undefined;
+  /** Lifetime of the exchange's access tokens, in seconds. */
+  exchangeTokenSeconds: number;
+  /** Most exchange calls per minute by one system (0: no limit). */
+  exchangeSystemRateLimit: number;
+  /** Most exchange calls per UTC day by one system (0: no quota). */
+  exchangeSystemDailyQuota: number;
+  /** Most calls per minute under an agreement that sets no limit of its own (0: no limit). */
+  exchangeAgreementRateLimit: number;
+  /** How long the exchange waits for a provider's whole answer, in milliseconds. */
+  providerTimeoutMs: number;
+  /** The largest answer the exchange accepts from a provider, in bytes. */
+  providerMaxResponseBytes: number;
 }
 
 type Kind = 'string' | 'integer' | 'enum';
@@ -181,6 +197,87 @@ export const SETTINGS: readonly Setting[] = [
     description: 'Port of the demo provider APIs (tax agency, health ministry); 0 picks a free one.',
     defaultText: '8081',
   },
+  {
+    key: 'ledgerOrigin',
+    env: 'GOVDX_LEDGER_ORIGIN',
+    flag: '--ledger-origin',
+    kind: 'string',
+    description:
+      'The ledger\'s identity: the first line of its checkpoints and the name of its signing key. No spaces, no "+".',
+    defaultText: '<public URL host>/ledger',
+  },
+  {
+    key: 'ledgerKey',
+    env: 'GOVDX_LEDGER_KEY',
+    flag: '--ledger-key',
+    kind: 'string',
+    description:
+      'Signer key of the ledger (PRIVATE+KEY+<name>+<id>+<key>, from `govdx ledger key --new`) or the path of a file holding it. ' +
+      'Unset: generated once and kept in the database, shared by every node.',
+    defaultText: '(unset: kept in the database)',
+  },
+  {
+    key: 'exchangeTokenSeconds',
+    env: 'GOVDX_EXCHANGE_TOKEN_SECONDS',
+    flag: '--exchange-token-seconds',
+    kind: 'integer',
+    min: 30,
+    max: 3600,
+    description: 'Lifetime of the access tokens that systems get at /oauth/token, in seconds.',
+    defaultText: '300',
+  },
+  {
+    key: 'exchangeSystemRateLimit',
+    env: 'GOVDX_EXCHANGE_SYSTEM_RATE_LIMIT',
+    flag: '--exchange-system-rate-limit',
+    kind: 'integer',
+    min: 0,
+    max: 100000000,
+    description: 'Most exchange calls per minute by one system, on each node (0: no limit).',
+    defaultText: '60000',
+  },
+  {
+    key: 'exchangeSystemDailyQuota',
+    env: 'GOVDX_EXCHANGE_SYSTEM_DAILY_QUOTA',
+    flag: '--exchange-system-daily-quota',
+    kind: 'integer',
+    min: 0,
+    max: 1000000000,
+    description: 'Most exchange calls per UTC day by one system, on each node (0: no quota).',
+    defaultText: '0',
+  },
+  {
+    key: 'exchangeAgreementRateLimit',
+    env: 'GOVDX_EXCHANGE_AGREEMENT_RATE_LIMIT',
+    flag: '--exchange-agreement-rate-limit',
+    kind: 'integer',
+    min: 0,
+    max: 100000000,
+    description:
+      'Most calls per minute under an agreement that sets no limit of its own, on each node (0: no limit).',
+    defaultText: '0',
+  },
+  {
+    key: 'providerTimeoutMs',
+    env: 'GOVDX_PROVIDER_TIMEOUT_MS',
+    flag: '--provider-timeout-ms',
+    kind: 'integer',
+    min: 100,
+    max: 300000,
+    description: "How long the exchange waits for a provider's whole answer, in milliseconds; then 504.",
+    defaultText: '10000',
+  },
+  {
+    key: 'providerMaxResponseBytes',
+    env: 'GOVDX_PROVIDER_MAX_RESPONSE_BYTES',
+    flag: '--provider-max-response-bytes',
+    kind: 'integer',
+    min: 1024,
+    max: 1073741824,
+    description:
+      'The largest answer the exchange accepts from a provider, in bytes; a larger one is refused (502).',
+    defaultText: '1048576',
+  },
 ];
 
 const installRoot = resolve(import.meta.dirname, '..', '..');
@@ -202,6 +299,14 @@ export function defaults(): Config {
     webDir: resolve(installRoot, 'web', 'dist'),
     demoPopulation: 100000,
     demoProviderPort: 8081,
+    ledgerOrigin: '',
+    ledgerKey: undefined,
+    exchangeTokenSeconds: 300,
+    exchangeSystemRateLimit: 60000,
+    exchangeSystemDailyQuota: 0,
+    exchangeAgreementRateLimit: 0,
+    providerTimeoutMs: 10000,
+    providerMaxResponseBytes: 1048576,
   };
 }
 
@@ -286,5 +391,10 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     throw new ConfigError(`publicUrl must be an http(s) URL, got "${result.publicUrl}"`);
   }
   result.publicUrl = result.publicUrl.replace(/\/+$/, '');
+  // tlog-checkpoint: the origin SHOULD be the log's URL prefix without the scheme.
+  if (!result.ledgerOrigin) result.ledgerOrigin = `${new URL(result.publicUrl).host}/ledger`;
+  if (/[\s+]/u.test(result.ledgerOrigin)) {
+    throw new ConfigError(`ledgerOrigin must not contain spaces or "+", got "${result.ledgerOrigin}"`);
+  }
   return result;
 }

@@ -382,3 +382,110 @@ export const SYSTEMS: readonly DemoSystem[] = [
 export function systemKeyId(system: DemoSystem): string {
   return `${system.organization}.${system.slug}.1`;
 }
+
+/** A system's OAuth client ID at the exchange's token endpoint. */
+export function systemClientId(system: Pick<DemoSystem, 'organization' | 'slug'>): string {
+  return `${system.organization}/${system.slug}`;
+}
+
+export interface DemoAgreement {
+  /** The providing organization and its service. */
+  provider: string;
+  service: string;
+  consumer: string;
+  purpose: string;
+  fields: string[];
+  retentionDays: number;
+}
+
+/**
+ * The data-sharing agreements in force: what each consumer may receive, and why. Bases come from the
+ * purposes: public task for housing benefit and social assistance (with Art. 9(2)(b) for health data),
+ * consent for pre-filling a rental application.
+ */
+export const AGREEMENTS: readonly DemoAgreement[] = [
+  {
+    provider: 'population-register',
+    service: 'person',
+    consumer: 'housing-agency',
+    purpose: 'housing-benefit-eligibility',
+    fields: ['national_id', 'given_name', 'family_name', 'address_id', 'household_id'],
+    retentionDays: 3650,
+  },
+  {
+    provider: 'address-register',
+    service: 'address',
+    consumer: 'housing-agency',
+    purpose: 'housing-benefit-eligibility',
+    fields: ['address_id', 'street', 'house_number', 'apartment', 'postcode', 'municipality'],
+    retentionDays: 3650,
+  },
+  {
+    provider: 'tax-agency',
+    service: 'income',
+    consumer: 'housing-agency',
+    purpose: 'housing-benefit-eligibility',
+    fields: ['national_id', 'year', 'taxable_income', 'benefits_received', 'currency'],
+    retentionDays: 3650,
+  },
+  {
+    provider: 'population-register',
+    service: 'person',
+    consumer: 'housing-agency',
+    purpose: 'rental-application-prefill',
+    fields: ['given_name', 'family_name', 'address_id'],
+    retentionDays: 365,
+  },
+  {
+    provider: 'tax-agency',
+    service: 'income',
+    consumer: 'housing-agency',
+    purpose: 'rental-application-prefill',
+    fields: ['year', 'taxable_income', 'currency'],
+    retentionDays: 365,
+  },
+  {
+    provider: 'population-register',
+    service: 'person',
+    consumer: 'exampleton-social',
+    purpose: 'social-assistance-assessment',
+    fields: ['national_id', 'given_name', 'family_name', 'date_of_birth', 'address_id', 'household_id'],
+    retentionDays: 3650,
+  },
+  {
+    provider: 'tax-agency',
+    service: 'income',
+    consumer: 'exampleton-social',
+    purpose: 'social-assistance-assessment',
+    fields: [
+      'national_id',
+      'year',
+      'employment_status',
+      'employer.name',
+      'taxable_income',
+      'benefits_received',
+      'currency',
+    ],
+    retentionDays: 3650,
+  },
+  {
+    provider: 'health-ministry',
+    service: 'disability-and-care',
+    consumer: 'exampleton-social',
+    purpose: 'social-assistance-assessment',
+    fields: ['national_id', 'disability_status', 'care_level', 'chronic_conditions.code'],
+    retentionDays: 3650,
+  },
+];
+
+export interface DemoConsent {
+  /** The username of the demo citizen who consents. */
+  citizen: string;
+  consumer: string;
+  purpose: string;
+}
+
+/** The demo citizen has let the Housing Agency pre-fill their rental housing application. */
+export const CONSENTS: readonly DemoConsent[] = [
+  { citizen: 'citizen', consumer: 'housing-agency', purpose: 'rental-application-prefill' },
+];

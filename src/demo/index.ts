@@ -3,7 +3,7 @@
  * provider APIs of its tax agency and health ministry.
  */
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { sql } from 'kysely';
 import { type RunningNode, startNode } from '../cli/server.ts';
 import type { Config } from '../config/index.ts';
@@ -14,10 +14,26 @@ import { type DemoProviders, startDemoProviders } from './providers.ts';
 import { seedDemo } from './seed.ts';
 
 export { DEMO_ACCOUNTS, DEMO_PASSWORD, type DemoAccount } from './accounts.ts';
-export { DATASETS, ORGANIZATIONS, PURPOSES, SERVICES, SYSTEMS } from './government.ts';
+export {
+  AGREEMENTS,
+  CONSENTS,
+  DATASETS,
+  ORGANIZATIONS,
+  PURPOSES,
+  SERVICES,
+  SYSTEMS,
+  systemClientId,
+} from './government.ts';
 export { demoCitizens, nationalIdAt, personIndexOf } from './population.ts';
-export { type DemoProviders, healthOf, incomeOf, startDemoProviders } from './providers.ts';
-export { type SeedOptions, seedDemo } from './seed.ts';
+export {
+  DEMO_PROVIDER_SERVICES,
+  type DemoProviders,
+  type DemoProvidersOptions,
+  healthOf,
+  incomeOf,
+  startDemoProviders,
+} from './providers.ts';
+export { demoKeyDir, demoKeyFile, type SeedOptions, seedDemo } from './seed.ts';
 
 /** Deletes the embedded SQLite database (with its write-ahead log) in the data folder. */
 function removeSqliteDatabase(dataDir: string): void {
@@ -67,6 +83,7 @@ export async function startDemo(config: Config, options: { reseed: boolean }): P
     host: config.host,
     port: config.demoProviderPort,
     population: config.demoPopulation,
+    exchange: { issuer: config.publicUrl, jwksUrl: `${config.publicUrl}/exchange/jwks.json` },
   });
   let store: Store | undefined;
   try {
@@ -78,7 +95,7 @@ export async function startDemo(config: Config, options: { reseed: boolean }): P
     });
     await migrateToLatest(store);
     if (options.reseed && store.dialect === 'postgres') await emptyPostgres(store);
-    const { summary } = await seedDemo(store, config, {
+    const { summary, keyDir } = await seedDemo(store, config, {
       progress: process.stdout.isTTY === true,
       providerUrl: providers.url,
     });
@@ -90,6 +107,8 @@ export async function startDemo(config: Config, options: { reseed: boolean }): P
     return {
       node,
       urls: [
+        ['Exchange', `${node.url}/exchange/v1/{provider}/{service}/… (token at ${node.url}/oauth/token)`],
+        ['Demo system keys', `${keyDir}${sep} (private JWKs; see docs/integrating.md)`],
         ['Tax agency API (demo)', `${providers.url}/income/${citizen.nationalId}`],
         ['Health API (demo)', `${providers.url}/health/${citizen.nationalId}`],
         ['Demo sign-in', `admin, steward.population, dpo.housing, auditor, citizen … / ${DEMO_PASSWORD}`],

@@ -5,9 +5,11 @@
  * are the same on every run without a database; IDs outside the demo population get 404.
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify from 'fastify';
+import Fastify, { type FastifyRequest } from 'fastify';
+import { createRemoteJWKSet } from 'jose';
 import { type Static, type TSchema, Type } from 'typebox';
 import { defaults } from '../config/index.ts';
+import { type VerifiedRequest, verifyRequestAssertion } from '../exchange/index.ts';
 import {
   businessIdentityAt,
   LARGE_EMPLOYERS,
@@ -168,17 +170,79 @@ export interface DemoProviders {
   close(): Promise<void>;
 }
 
-export async function startDemoProviders(options: {
+/** The services (`<provider>/<service>` on the exchange) the demo APIs answer, by path prefix. */
+export const DEMO_PROVIDER_SERVICES = {
+  '/income/': 'tax-agency/income',
+  '/health/': 'health-ministry/disability-and-care',
+};
+
+export interface DemoProvidersOptions {
   host: string;
   port: number;
   /** Residents the providers know: the first `population` demo persons. Defaults to the demo default. */
   population?: number;
-}): Promise<DemoProviders> {
+  /**
+   * The exchange whose signed requests the APIs accept: every request must carry its assertion
+   * (`Authorization: Bearer`), made for this service, this URL and this resident. Unset: open APIs.
+   */
+  exchange?: { issuer: string; jwksUrl: string };
+}
+
+const refusal = (code: string, message: string) => ({ error: { code, message } });
+
+export async function startDemoProviders(options: DemoProvidersOptions): Promise<DemoProviders> {
   const population = options.population ?? defaults().demoPopulation;
   const app = Fastify({ logger: false }).withTypeProvider<TypeBoxTypeProvider>();
   const notFound = (who: string, nationalId: string) => ({
     error: { code: 'NOT_FOUND' as const, message: `${who} has no record of a resident "${nationalId}".` },
   });
+
+  if (options.exchange) {
+    // What a provider does with the exchange's signed request: verify it, then answer only for the person it names.
+    const exchange = options.exchange;
+    const keys = createRemoteJWKSet(new URL(exchange.jwksUrl));
+    app.decorateRequest('exchangeRequest', null);
+    app.addHook(
+      'preHandler',
+      async (request: FastifyRequest & { exchangeRequest?: VerifiedRequest }, reply) => {
+        const prefix = Object.keys(DEMO_PROVIDER_SERVICES).find((p) => request.url.startsWith(p));
+        const service = prefix ? DEMO_PROVIDER_SERVICES[prefix as keyof typeof DEMO_PROVIDER_SERVICES] : '';
+        const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
+        if (!token) {
+          return reply
+            .code(401)
+            .send(
+              refusal('UNAUTHENTICATED', 'Requests come through the exchange, with its signed assertion.'),
+            );
+        }
+        let verified: VerifiedRequest;
+        try {
+          verified = await verifyRequestAssertion(token, keys, {
+            issuer: exchange.issuer,
+            service,
+            method: request.method,
+            url: `http://${request.headers.host}${request.url}`,
+          });
+        } catch (error) {
+          return reply
+            .code(401)
+            .send(
+              refusal(
+                'TOKEN_INVALID',
+                `The exchange's assertion does not verify: ${(error as Error).message}`,
+              ),
+            );
+        }
+        const nationalId = (request.params as { nationalId?: string }).nationalId;
+        if (verified.subject !== nationalId) {
+          return reply
+            .code(403)
+            .send(refusal('FORBIDDEN', 'The request is not about the person the exchange named.'));
+        }
+        request.exchangeRequest = verified;
+      },
+    );
+  }
 
   app.get(
     '/income/:nationalId',

@@ -9,23 +9,39 @@
  * that finds them unmarked, or marked for another population size, or short of records, deletes
  * and writes them again.
  */
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import cliProgress from 'cli-progress';
-import { exportJWK, generateKeyPair } from 'jose';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Kysely } from 'kysely';
+import { createAgreement } from '../agreements/index.ts';
 import { createDataset, createService, updateService } from '../catalog/index.ts';
 import type { Config } from '../config/index.ts';
+import { createConsent } from '../consent/index.ts';
 import {
   createOrganization,
   createPerson,
   createPurpose,
   createSystem,
   setMemberRoles,
+  updateSystem,
 } from '../directory/index.ts';
 import { hashPassword } from '../identity/index.ts';
 import { countRecords, deleteRecords, putRecords } from '../registry/index.ts';
 import { type Database, now, type Store } from '../store/index.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './accounts.ts';
-import { DATASETS, ORGANIZATIONS, PURPOSES, SERVICES, SYSTEMS, systemKeyId } from './government.ts';
+import {
+  AGREEMENTS,
+  CONSENTS,
+  DATASETS,
+  type DemoSystem,
+  ORGANIZATIONS,
+  PURPOSES,
+  SERVICES,
+  SYSTEMS,
+  systemKeyId,
+} from './government.ts';
 import { businessAt, businessCount, demoCitizens, isAdult, population } from './population.ts';
 
 export interface SeedOptions {
@@ -52,7 +68,16 @@ interface RegistersMark {
 
 /** What one run created or rewrote, for the summary. */
 type Tally = Record<
-  'organizations' | 'people' | 'accounts' | 'roles' | 'datasets' | 'services' | 'purposes' | 'systems',
+  | 'organizations'
+  | 'people'
+  | 'accounts'
+  | 'roles'
+  | 'datasets'
+  | 'services'
+  | 'purposes'
+  | 'systems'
+  | 'agreements'
+  | 'consents',
   number
 >;
 
@@ -193,30 +218,131 @@ async function seedPurposes(db: Db, owners: Map<string, Owner>, tally: Tally) {
   });
 }
 
-/** Each system gets a freshly generated ES256 key; only its public half is kept (in the JWKS). */
-async function seedSystems(db: Db, owners: Map<string, Owner>, tally: Tally) {
-  const existing = await db
-    .selectFrom('systems')
-    .innerJoin('organizations', 'organizations.id', 'systems.organization_id')
-    .select(['organizations.slug as organization', 'systems.slug'])
-    .execute();
-  const have = new Set(existing.map((s) => `${s.organization}/${s.slug}`));
-  const missing = SYSTEMS.filter((s) => !have.has(`${s.organization}/${s.slug}`));
-  if (missing.length === 0) return;
-  // Keys are generated before the transaction opens, so it holds the database only for the inserts.
-  const jwks = await Promise.all(
-    missing.map(async (system) => {
-      const { publicKey } = await generateKeyPair('ES256');
-      const jwk = { ...(await exportJWK(publicKey)), kty: 'EC' as const, kid: systemKeyId(system) };
-      return { keys: [{ ...jwk, alg: 'ES256', use: 'sig' }] };
-    }),
+/** Where the demo systems' private keys are written: `<data folder>/demo-keys`. */
+export function demoKeyDir(config: Pick<Config, 'dataDir'>): string {
+  return config.dataDir === ':memory:'
+    ? join(tmpdir(), 'govdx-demo-keys')
+    : join(config.dataDir, 'demo-keys');
+}
+
+/** The private JWK of a demo system: `<key folder>/<organization>-<system>.private.jwk`. */
+export function demoKeyFile(dir: string, system: Pick<DemoSystem, 'organization' | 'slug'>): string {
+  return join(dir, `${system.organization}-${system.slug}.private.jwk`);
+}
+
+function readPrivateKey(file: string): JWK | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const jwk = JSON.parse(readFileSync(file, 'utf8')) as JWK;
+    return jwk.kty === 'EC' && jwk.d && jwk.x && jwk.y ? jwk : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Readable by the owner only; written whole or not at all. */
+function writePrivateKey(file: string, jwk: JWK): void {
+  const partial = `${file}.partial`;
+  writeFileSync(partial, `${JSON.stringify(jwk, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(partial, 0o600);
+  renameSync(partial, file);
+}
+
+const publicPart = (jwk: JWK): JWK & { kid: string } => ({
+  kty: jwk.kty,
+  crv: jwk.crv,
+  x: jwk.x,
+  y: jwk.y,
+  kid: jwk.kid!,
+  alg: 'ES256',
+  use: 'sig',
+});
+
+/**
+ * Each system signs its client assertions with an ES256 key made once per data folder: the private JWK
+ * is written to the key folder (mode 0600) for the demo's callers, and only the public half is registered.
+ * A system whose registered key does not match its file gets the file's key; one without a file, a new key.
+ */
+async function seedSystems(db: Db, owners: Map<string, Owner>, keyDir: string, tally: Tally) {
+  mkdirSync(keyDir, { recursive: true, mode: 0o700 });
+  const registered = new Map(
+    (
+      await db
+        .selectFrom('systems')
+        .innerJoin('organizations', 'organizations.id', 'systems.organization_id')
+        .select(['organizations.slug as organization', 'systems.slug', 'systems.jwks'])
+        .execute()
+    ).map((s) => [`${s.organization}/${s.slug}`, s.jwks ? (JSON.parse(s.jwks) as { keys: JWK[] }) : null]),
   );
-  await db.transaction().execute(async (tx) => {
-    for (const [i, { organization, ...input }] of missing.entries()) {
-      await createSystem(tx, owners.get(organization)!, { ...input, jwks: jwks[i]! });
-      tally.systems++;
+  for (const system of SYSTEMS) {
+    const { organization, ...input } = system;
+    const file = demoKeyFile(keyDir, system);
+    let key = readPrivateKey(file);
+    const current = registered.get(`${organization}/${system.slug}`);
+    const matches = (jwks: { keys: JWK[] } | null | undefined) =>
+      key !== undefined && jwks?.keys.some((k) => k.x === key!.x && k.y === key!.y) === true;
+    if (current !== undefined && matches(current)) continue;
+    if (!key) {
+      const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+      key = { ...(await exportJWK(privateKey)), kid: systemKeyId(system), alg: 'ES256' };
+      writePrivateKey(file, key);
     }
-  });
+    const jwks = { keys: [publicPart(key) as JWK & { kty: 'EC'; kid: string }] };
+    const owner = owners.get(organization)!;
+    if (current === undefined) await createSystem(db, owner, { ...input, jwks });
+    else await updateSystem(db, owner, system.slug, { jwks });
+    tally.systems++;
+  }
+}
+
+/** The agreements in force, valid for two years from seeding; one that exists in any state is left as it is. */
+async function seedAgreements(db: Db, owners: Map<string, Owner>, tally: Tally) {
+  const validUntil = new Date(Date.now() + 2 * 365 * 86_400_000).toISOString();
+  for (const agreement of AGREEMENTS) {
+    const provider = owners.get(agreement.provider)!;
+    const existing = await db
+      .selectFrom('agreements')
+      .innerJoin('services', 'services.id', 'agreements.service_id')
+      .innerJoin('purposes', 'purposes.id', 'agreements.purpose_id')
+      .select('agreements.id')
+      .where('agreements.provider_organization_id', '=', provider.id)
+      .where('agreements.consumer_organization_id', '=', owners.get(agreement.consumer)!.id)
+      .where('services.slug', '=', agreement.service)
+      .where('purposes.slug', '=', agreement.purpose)
+      .executeTakeFirst();
+    if (existing) continue;
+    await createAgreement(
+      db,
+      provider,
+      {
+        consumer: agreement.consumer,
+        service: agreement.service,
+        purpose: agreement.purpose,
+        fields: agreement.fields,
+        validUntil,
+        retentionDays: agreement.retentionDays,
+      },
+      null,
+    );
+    tally.agreements++;
+  }
+}
+
+async function seedConsents(db: Db, owners: Map<string, Owner>, tally: Tally) {
+  for (const consent of CONSENTS) {
+    const subject = DEMO_ACCOUNTS.find((a) => a.username === consent.citizen)!.nationalId!;
+    const existing = await db
+      .selectFrom('consents')
+      .innerJoin('purposes', 'purposes.id', 'consents.purpose_id')
+      .select('consents.id')
+      .where('consents.subject', '=', subject)
+      .where('consents.consumer_organization_id', '=', owners.get(consent.consumer)!.id)
+      .where('purposes.slug', '=', consent.purpose)
+      .executeTakeFirst();
+    if (existing) continue;
+    await createConsent(db, { subject, consumer: consent.consumer, purpose: consent.purpose }, null);
+    tally.consents++;
+  }
 }
 
 async function datasetId(
@@ -351,7 +477,7 @@ export async function seedDemo(
   store: Store,
   config: Config,
   options: SeedOptions,
-): Promise<{ summary: string }> {
+): Promise<{ summary: string; keyDir: string }> {
   const started = performance.now();
   const citizens = demoCitizens();
   const needed = Math.max(...citizens.map((c) => c.index)) + 1;
@@ -368,13 +494,18 @@ export async function seedDemo(
     services: 0,
     purposes: 0,
     systems: 0,
+    agreements: 0,
+    consents: 0,
   };
   const owners = await seedOrganizations(db, tally);
   const people = await seedAccounts(db, owners, tally);
   await seedDatasets(db, owners, people, tally);
   await seedServices(db, owners, options.providerUrl ?? defaultProviderUrl(config), tally);
   await seedPurposes(db, owners, tally);
-  await seedSystems(db, owners, tally);
+  const keyDir = demoKeyDir(config);
+  await seedSystems(db, owners, keyDir, tally);
+  await seedAgreements(db, owners, tally);
+  await seedConsents(db, owners, tally);
   const registers = await seedRegisters(db, owners, config.demoPopulation, options.progress);
 
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -382,7 +513,10 @@ export async function seedDemo(
   const holding = `${count(mark.population)} persons, ${count(mark.addresses)} addresses and ${count(mark.businesses)} businesses`;
   const changes = Object.entries(tally)
     .filter(([, n]) => n > 0)
-    .map(([what, n]) => `${n} ${what === 'roles' ? 'role assignments' : what}`);
+    .map(([what, n]) => {
+      const plural = what === 'roles' ? 'role assignments' : what;
+      return `${n} ${n === 1 ? plural.replace(/s$/, '') : plural}`;
+    });
   if (registers.written) changes.push(holding);
   const summary =
     changes.length === 0
@@ -391,6 +525,7 @@ export async function seedDemo(
   const shorts = (orgs: typeof ORGANIZATIONS) => orgs.map((o) => o.short).join('|');
   const dpos = ORGANIZATIONS.filter((o) => o.role === 'provider' || o.role === 'consumer');
   return {
+    keyDir,
     summary: [
       summary,
       `Demo accounts, all with password "${DEMO_PASSWORD}": admin, auditor, citizen, citizen2, citizen3,`,

@@ -13,7 +13,9 @@ export type Access =
   | { public: true }
   | { authenticated: true }
   /** One of the roles, held in the organization named by the `org` URL parameter when `inOrganization`. */
-  | { roles: readonly Role[]; inOrganization?: boolean };
+  | { roles: readonly Role[]; inOrganization?: boolean }
+  /** A system (machine client) with an exchange access token; the exchange's routes check it themselves. */
+  | { system: true };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -66,7 +68,12 @@ export const accessPlugin = fp(async (app: FastifyInstance, options: { store: St
     // Say in the OpenAPI document what the rule is, so integrators need not guess.
     if (access && route.schema) {
       const schema = route.schema as { security?: unknown; description?: string };
-      schema.security = 'public' in access ? [] : [{ accessToken: [] }, { session: [] }];
+      schema.security =
+        'public' in access
+          ? []
+          : 'system' in access
+            ? [{ exchangeToken: ['exchange'] }]
+            : [{ accessToken: [] }, { session: [] }];
       if ('roles' in access) {
         const where = access.inOrganization ? ' in the organization' : '';
         const rule = `Requires one of these roles${where}: ${access.roles.join(', ')} (a platform admin may always).`;
@@ -77,7 +84,7 @@ export const accessPlugin = fp(async (app: FastifyInstance, options: { store: St
 
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config?.access;
-    if (!access) return;
+    if (!access || 'system' in access) return;
     request.principal = await resolvePrincipal(options.store, request);
     if ('public' in access) return;
     const principal = requirePrincipal(request);

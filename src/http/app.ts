@@ -13,6 +13,8 @@ import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../config/index.ts';
 import { GovdxError } from '../domain/index.ts';
+import { Exchange } from '../exchange/index.ts';
+import { type Ledger, openLedger } from '../ledger/index.ts';
 import type { Store } from '../store/index.ts';
 import { accessPlugin } from './access.ts';
 import { errorHandler } from './errors.ts';
@@ -24,6 +26,10 @@ declare module 'fastify' {
   interface FastifyInstance {
     store: Store;
     config: Config;
+    /** Every part records access and governance events through `app.ledger.append(…)`. */
+    ledger: Ledger;
+    /** The exchange: its decision index, token issuing and gateway (src/exchange). */
+    exchange: Exchange;
   }
 }
 
@@ -70,6 +76,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addSchema(ErrorResponse);
   app.decorate('store', store);
   app.decorate('config', config);
+  const ledger = await openLedger(store, {
+    origin: config.ledgerOrigin,
+    key: config.ledgerKey,
+    onError: (error, what) => app.log.error({ err: error }, `ledger: ${what} failed`),
+  });
+  app.decorate('ledger', ledger);
+  ledger.startCheckpoints();
+  app.addHook('onClose', () => ledger.close());
   app.setErrorHandler(errorHandler);
 
   await app.register(cookie);
@@ -88,6 +102,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       components: {
         securitySchemes: {
           accessToken: { type: 'http', scheme: 'bearer', description: 'Personal access token (gdx_pat_…)' },
+          exchangeToken: {
+            type: 'oauth2',
+            description:
+              "A system's access token from POST /oauth/token (client credentials, private_key_jwt client assertion)",
+            flows: {
+              clientCredentials: {
+                tokenUrl: `${config.publicUrl}/oauth/token`,
+                scopes: { exchange: 'Call the exchange' },
+              },
+            },
+          },
           session: {
             type: 'apiKey',
             in: 'cookie',
@@ -103,6 +128,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(metricsPlugin);
+  const exchange = await Exchange.open({
+    store,
+    ledger,
+    config,
+    registry: app.metrics,
+    onError: (error, what) => app.log.error({ err: error }, `exchange: ${what} failed`),
+  });
+  app.decorate('exchange', exchange);
+  app.addHook('onClose', () => exchange.close());
   await app.register(accessPlugin, { store });
   await app.register(routes);
 

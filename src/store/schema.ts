@@ -6,7 +6,9 @@
  * 0/1, JSON documents are text. Column names are snake_case; the API speaks camelCase.
  */
 import type {
+  AgreementStatus,
   Classification,
+  ConsentStatus,
   FieldType,
   MembershipRole,
   OrganizationKind,
@@ -175,6 +177,90 @@ export interface OidcPayloadTable {
   consumed_at: string | null;
 }
 
+/**
+ * One ledger entry: the event as canonical JSON (RFC 8785) and its salt, kept private; the commitment
+ * SHA-256(salt ‖ event) is what the public tree holds. Positions are numbers (pg's int8 text is converted).
+ */
+export interface LedgerEntryTable {
+  entry_index: number | string;
+  kind: string;
+  /** National ID of the person the event is about, if any. */
+  subject: string | null;
+  event: string;
+  salt: Buffer;
+  commitment: Buffer;
+}
+
+/** Hashes of the ledger's complete subtrees, numbered as in src/ledger/layout.ts. */
+export interface LedgerHashTable {
+  id: number | string;
+  hash: Buffer;
+}
+
+/** Every checkpoint (signed tree head) the ledger published, as a signed note. */
+export interface LedgerCheckpointTable {
+  tree_size: number | string;
+  root_hash: Buffer;
+  note: string;
+  published_at: string;
+}
+
+/**
+ * A data-sharing agreement: consumer organization × service × purpose × fields × validity window ×
+ * legal basis × retention. Only an active one lets data flow (see domain/decide.ts).
+ */
+export interface AgreementTable {
+  id: string;
+  /** The organization that publishes the service (kept here so its agreements list without a join). */
+  provider_organization_id: string;
+  consumer_organization_id: string;
+  service_id: string;
+  purpose_id: string;
+  /** JSON array of field paths (`employer.name`): all the consumer may receive. */
+  fields: string;
+  legal_basis: string;
+  special_category_basis: string | null;
+  valid_from: string;
+  valid_until: string;
+  /** How long the consumer may keep what it receives. */
+  retention_days: number;
+  status: AgreementStatus;
+  /** Why it was last suspended, resumed, revoked or expired. */
+  status_reason: string | null;
+  /** Null: the exchange's default (GOVDX_EXCHANGE_AGREEMENT_RATE_LIMIT). */
+  rate_limit_per_minute: number | null;
+  /** Null: no daily quota. */
+  quota_per_day: number | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A data subject's consent to one consumer for one purpose (ISO/IEC TS 27560 fields come with the consent part). */
+export interface ConsentTable {
+  id: string;
+  /** The national ID of the person consenting. */
+  subject: string;
+  consumer_organization_id: string;
+  purpose_id: string;
+  /** JSON array of field paths; [] = every field of the agreement. */
+  fields: string;
+  status: ConsentStatus;
+  given_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Client assertions (RFC 7523) already presented, kept until they expire, so none is accepted twice. */
+export interface ExchangeAssertionTable {
+  client_id: string;
+  jti: string;
+  expires_at: string;
+}
+
 export interface Database {
   organizations: OrganizationTable;
   people: PersonTable;
@@ -191,4 +277,10 @@ export interface Database {
   idp_accounts: IdpAccountTable;
   settings: SettingTable;
   oidc_payloads: OidcPayloadTable;
+  ledger_entries: LedgerEntryTable;
+  ledger_hashes: LedgerHashTable;
+  ledger_checkpoints: LedgerCheckpointTable;
+  agreements: AgreementTable;
+  consents: ConsentTable;
+  exchange_assertions: ExchangeAssertionTable;
 }

@@ -41,6 +41,8 @@ export function launchChromium(): Promise<Browser> {
 
 export interface DemoSite {
   url: string;
+  /** The data folder: the demo systems' private keys are in its `demo-keys`. */
+  dataDir: string;
   close(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export async function startDemoSite(): Promise<DemoSite> {
     const node = await startNode(config, { store: fresh.store, logger: false });
     return {
       url: node.url,
+      dataDir: fresh.dataDir,
       async close() {
         await node.close();
         await fresh.drop();

@@ -15,7 +15,8 @@ const PROVIDERS = 'http://127.0.0.1:9';
 const config = loadConfig({ env: {}, flags: { demoPopulation: POPULATION, logLevel: 'silent' } });
 
 async function seed(fresh: FreshStore, overrides: { population?: number; providerUrl?: string } = {}) {
-  const settings = { ...config, demoPopulation: overrides.population ?? POPULATION };
+  // The store's own folder, so that the demo systems' keys are not written into the checkout's data folder.
+  const settings = { ...config, dataDir: fresh.dataDir, demoPopulation: overrides.population ?? POPULATION };
   return seedDemo(fresh.store, settings, {
     progress: false,
     providerUrl: overrides.providerUrl ?? PROVIDERS,

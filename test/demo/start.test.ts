@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { accessToken, readPrivateJwk } from '../../src/cli/exchange.ts';
 import { freePort } from '../../src/cli/index.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { DEMO_ACCOUNTS, startDemo } from '../../src/demo/index.ts';
@@ -33,9 +35,28 @@ for (const dialect of DIALECTS) {
             const income = demo.urls.find(([label]) => label.startsWith('Tax agency'))![1];
             const citizen = DEMO_ACCOUNTS.find((a) => a.username === 'citizen')!;
             assert.ok(income.endsWith(`/income/${citizen.nationalId}`), income);
-            const answer = await call(income, 'GET', '');
+            const direct = await call(income, 'GET', '');
+            assert.equal(direct.status, 401, 'the provider answers only requests that passed the exchange');
+            // Through the exchange, as the Housing Agency's system, with the key the demo wrote for it.
+            const keyFolder = demo.urls.find(([label]) => label === 'Demo system keys')![1].split(' ')[0]!;
+            const systemKey = readPrivateJwk(join(keyFolder, 'housing-agency-benefit-system.private.jwk'));
+            const token = await accessToken(systemKey, 'housing-agency/benefit-system', demo.node.url);
+            const answer = await call(
+              demo.node.url,
+              'GET',
+              `/exchange/v1/tax-agency/income/${citizen.nationalId}`,
+              {
+                token,
+                headers: {
+                  'data-purpose': 'housing-benefit-eligibility',
+                  'data-subject': citizen.nationalId!,
+                  'on-behalf-of': 'caseworker.17@housing.example',
+                },
+              },
+            );
             assert.equal(answer.status, 200, answer.text);
             assert.equal(answer.body.national_id, citizen.nationalId);
+            assert.equal(answer.body.employer, undefined, 'only the agreed fields');
 
             const services = await demo.node.store.db
               .selectFrom('services')

@@ -52,6 +52,19 @@ for (const dialect of DIALECTS) {
           description: 'A reason.',
           legalBasis: 'gdpr-6-1-e',
         });
+        await post('/api/v1/organizations/paged/agreements', {
+          consumer: `org-${i}`,
+          service: `service-${i}`,
+          purpose: `purpose-${i}`,
+          fields: ['id'],
+          validUntil: '2099-01-01T00:00:00Z',
+          retentionDays: 30,
+        });
+        await post('/api/v1/consents', {
+          subject: 'PAGED-SUBJECT',
+          consumer: `org-${i}`,
+          purpose: `purpose-${i}`,
+        });
       }
       lists = [
         { template: '/api/v1/organizations', path: '/api/v1/organizations', key: 'slug' },
@@ -84,6 +97,12 @@ for (const dialect of DIALECTS) {
           key: 'slug',
         },
         { template: '/api/v1/purposes', path: '/api/v1/purposes', key: 'slug' },
+        {
+          template: '/api/v1/organizations/{org}/agreements',
+          path: '/api/v1/organizations/paged/agreements',
+          key: 'id',
+        },
+        { template: '/api/v1/consents', path: '/api/v1/consents?subject=PAGED-SUBJECT', key: 'id' },
       ];
     });
     after(() => server?.close());
@@ -102,7 +121,8 @@ for (const dialect of DIALECTS) {
 
     test('walking pages of 2 returns every item once, in the same order as one big page', async () => {
       for (const list of lists) {
-        const whole = await call(server.url, 'GET', `${list.path}?limit=200`, { token: admin });
+        const and = list.path.includes('?') ? '&' : '?';
+        const whole = await call(server.url, 'GET', `${list.path}${and}limit=200`, { token: admin });
         assert.equal(whole.status, 200, `${list.path}: ${whole.text}`);
         assert.equal(whole.body.nextCursor, null, `${list.path}: everything fits in one page of 200`);
         const all = whole.body.items.map((item: any) => item[list.key]);
@@ -110,7 +130,9 @@ for (const dialect of DIALECTS) {
         const walked: string[] = [];
         let cursor: string | null = null;
         for (let page = 0; page < 100; page += 1) {
-          const query: string = cursor ? `?limit=2&cursor=${encodeURIComponent(cursor)}` : '?limit=2';
+          const query: string = cursor
+            ? `${and}limit=2&cursor=${encodeURIComponent(cursor)}`
+            : `${and}limit=2`;
           const response = await call(server.url, 'GET', `${list.path}${query}`, { token: admin });
           assert.equal(response.status, 200, `${list.path}${query}: ${response.text}`);
           assert.ok(response.body.items.length <= 2);

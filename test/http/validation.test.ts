@@ -9,6 +9,16 @@ import { populationFields, publicJwks, tableCounts } from '../support/fixtures.t
 import { call, startTestServer, type TestServer } from '../support/server.ts';
 import { DIALECTS, skipUnless } from '../support/stores.ts';
 
+/** An agreement between the test's provider and another organization, for the PATCH and action routes. */
+const newAgreement = () => ({
+  consumer: 'elsewhere',
+  service: 'people-lookup',
+  purpose: 'checking',
+  fields: ['given_name', 'address.postcode'],
+  validUntil: '2099-01-01T00:00:00Z',
+  retentionDays: 30,
+});
+
 interface WriteRoute {
   method: 'POST' | 'PATCH' | 'PUT';
   path: string;
@@ -73,6 +83,42 @@ for (const dialect of DIALECTS) {
         }),
       ];
       for (const response of made) assert.equal(response.status, 201, response.text);
+      // Agreements and a consent for the routes that change them: one agreement per action.
+      const agreement = async () => {
+        const created = await call(server.url, 'POST', '/api/v1/organizations/provider/agreements', {
+          ...as(tokens.steward!),
+          body: newAgreement(),
+        });
+        assert.equal(created.status, 201, created.text);
+        return created.body.id as string;
+      };
+      const agreementIds = {
+        suspend: await agreement(),
+        resume: await agreement(),
+        revoke: await agreement(),
+        expire: await agreement(),
+      };
+      const suspended = await call(
+        server.url,
+        'POST',
+        `/api/v1/organizations/provider/agreements/${agreementIds.resume}/suspend`,
+        { ...as(tokens.steward!), body: { reason: 'Paused for the test.' } },
+      );
+      assert.equal(suspended.status, 200, suspended.text);
+      const consent = await call(server.url, 'POST', '/api/v1/consents', {
+        ...as(tokens.admin!),
+        body: { subject: 'EX100000017', consumer: 'elsewhere', purpose: 'checking' },
+      });
+      assert.equal(consent.status, 201, consent.text);
+      const agreementAction = (action: keyof typeof agreementIds): WriteRoute => ({
+        method: 'POST',
+        path: `/api/v1/organizations/provider/agreements/${agreementIds[action]}/${action}`,
+        template: `/api/v1/organizations/{org}/agreements/{id}/${action}`,
+        valid: () => ({ reason: 'Checked by the validation test.' }),
+        wrongType: { reason: 5 },
+        allowed: () => tokens.steward!,
+        forbidden: () => tokens.dpo!,
+      });
 
       let n = 0;
       const unique = () => `new-${++n}`;
@@ -207,6 +253,37 @@ for (const dialect of DIALECTS) {
           wrongType: { specialCategoryBasis: 9 },
           allowed: () => tokens.dpo!,
           forbidden: () => tokens.outsider!,
+        },
+        {
+          method: 'POST',
+          path: '/api/v1/organizations/provider/agreements',
+          template: '/api/v1/organizations/{org}/agreements',
+          valid: newAgreement,
+          wrongType: { ...newAgreement(), retentionDays: '30' },
+          allowed: () => tokens.steward!,
+          forbidden: () => tokens.dpo!,
+        },
+        agreementAction('suspend'),
+        agreementAction('resume'),
+        agreementAction('revoke'),
+        agreementAction('expire'),
+        {
+          method: 'POST',
+          path: '/api/v1/consents',
+          template: '/api/v1/consents',
+          valid: () => ({ subject: 'EX100000025', consumer: 'elsewhere', purpose: 'checking' }),
+          wrongType: { subject: 100000025, consumer: 'elsewhere', purpose: 'checking' },
+          allowed: () => tokens.admin!,
+          forbidden: () => tokens.orgAdmin!,
+        },
+        {
+          method: 'POST',
+          path: `/api/v1/consents/${consent.body.id}/revoke`,
+          template: '/api/v1/consents/{id}/revoke',
+          valid: () => ({ reason: 'Withdrawn by the person.' }),
+          wrongType: { reason: 5 },
+          allowed: () => tokens.admin!,
+          forbidden: () => tokens.orgAdmin!,
         },
       ];
     });

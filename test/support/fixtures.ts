@@ -37,6 +37,8 @@ export async function tableCounts(db: import('kysely').Kysely<any>): Promise<Rec
     'purposes',
     'access_tokens',
     'records',
+    'agreements',
+    'consents',
   ];
   const counts: Record<string, number> = {};
   for (const table of tables) {

@@ -1,6 +1,6 @@
 /** A real govdx node on a free port, on a fresh store, for tests over HTTP. */
 import { freePort, type RunningNode, startNode } from '../../src/cli/index.ts';
-import { loadConfig } from '../../src/config/index.ts';
+import { type Config, loadConfig } from '../../src/config/index.ts';
 import type { MembershipRole } from '../../src/domain/index.ts';
 import { newSecret, sha256Hex, TOKEN_PREFIX } from '../../src/identity/index.ts';
 import type { Dialect } from '../../src/store/index.ts';
@@ -24,6 +24,10 @@ export interface TestServer {
 export async function startTestServer(
   dialect: Dialect,
   overrides: Record<string, unknown> = {},
+  options: {
+    /** Runs on the migrated store before the node starts (e.g. to seed what it loads at start). */
+    prepare?: (fresh: FreshStore, config: Config) => Promise<void>;
+  } = {},
 ): Promise<TestServer> {
   const fresh = await freshStore(dialect);
   const port = await freePort('127.0.0.1');
@@ -31,6 +35,14 @@ export async function startTestServer(
     env: {},
     flags: { host: '127.0.0.1', port, logLevel: 'silent', dataDir: fresh.dataDir, ...overrides },
   });
+  if (options.prepare) {
+    try {
+      await options.prepare(fresh, { ...config, databaseUrl: fresh.databaseUrl });
+    } catch (error) {
+      await fresh.drop();
+      throw error;
+    }
+  }
   const node = await startNode(
     { ...config, databaseUrl: fresh.databaseUrl },
     { store: fresh.store, logger: false },

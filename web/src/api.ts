@@ -15,6 +15,26 @@ export type Dataset = Static<typeof catalog.Dataset>;
 export type Field = Dataset['fields'][number];
 export type Service = Static<typeof catalog.Service>;
 
+/** How one service of the organization is used through the exchange (GET …/services/{slug}/usage). */
+export interface ServiceUsage {
+  service: string;
+  /** When the node that answered started counting. */
+  since: string;
+  usage: Array<{
+    consumer: string;
+    consumerName: string;
+    purpose: string;
+    purposeTitle: string | null;
+    calls: number;
+    allowed: number;
+    denied: number;
+    failed: number;
+    codes: Record<string, number>;
+    p50Ms: number | null;
+    p99Ms: number | null;
+  }>;
+}
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;

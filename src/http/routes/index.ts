@@ -1,15 +1,23 @@
 /** Registers every part's routes. Admin API under /api/v1; each part its own plugin. */
 import type { FastifyPluginAsync } from 'fastify';
+import { agreementRoutes, consentRoutes } from './agreements.ts';
 import { authRoutes } from './auth.ts';
+import { exchangeFreshness, exchangeRoutes, serviceUsageRoutes } from './exchange.ts';
 import { healthRoutes } from './health.ts';
 import { idpRoutes } from './idp.ts';
+import { ledgerRoutes } from './ledger.ts';
+import { oauthRoutes } from './oauth.ts';
 import { organizationRoutes, peopleRoutes } from './organizations.ts';
 import { datasetRoutes, purposeRoutes, serviceRoutes, systemRoutes } from './resources.ts';
 
 export const routes: FastifyPluginAsync = async (app) => {
+  await app.register(exchangeFreshness);
   await app.register(healthRoutes);
   await app.register(idpRoutes);
   await app.register(authRoutes);
+  await app.register(ledgerRoutes, { prefix: '/ledger' });
+  await app.register(oauthRoutes);
+  await app.register(exchangeRoutes, { prefix: '/exchange' });
   await app.register(
     async (api) => {
       await api.register(organizationRoutes);
@@ -18,6 +26,9 @@ export const routes: FastifyPluginAsync = async (app) => {
       await api.register(datasetRoutes);
       await api.register(serviceRoutes);
       await api.register(purposeRoutes);
+      await api.register(agreementRoutes);
+      await api.register(consentRoutes);
+      await api.register(serviceUsageRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -1,8 +1,10 @@
 /** An organization's systems, datasets, services and purposes, and the cross-organization lists. */
+import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import * as catalog from '../../catalog/index.ts';
 import * as directory from '../../directory/index.ts';
+import { canonicalJson, EVENT_KINDS } from '../../ledger/index.ts';
 import { pageArgs } from '../page.ts';
 import { errorResponses, PageOf, PageQuery, Slug } from '../schemas.ts';
 
@@ -67,8 +69,27 @@ export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: d.SystemChanges,
       response: { 200: d.System, ...changed },
     },
-    handler: async (request) =>
-      directory.updateSystem(db, request.organization!, request.params.slug, request.body),
+    handler: async (request) => {
+      const organization = request.organization!;
+      const before = await directory.getSystem(db, organization, request.params.slug);
+      const after = await directory.updateSystem(db, organization, request.params.slug, request.body);
+      // A system's keys decide who may call the exchange: a change of them is a governance event.
+      if (canonicalJson([before.jwks, before.jwksUri]) !== canonicalJson([after.jwks, after.jwksUri])) {
+        await app.ledger.append({
+          kind: EVENT_KINDS.systemKeyRotated,
+          organization: organization.slug,
+          system: after.slug,
+          systemId: after.id,
+          keyIds: after.jwks ? after.jwks.keys.map((key) => key.kid) : null,
+          jwksUri: after.jwksUri,
+          jwksSha256: after.jwks
+            ? createHash('sha256').update(canonicalJson(after.jwks)).digest('base64')
+            : null,
+          by: request.principal!.personId,
+        });
+      }
+      return after;
+    },
   });
 };
 

@@ -1,6 +1,8 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_foundation.ts';
 import * as m0002 from './0002_identity.ts';
+import * as m0003 from './0003_ledger.ts';
+import * as m0004 from './0004_exchange.ts';
 
 /**
  * Every migration, in order. Names sort in the order they run; each runs on SQLite and PostgreSQL.
@@ -9,4 +11,6 @@ import * as m0002 from './0002_identity.ts';
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_identity': m0002,
+  '0003_ledger': m0003,
+  '0004_exchange': m0004,
 };

@@ -17,7 +17,7 @@ import { useApi, usePaged } from '../use-api.ts';
 import { SystemTable } from './auditor.tsx';
 import { datasetPath } from './datasets.tsx';
 import { Refusal } from './refusal.tsx';
-import { ServiceTable } from './services.tsx';
+import { ServiceTable, ServiceUsagePanel } from './services.tsx';
 
 export function AgencyConsolePage() {
   const me = useApi<Me>('/api/v1/me');
@@ -103,6 +103,19 @@ function OrganizationConsole({
       {services.error ? <ErrorAlert error={services.error} /> : null}
       {services.data ? <ServiceTable services={services.data.items} caption={`Services of ${name}`} /> : null}
       <Pager paged={services} label={`services of ${name}`} />
+
+      {services.data && services.data.items.length > 0 ? (
+        <>
+          <h3>Use of your services</h3>
+          <p>
+            Who called each service through the exchange, for which purpose, what they got and how fast.
+            Counted by this govdx node since it started; every call is also recorded in the ledger.
+          </p>
+          {services.data.items.map((service) => (
+            <ServiceUsagePanel key={service.id} service={service} />
+          ))}
+        </>
+      ) : null}
 
       {isAdmin ? (
         <>

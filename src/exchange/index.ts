@@ -1,0 +1,156 @@
+/**
+ * The exchange: governed, minimized, recorded data access between organizations' systems.
+ *
+ *   system ──private_key_jwt──▶ /oauth/token ──access token──▶ /exchange/v1/{provider}/{service}/…
+ *     ──▶ decide (in-memory agreements and consents) ──▶ hosted store | provider API (signed request)
+ *     ──▶ minimize ──▶ ledger append (durable) ──▶ answer with Exchange-Receipt
+ */
+import type { Registry } from 'prom-client';
+import type { Config } from '../config/index.ts';
+import { GovdxError } from '../domain/index.ts';
+import type { Ledger } from '../ledger/index.ts';
+import type { Store } from '../store/index.ts';
+import { AccessTokens } from './access-tokens.ts';
+import { type Change, ChangeFollower } from './changes.ts';
+import { ClientAssertions } from './client-assertions.ts';
+import { DecisionIndex, type IndexedSystem } from './decision-index.ts';
+import { Gateway } from './gateway.ts';
+import { recordReader } from './hosted.ts';
+import { type ExchangeKeys, loadExchangeKeys } from './keys.ts';
+import { ProviderClient } from './provider-client.ts';
+import { ExchangeUsage } from './usage.ts';
+
+export { ACCESS_TOKEN_TYPE, type AccessTokenClaims, AccessTokens, EXCHANGE_SCOPE } from './access-tokens.ts';
+export { type Change, ChangeFollower, parseChange } from './changes.ts';
+export { CLIENT_ASSERTION_TYPE, ClientAssertions, MAX_ASSERTION_SECONDS } from './client-assertions.ts';
+export {
+  DecisionIndex,
+  type IndexedAgreement,
+  type IndexedConsent,
+  type IndexedService,
+  type IndexedSystem,
+} from './decision-index.ts';
+export { type ExchangeCall, type ExchangeResult, Gateway } from './gateway.ts';
+export { type ExchangeKeys, loadExchangeKeys, SIGNING_ALG, SIGNING_KEY_SETTING } from './keys.ts';
+export { DailyQuota, RateLimiter } from './limits.ts';
+export { type ProviderAnswer, ProviderClient } from './provider-client.ts';
+export {
+  REQUEST_ASSERTION_TYPE,
+  type RequestAssertionClaims,
+  signRequestAssertion,
+  type VerifiedRequest,
+  verifyRequestAssertion,
+} from './request-assertions.ts';
+export { ExchangeUsage, quantileMs, type UsageRow } from './usage.ts';
+
+export interface ExchangeOptions {
+  store: Store;
+  ledger: Ledger;
+  config: Config;
+  /** Where the usage metrics go (the node's /metrics). */
+  registry: Registry;
+  onError?: (error: unknown, what: string) => void;
+}
+
+export class Exchange {
+  readonly index: DecisionIndex;
+  readonly follower: ChangeFollower;
+  readonly keys: ExchangeKeys;
+  readonly tokens: AccessTokens;
+  readonly assertions: ClientAssertions;
+  readonly usage: ExchangeUsage;
+  readonly gateway: Gateway;
+  /** The URL systems ask for tokens at; their client assertions name it as audience. */
+  readonly tokenEndpoint: string;
+  readonly #providers: ProviderClient;
+
+  private constructor(
+    options: ExchangeOptions,
+    keys: ExchangeKeys,
+    index: DecisionIndex,
+    follower: ChangeFollower,
+  ) {
+    const { config, store } = options;
+    this.index = index;
+    this.follower = follower;
+    this.keys = keys;
+    this.tokenEndpoint = `${config.publicUrl}/oauth/token`;
+    this.tokens = new AccessTokens({
+      keys,
+      issuer: config.publicUrl,
+      audience: `${config.publicUrl}/exchange`,
+      lifetimeSeconds: config.exchangeTokenSeconds,
+    });
+    this.assertions = new ClientAssertions({
+      db: store.db,
+      index,
+      audiences: [this.tokenEndpoint, config.publicUrl],
+    });
+    this.usage = new ExchangeUsage(options.registry);
+    this.#providers = new ProviderClient({
+      timeoutMs: config.providerTimeoutMs,
+      maxResponseBytes: config.providerMaxResponseBytes,
+    });
+    this.gateway = new Gateway({
+      index,
+      follower,
+      ledger: options.ledger,
+      keys,
+      providers: this.#providers,
+      readRecord: recordReader(store),
+      usage: this.usage,
+      config,
+    });
+  }
+
+  /** Loads the signing key and the index, and starts following changes. */
+  static async open(options: ExchangeOptions): Promise<Exchange> {
+    const keys = await loadExchangeKeys(options.store.db);
+    const index = new DecisionIndex(options.store.db);
+    const follower = new ChangeFollower(index, {
+      databaseUrl: options.store.dialect === 'postgres' ? options.config.databaseUrl : undefined,
+      onError: options.onError,
+    });
+    await follower.start();
+    return new Exchange(options, keys, index, follower);
+  }
+
+  /** Applies a change made through this node before the change's API answers (other nodes hear of it by NOTIFY). */
+  changed(change: Change): Promise<void> {
+    return this.follower.apply(change);
+  }
+
+  /** The system an `Authorization: Bearer <access token>` header speaks for. */
+  async authenticate(authorization: string | undefined): Promise<IndexedSystem> {
+    if (authorization === undefined) {
+      throw new GovdxError(
+        'UNAUTHENTICATED',
+        'Send the access token of your system as "Authorization: Bearer …"; get one at /oauth/token.',
+      );
+    }
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!match?.[1])
+      throw new GovdxError('TOKEN_INVALID', 'The Authorization header must be "Bearer <token>".');
+    const claims = await this.tokens.verify(match[1]);
+    if (this.follower.pending) await this.follower.pending;
+    const system = this.index.system(claims.clientId);
+    if (!system || system.id !== claims.systemId) {
+      throw new GovdxError(
+        'TOKEN_INVALID',
+        'The system this access token was issued to is no longer registered.',
+      );
+    }
+    if (system.status !== 'active') {
+      throw new GovdxError(
+        'SYSTEM_DISABLED',
+        `The system ${system.clientId} is disabled by its organization.`,
+      );
+    }
+    return system;
+  }
+
+  async close(): Promise<void> {
+    await this.follower.close();
+    await this.#providers.close();
+  }
+}

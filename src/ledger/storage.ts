@@ -1,0 +1,79 @@
+/**
+ * Where the ledger keeps its entries, its tree and its checkpoints. The sequencer, proofs and tiles are
+ * written against this interface; the implementations are sqlite-storage.ts (better-sqlite3 statements),
+ * kysely-storage.ts (PostgreSQL, and any Kysely dialect) and memory-storage.ts (tests).
+ */
+
+/**
+ * An event ready to append: its canonical JSON and its salt. The storage hashes them into the commitment
+ * and the leaf (hashEntries), where it writes, so that this work runs beside the caller's, not on its thread.
+ */
+export interface NewEntry {
+  kind: string;
+  subject: string | null;
+  /** The event as RFC 8785 canonical JSON: exactly the bytes the commitment covers. */
+  event: string;
+  salt: Buffer;
+}
+
+export interface StoredEntry {
+  index: number;
+  kind: string;
+  subject: string | null;
+  event: string;
+  salt: Buffer;
+  commitment: Buffer;
+}
+
+export interface TreeHead {
+  size: number;
+  rootHash: Buffer;
+}
+
+export interface StoredCheckpoint extends TreeHead {
+  /** The signed note as published. */
+  note: string;
+  publishedAt: string;
+}
+
+export interface AppendedBatch {
+  /** The index of the batch's first entry; the others follow in order. */
+  firstIndex: number;
+  /** The tree after the batch. */
+  head: TreeHead;
+  /** The leaf hash of each entry, in order. */
+  leafHashes: Buffer[];
+}
+
+export interface LedgerStorage {
+  readonly kind: 'memory' | 'sqlite' | 'postgres';
+  /**
+   * Appends entries atomically and durably: inside one transaction, reads the tree size and right edge,
+   * writes the entries and every new stored hash, and commits. Resolves only after the commit returns.
+   * Safe against concurrent appenders on the same database (they are serialized, never forked).
+   */
+  appendBatch(entries: readonly NewEntry[]): Promise<AppendedBatch>;
+  /** The number of entries committed. */
+  treeSize(): Promise<number>;
+  /** Stored hashes by id (see layout.ts), in the order asked; throws if one is missing. */
+  readHashes(ids: readonly number[]): Promise<Buffer[]>;
+  /** Entries [from, to), in order. */
+  readEntries(from: number, to: number): Promise<StoredEntry[]>;
+  /** Commitments of entries [from, to), in order: the contents of entry bundles. */
+  readCommitments(from: number, to: number): Promise<Buffer[]>;
+  /** Records a published checkpoint; a second one for the same size is ignored. */
+  saveCheckpoint(checkpoint: StoredCheckpoint): Promise<void>;
+  latestCheckpoint(): Promise<StoredCheckpoint | undefined>;
+  /** The text stored under `key`, made with `create` and shared by every node if absent. */
+  settingOnce(key: string, create: () => string): Promise<string>;
+  /** Releases what the storage holds of its own (a writer thread); the store itself stays open. */
+  close?(): Promise<void>;
+}
+
+/** The error a storage throws when asked for a hash it does not hold (a bug, or a damaged database). */
+export class MissingHashError extends Error {
+  override name = 'MissingHashError';
+  constructor(readonly id: number) {
+    super(`The ledger's stored hash ${id} is missing`);
+  }
+}

@@ -1,0 +1,226 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  auditExport,
+  checkReceipt,
+  decodeEntryBundle,
+  type EntryReceipt,
+  leafHash,
+  openCheckpoint,
+  parseVerifierKey,
+  rootOf,
+  verifyConsistency,
+  verifyInclusion,
+} from '../../src/ledger/index.ts';
+import { publicJwks } from '../support/fixtures.ts';
+import { call, startTestServer, type TestServer } from '../support/server.ts';
+import { DIALECTS, skipUnless } from '../support/stores.ts';
+
+const bytes = async (response: Response) => Buffer.from(await response.arrayBuffer());
+
+for (const dialect of DIALECTS) {
+  describe(`ledger over HTTP (${dialect})`, { skip: await skipUnless(dialect) }, () => {
+    let server: TestServer;
+    let auditor: string;
+    let admin: string;
+    let citizen: string;
+    let size: number;
+
+    before(async () => {
+      server = await startTestServer(dialect);
+      auditor = (await server.user([{ role: 'auditor', organization: 'data-protection-authority' }])).token;
+      admin = (await server.user([{ role: 'platform_admin', organization: 'digital-agency' }])).token;
+      citizen = (await server.user([], { nationalId: '38001010042' })).token;
+      const ledger = server.node.app.ledger;
+      await Promise.all(
+        Array.from({ length: 600 }, (_, i) =>
+          ledger.append({ kind: 'access', subject: i % 100 === 42 ? '38001010042' : `390${i}`, n: i }),
+        ),
+      );
+      size = 600;
+    });
+    after(() => server?.close());
+
+    test('the checkpoint is a signed note: origin, size, base64 root, signature by the served key', async () => {
+      const response = await fetch(`${server.url}/ledger/checkpoint`);
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get('content-type'), 'text/plain; charset=utf-8');
+      assert.equal(response.headers.get('cache-control'), 'no-cache');
+      const note = await response.text();
+      const origin = `${new URL(server.url).host}/ledger`;
+      assert.match(
+        note,
+        new RegExp(`^${origin}\\n600\\n[A-Za-z0-9+/]{43}=\\n\\n\u2014 ${origin} [A-Za-z0-9+/]+=*\\n$`),
+      );
+      const key = (await call(server.url, 'GET', '/ledger/key')).text.trim();
+      assert.equal(openCheckpoint(note, [parseVerifierKey(key)]).size, 600);
+    });
+
+    test('tiles and entry bundles are served as tlog-tiles, with long caching only for full ones', async () => {
+      const full = await fetch(`${server.url}/ledger/tile/0/000`);
+      assert.equal(full.status, 200);
+      assert.equal(full.headers.get('content-type'), 'application/octet-stream');
+      assert.equal(full.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+      const leaves = await bytes(full);
+      assert.equal(leaves.length, 256 * 32);
+
+      const bundle = decodeEntryBundle(await bytes(await fetch(`${server.url}/ledger/tile/entries/000`)));
+      assert.equal(bundle.length, 256);
+      for (const [i, entry] of bundle.entries()) {
+        assert.ok(leafHash(entry).equals(leaves.subarray(i * 32, i * 32 + 32)));
+      }
+
+      const partial = await fetch(`${server.url}/ledger/tile/0/002.p/88`);
+      assert.equal(partial.status, 200);
+      assert.equal(partial.headers.get('cache-control'), 'public, max-age=60');
+      assert.equal((await bytes(partial)).length, 88 * 32);
+
+      const level1 = await bytes(await fetch(`${server.url}/ledger/tile/1/000.p/2`));
+      assert.ok(
+        level1
+          .subarray(0, 32)
+          .equals(rootOf(Array.from({ length: 256 }, (_, i) => leaves.subarray(i * 32, i * 32 + 32)))),
+      );
+    });
+
+    test('tiles not there yet are 404; malformed tile paths are refused', async () => {
+      const expected: Array<[string, number]> = [
+        ['/ledger/tile/0/002', 404],
+        ['/ledger/tile/0/002.p/89', 404],
+        ['/ledger/tile/entries/003.p/1', 404],
+        ['/ledger/tile/1/000', 404],
+        ['/ledger/tile/7/000', 404],
+        ['/ledger/tile/0/x000/002', 404],
+        ['/ledger/tile/0/000.p/256', 404],
+        ['/ledger/tile/00/000', 400],
+        ['/ledger/tile/0/2', 400],
+      ];
+      for (const [path, status] of expected) {
+        const response = await call(server.url, 'GET', path);
+        assert.equal(response.status, status, path);
+        assert.equal(response.body.error.code, status === 404 ? 'NOT_FOUND' : 'VALIDATION_FAILED', path);
+      }
+    });
+
+    test('inclusion and consistency proofs verify against the checkpoint', async () => {
+      const checkpoint = openCheckpoint(await (await fetch(`${server.url}/ledger/checkpoint`)).text(), [
+        parseVerifierKey((await call(server.url, 'GET', '/ledger/key')).text),
+      ]);
+      const inclusion = await call(server.url, 'GET', `/ledger/proof/inclusion?index=321&size=${size}`);
+      assert.equal(inclusion.status, 200, inclusion.text);
+      const b = (s: string) => Buffer.from(s, 'base64');
+      assert.ok(
+        verifyInclusion(
+          b(inclusion.body.leafHash),
+          321,
+          size,
+          inclusion.body.hashes.map(b),
+          checkpoint.rootHash,
+        ),
+      );
+      const consistency = await call(server.url, 'GET', `/ledger/proof/consistency?from=100&to=${size}`);
+      assert.equal(consistency.status, 200, consistency.text);
+      assert.ok(
+        verifyConsistency(
+          100,
+          size,
+          b(consistency.body.fromRootHash),
+          checkpoint.rootHash,
+          consistency.body.hashes.map(b),
+        ),
+      );
+      const beyond = await call(server.url, 'GET', `/ledger/proof/inclusion?index=1&size=${size + 1}`);
+      assert.equal(beyond.status, 400);
+      assert.equal(beyond.body.error.code, 'PROOF_OUT_OF_RANGE');
+      const backwards = await call(server.url, 'GET', '/ledger/proof/consistency?from=9&to=3');
+      assert.equal(backwards.body.error.code, 'PROOF_OUT_OF_RANGE');
+      const text = await call(server.url, 'GET', '/ledger/proof/inclusion?index=one&size=3');
+      assert.equal(text.body.error.code, 'VALIDATION_FAILED');
+    });
+
+    test('a citizen reads an event about them, with a receipt that checks out; not one about somebody else', async () => {
+      const key = parseVerifierKey((await call(server.url, 'GET', '/ledger/key')).text);
+      const own = await call<EntryReceipt>(server.url, 'GET', '/ledger/entries/142', { token: citizen });
+      assert.equal(own.status, 200, own.text);
+      assert.equal(own.body.event.subject, '38001010042');
+      assert.equal(checkReceipt(own.body, key).ok, true);
+      const other = await call(server.url, 'GET', '/ledger/entries/143', { token: citizen });
+      assert.equal(other.status, 403);
+      assert.equal(other.body.error.code, 'FORBIDDEN');
+      assert.equal((await call(server.url, 'GET', '/ledger/entries/143')).status, 401);
+      assert.equal((await call(server.url, 'GET', '/ledger/entries/143', { token: auditor })).status, 200);
+      assert.equal((await call(server.url, 'GET', '/ledger/entries/143', { token: admin })).status, 403);
+      assert.equal((await call(server.url, 'GET', '/ledger/entries/99999', { token: auditor })).status, 404);
+    });
+
+    test('an auditor exports every event with its salt, and the export audits clean', async () => {
+      const response = await fetch(`${server.url}/ledger/export`, {
+        headers: { authorization: `Bearer ${auditor}` },
+      });
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get('content-type'), 'application/x-ndjson');
+      const lines = (await response.text()).split('\n').filter(Boolean);
+      const header = JSON.parse(lines[0]!);
+      assert.equal(lines.length, header.treeSize + 1);
+      const key = parseVerifierKey((await call(server.url, 'GET', '/ledger/key')).text);
+      const report = await auditExport(
+        (async function* () {
+          yield* lines;
+        })(),
+        { verifier: key, prefix: `${server.url}/ledger` },
+      );
+      assert.deepEqual(report.problems, []);
+      assert.equal(report.entries, header.treeSize);
+    });
+
+    test('the export is refused to platform admins, citizens and anonymous callers', async () => {
+      for (const [token, status] of [
+        [admin, 403],
+        [citizen, 403],
+        [undefined, 401],
+      ] as const) {
+        const response = await call(server.url, 'GET', '/ledger/export', token ? { token } : {});
+        assert.equal(response.status, status);
+      }
+    });
+
+    test("rotating a system's keys is recorded on the ledger", async () => {
+      const { token } = await server.user([{ role: 'organization_admin', organization: 'tax-agency' }]);
+      const created = await call(server.url, 'POST', '/api/v1/organizations/tax-agency/systems', {
+        token,
+        body: { slug: 'benefits', name: 'Benefits', jwks: await publicJwks('k1') },
+      });
+      assert.equal(created.status, 201, created.text);
+      const before = (await server.node.app.ledger.treeHead()).size;
+      const renamed = await call(server.url, 'PATCH', '/api/v1/organizations/tax-agency/systems/benefits', {
+        token,
+        body: { name: 'Benefits system' },
+      });
+      assert.equal(renamed.status, 200);
+      assert.equal((await server.node.app.ledger.treeHead()).size, before, 'a rename is not a key rotation');
+      const rotated = await call(server.url, 'PATCH', '/api/v1/organizations/tax-agency/systems/benefits', {
+        token,
+        body: { jwks: await publicJwks('k2') },
+      });
+      assert.equal(rotated.status, 200, rotated.text);
+      const entry = await server.node.app.ledger.entry(before);
+      const event = JSON.parse(entry.event);
+      assert.equal(event.kind, 'system.key_rotated');
+      assert.equal(event.system, 'benefits');
+      assert.deepEqual(event.keyIds, ['k2']);
+      assert.equal(entry.subject, null);
+    });
+
+    test('the ledger routes are in the OpenAPI document', async () => {
+      const doc = (await call(server.url, 'GET', '/openapi.json')).body;
+      for (const path of [
+        '/ledger/checkpoint',
+        '/ledger/proof/inclusion',
+        '/ledger/proof/consistency',
+        '/ledger/export',
+      ]) {
+        assert.ok(doc.paths[path], path);
+      }
+    });
+  });
+}

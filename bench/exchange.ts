@@ -17,6 +17,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance as nodePerformance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import Fastify from 'fastify';
 import pg from 'pg';
@@ -31,6 +32,7 @@ import { type LoadResult, load, printTable, writeResult } from './harness.ts';
 
 const POPULATION = 1000;
 const HOUSING = 'housing-agency/benefit-system';
+const loopUtilization = nodePerformance.eventLoopUtilization;
 const ADMIN_URL = process.env.GOVDX_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** CPU seconds a process has used (user + system), from /proc: 0 where there is no /proc. */
@@ -167,7 +169,7 @@ export async function main(args: string[]): Promise<void> {
    * for this URL, so that the provider does the same work in every case. It is valid for a minute: made anew per case.
    */
   const assertionHeaders = async () => ({
-    authorization: `Bearer ${signRequestAssertion(node.app.exchange.keys, config.publicUrl, {
+    authorization: `Bearer ${await signRequestAssertion(node.app.exchange.keys, config.publicUrl, {
       service: 'tax-agency/income',
       subject,
       official: 'caseworker.17@housing.example',
@@ -213,7 +215,7 @@ export async function main(args: string[]): Promise<void> {
   const only = option(args, 'cases', '').split(',').filter(Boolean);
   const results: Record<string, LoadResult> = {};
   /** CPU time per call, in µs: of this process (govdx, or the pass-through proxy in (b)) and of the provider's. */
-  const cpu: Record<string, { gatewayUs: number; providerUs: number }> = {};
+  const cpu: Record<string, { gatewayUs: number; providerUs: number; gatewayEventLoopBusy: number }> = {};
   try {
     for (const c of cases) {
       if (only.length > 0 && !only.includes(c.key)) continue;
@@ -222,12 +224,16 @@ export async function main(args: string[]): Promise<void> {
       await load(`${c.name} (warm-up)`, c.url, { ...warmup, headers: await c.headers() });
       const headers = await c.headers();
       const [ownBefore, providerBefore] = [process.cpuUsage(), cpuSecondsOf(provider.pid)];
+      const loopBefore = loopUtilization();
       results[c.key] = await load(c.name, c.url, { ...opts, headers });
       const own = process.cpuUsage(ownBefore);
+      const loop = loopUtilization(loopBefore).utilization;
       const calls = results[c.key]!.requestsPerSecond * seconds;
       cpu[c.key] = {
         gatewayUs: Math.round((own.user + own.system) / calls),
         providerUs: Math.round(((cpuSecondsOf(provider.pid) - providerBefore) * 1e6) / calls),
+        /** Share of the time this process's event loop was busy: near 1, it is what limits the rate. */
+        gatewayEventLoopBusy: Math.round(loop * 100) / 100,
       };
     }
   } finally {

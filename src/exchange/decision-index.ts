@@ -41,7 +41,8 @@ export interface IndexedService {
   title: string;
   provider: IndexedOrganization;
   kind: ServiceKind;
-  baseUrl: string | null;
+  /** Where a proxied service's provider API is: its origin and base path, parsed once. */
+  providerApi: { origin: string; basePath: string } | null;
   datasetId: string;
   /** Each record is about one person: its key field holds personal data. */
   personal: boolean;
@@ -102,6 +103,16 @@ function toConsent(row: ConsentTable): IndexedConsent {
     expiresAt: row.expires_at ? Date.parse(row.expires_at) : null,
     changedAt: Date.parse(row.updated_at),
   };
+}
+
+function providerApi(baseUrl: string | null): IndexedService['providerApi'] {
+  if (!baseUrl) return null;
+  try {
+    const url = new URL(baseUrl);
+    return { origin: url.origin, basePath: url.pathname.replace(/\/+$/, '') };
+  } catch {
+    return null;
+  }
 }
 
 /** A map from key to list, where one item (by id) can be replaced or removed. */
@@ -282,7 +293,7 @@ export class DecisionIndex {
         title: s.title,
         provider,
         kind: s.kind,
-        baseUrl: s.base_url,
+        providerApi: providerApi(s.base_url),
         datasetId: s.dataset_id,
         personal: keySensitivity === 'personal' || keySensitivity === 'special',
         fields,

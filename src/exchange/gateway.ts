@@ -220,7 +220,7 @@ export class Gateway {
     } else {
       let answer: ProviderAnswer;
       try {
-        const assertion = signRequestAssertion(this.#parts.keys, config.publicUrl, {
+        const assertion = await signRequestAssertion(this.#parts.keys, config.publicUrl, {
           service: `${service.provider.slug}/${service.slug}`,
           subject: call.subject,
           official: call.official,
@@ -231,7 +231,7 @@ export class Gateway {
           consent: decision.consent?.id ?? null,
           fields: decision.fields,
           method: call.method,
-          url: target.url.href,
+          url: `${target.origin}${target.path}`,
           requestId,
         });
         const headers: Record<string, string> = {
@@ -241,7 +241,8 @@ export class Gateway {
         };
         if (call.body !== undefined) headers['content-type'] = 'application/json';
         answer = await this.#parts.providers.request(
-          target.url,
+          target.origin,
+          target.path,
           { method: call.method, headers, body: call.body },
           service.provider,
         );
@@ -311,7 +312,8 @@ export class Gateway {
 
 type Target =
   | { kind: 'hosted'; key: string; recordSubject: string | null }
-  | { kind: 'proxied'; url: URL; recordSubject: null };
+  /** The provider's origin and the path on it (base path, then the caller's path and query as sent). */
+  | { kind: 'proxied'; origin: string; path: string; recordSubject: null };
 
 /** Where the call goes: the record a hosted service is asked for, or the provider URL of a proxied one. */
 function resolveTarget(service: IndexedService, call: ExchangeCall): Target | GovdxError {
@@ -337,14 +339,11 @@ function resolveTarget(service: IndexedService, call: ExchangeCall): Target | Go
       'The path may not contain "." or ".." segments, or encoded slashes: it cannot leave the service.',
     );
   }
-  if (!service.baseUrl) {
+  if (!service.providerApi) {
     return new GovdxError('PROVIDER_UNREACHABLE', `${service.title} has no provider address registered.`);
   }
-  return {
-    kind: 'proxied',
-    url: new URL(`${service.baseUrl.replace(/\/+$/, '')}${call.path}`),
-    recordSubject: null,
-  };
+  const { origin, basePath } = service.providerApi;
+  return { kind: 'proxied', origin, path: `${basePath}${call.path}`, recordSubject: null };
 }
 
 function parseJson(answer: ProviderAnswer): unknown {

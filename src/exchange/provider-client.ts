@@ -2,7 +2,15 @@
  * Calls to providers' own APIs for proxied services: kept-alive connections per provider (undici), a
  * deadline for the whole answer, and a cap on its size. Whatever goes wrong becomes one of the
  * PROVIDER_* refusals, and nothing of a failed answer is passed on.
+ *
+ * The deadline: a provider that does not connect, or does not send its answer's headers, is cut off by
+ * undici's connect and headers timeouts (each the deadline, checked by undici about every half second);
+ * once the answer has begun, one timer for all
+ * calls looks every SWEEP_MS for answers still being read past their deadline and cuts them off, so that
+ * a provider that starts answering and then trickles is stopped too. (An AbortSignal per call would bound
+ * the whole call at once, at about 15 µs of CPU per call, measured: a third of the request itself.)
  */
+import type { Readable } from 'node:stream';
 import { Pool, errors as undiciErrors } from 'undici';
 import { GovdxError } from '../domain/index.ts';
 
@@ -26,9 +34,19 @@ export interface ProviderRequest {
 /** Whose answer failed, for the messages: "The Tax and Customs Board's system …". */
 type Provider = { name: string };
 
+interface Reading {
+  deadline: number;
+  body: Readable;
+  late: boolean;
+}
+
+const SWEEP_MS = 50;
+
 export class ProviderClient {
   readonly #options: ProviderClientOptions;
   readonly #pools = new Map<string, Pool>();
+  readonly #reading = new Set<Reading>();
+  #sweeper: NodeJS.Timeout | null = null;
 
   constructor(options: ProviderClientOptions) {
     this.#options = options;
@@ -48,18 +66,38 @@ export class ProviderClient {
     return pool;
   }
 
-  async request(url: URL, request: ProviderRequest, provider: Provider): Promise<ProviderAnswer> {
+  #watch(reading: Reading): void {
+    this.#reading.add(reading);
+    this.#sweeper ??= setInterval(() => {
+      const now = Date.now();
+      for (const r of this.#reading) {
+        if (now < r.deadline) continue;
+        r.late = true;
+        this.#reading.delete(r);
+        r.body.destroy(new Error('deadline passed'));
+      }
+    }, SWEEP_MS).unref();
+  }
+
+  /** `request` at `path` (with its query) of the API at `origin`. */
+  async request(
+    origin: string,
+    path: string,
+    request: ProviderRequest,
+    provider: Provider,
+  ): Promise<ProviderAnswer> {
     const { timeoutMs, maxResponseBytes } = this.#options;
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), timeoutMs);
+    const deadline = Date.now() + timeoutMs;
+    let reading: Reading | undefined;
     try {
-      const response = await this.#pool(url.origin).request({
-        path: `${url.pathname}${url.search}`,
+      const response = await this.#pool(origin).request({
+        path,
         method: request.method,
         headers: request.headers,
         body: request.body,
-        signal: deadline.signal,
       });
+      reading = { deadline, body: response.body, late: false };
+      this.#watch(reading);
       const declared = response.headers['content-length'];
       let body: Buffer;
       if (declared !== undefined) {
@@ -91,7 +129,7 @@ export class ProviderClient {
     } catch (error) {
       if (error instanceof GovdxError) throw error;
       if (
-        deadline.signal.aborted ||
+        reading?.late ||
         error instanceof undiciErrors.HeadersTimeoutError ||
         error instanceof undiciErrors.BodyTimeoutError ||
         error instanceof undiciErrors.ConnectTimeoutError
@@ -114,11 +152,13 @@ export class ProviderClient {
         `${provider.name}'s system broke off its answer. Try again later.`,
       );
     } finally {
-      clearTimeout(timer);
+      if (reading) this.#reading.delete(reading);
     }
   }
 
   async close(): Promise<void> {
+    if (this.#sweeper) clearInterval(this.#sweeper);
+    this.#sweeper = null;
     await Promise.all([...this.#pools.values()].map((pool) => pool.destroy()));
     this.#pools.clear();
   }

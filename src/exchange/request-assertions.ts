@@ -37,12 +37,12 @@ export interface RequestAssertionClaims {
   requestId: string;
 }
 
-/** The assertion for one request (synchronous: it is made on every proxied call, see jws.ts). */
+/** The assertion for one request (made on every proxied call, hence jws.ts rather than jose). */
 export function signRequestAssertion(
   key: { kid: string; privateKey: KeyObject },
   issuer: string,
   claims: RequestAssertionClaims,
-): string {
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const payload: Record<string, unknown> = {
     iss: issuer,

@@ -60,7 +60,10 @@ describe('a system over its rate limit (sqlite)', () => {
     assert.equal(limited.status, 429, limited.text);
     assert.equal(limited.body.error.code, 'RATE_LIMITED');
     const retry = Number(limited.headers.get('retry-after'));
-    assert.ok(retry > 15 && retry <= 20, `Retry-After ${retry}: about the 20 s a token of 3 per minute takes`);
+    assert.ok(
+      retry > 15 && retry <= 20,
+      `Retry-After ${retry}: about the 20 s a token of 3 per minute takes`,
+    );
     assert.ok(!limited.text.includes('given_name'));
     const event = await tb.event(Number(limited.headers.get('exchange-receipt')));
     assert.equal(event.code, 'RATE_LIMITED');

@@ -46,7 +46,7 @@ describe('request assertions', () => {
   });
 
   test('an assertion is an ES256 JWS that jose verifies with the published keys, naming who, whom, why', async () => {
-    const token = signRequestAssertion(keys, ISSUER, claims);
+    const token = await signRequestAssertion(keys, ISSUER, claims);
     assert.deepEqual(decodeProtectedHeader(token), {
       kid: keys.kid,
       typ: REQUEST_ASSERTION_TYPE,
@@ -70,7 +70,7 @@ describe('request assertions', () => {
   });
 
   test('an assertion is refused for another service, another request, an altered payload or another key', async () => {
-    const token = signRequestAssertion(keys, ISSUER, claims);
+    const token = await signRequestAssertion(keys, ISSUER, claims);
     await assert.rejects(
       verifyRequestAssertion(token, published, {
         ...expected,

@@ -5,38 +5,16 @@
  *   npm run bench -- api [--seconds 5] [--connections 16] [--dialects sqlite,postgres]
  */
 import Fastify from 'fastify';
-import pg from 'pg';
 import { freePort, startNode } from '../src/cli/index.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { createOrganization, createPerson, setMemberRoles } from '../src/directory/index.ts';
 import { createToken, grantsOf } from '../src/identity/index.ts';
 import { type Dialect, migrateToLatest, openStore } from '../src/store/index.ts';
-import { type LoadResult, load, printTable, writeResult } from './harness.ts';
-
-const ADMIN_URL = process.env.GOVDX_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+import { type LoadResult, load, postgresDatabase, printTable, writeResult } from './harness.ts';
 
 function option(args: string[], name: string, fallback: string): string {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
-}
-
-async function postgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `govdx_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: ADMIN_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
 }
 
 async function measure(dialect: Dialect, seconds: number, connections: number): Promise<LoadResult[]> {

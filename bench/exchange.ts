@@ -20,7 +20,6 @@ import { join } from 'node:path';
 import { performance as nodePerformance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import Fastify from 'fastify';
-import pg from 'pg';
 import { Pool } from 'undici';
 import { accessToken, readPrivateJwk } from '../src/cli/exchange.ts';
 import { freePort, startNode } from '../src/cli/index.ts';
@@ -28,12 +27,11 @@ import { loadConfig } from '../src/config/index.ts';
 import { DEMO_ACCOUNTS, demoKeyDir, demoKeyFile, SYSTEMS, seedDemo } from '../src/demo/index.ts';
 import { signRequestAssertion } from '../src/exchange/index.ts';
 import { type Dialect, migrateToLatest, openStore } from '../src/store/index.ts';
-import { type LoadResult, load, printTable, writeResult } from './harness.ts';
+import { type LoadResult, load, postgresDatabase, printTable, writeResult } from './harness.ts';
 
 const POPULATION = 1000;
 const HOUSING = 'housing-agency/benefit-system';
 const loopUtilization = nodePerformance.eventLoopUtilization;
-const ADMIN_URL = process.env.GOVDX_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** CPU seconds a process has used (user + system), from /proc: 0 where there is no /proc. */
 function cpuSecondsOf(pid: number): number {
@@ -99,25 +97,6 @@ async function startPassThrough(providerUrl: string) {
     close: async () => {
       await app.close();
       await pool.close();
-    },
-  };
-}
-
-async function postgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `govdx_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: ADMIN_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
     },
   };
 }

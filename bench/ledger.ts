@@ -15,7 +15,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
-import pg from 'pg';
 import { freePort, startNode } from '../src/cli/index.ts';
 import { loadConfig } from '../src/config/index.ts';
 import {
@@ -29,9 +28,8 @@ import {
   storedHashIndex,
 } from '../src/ledger/index.ts';
 import { type Dialect, migrateToLatest, openStore, type Store } from '../src/store/index.ts';
-import { load, printTable, writeResult } from './harness.ts';
+import { load, postgresDatabase, printTable, writeResult } from './harness.ts';
 
-const ADMIN_URL = process.env.GOVDX_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BATCH = 4096;
 const IN_FLIGHT = 2 * BATCH;
 
@@ -50,21 +48,12 @@ async function freshDatabase(dialect: Dialect): Promise<Database> {
   const dataDir = mkdtempSync(join(tmpdir(), 'govdx-bench-ledger-'));
   if (dialect === 'sqlite')
     return { url: undefined, dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
-  const name = `govdx_bench_ledger_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
+  const database = await postgresDatabase('bench_ledger');
   return {
-    url: url.toString(),
+    url: database.url,
     dataDir,
     async drop() {
-      const client = new pg.Client({ connectionString: ADMIN_URL });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
+      await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

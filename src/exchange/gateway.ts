@@ -220,7 +220,7 @@ export class Gateway {
     } else {
       let answer: ProviderAnswer;
       try {
-        const assertion = await signRequestAssertion(this.#parts.keys, config.publicUrl, {
+        const assertion = signRequestAssertion(this.#parts.keys, config.publicUrl, {
           service: `${service.provider.slug}/${service.slug}`,
           subject: call.subject,
           official: call.official,

@@ -42,7 +42,7 @@ export function signRequestAssertion(
   key: { kid: string; privateKey: KeyObject },
   issuer: string,
   claims: RequestAssertionClaims,
-): Promise<string> {
+): string {
   const now = Math.floor(Date.now() / 1000);
   const payload: Record<string, unknown> = {
     iss: issuer,

@@ -3,8 +3,9 @@
  * SQLite and PostgreSQL, each beside a physical baseline measured in the same run:
  *
  *  - appends ÷ raw SHA-256: the same three hashes per entry (commitment, leaf, one interior node) in a loop;
- *  - appends ÷ raw inserts: the very rows the ledger wrote (entries and tree hashes), inserted again into a
- *    fresh database of the same store in batches of the same size, without hashing, queueing or JSON;
+ *  - appends ÷ raw inserts: the very rows the ledger wrote (entries, tree hashes, and the (subject, entry)
+ *    pairs sorted by subject as the ledger writes them), inserted again into a fresh database of the same
+ *    store in batches of the same size, without hashing, queueing or JSON;
  *  - proofs ÷ raw reads: the same stored hashes read by id, without the proof math;
  *  - proofs over HTTP ÷ bare Fastify returning the same JSON from memory.
  *
@@ -26,6 +27,7 @@ import {
   openLedger,
   storedHashCount,
   storedHashIndex,
+  subjectEntries,
 } from '../src/ledger/index.ts';
 import { type Dialect, migrateToLatest, openStore, type Store } from '../src/store/index.ts';
 import { load, postgresDatabase, printTable, writeResult } from './harness.ts';
@@ -156,14 +158,21 @@ async function rawInserts(store: Store, rows: Rows): Promise<number> {
       salt: e.salt,
       commitment: e.commitment,
     }));
+    const about = subjectEntries(batch, at);
     if (store.sqlite) {
-      insertSqlite(store.sqlite, entryRows, hashes);
+      insertSqlite(store.sqlite, entryRows, hashes, about);
     } else {
       await store.db.transaction().execute(async (trx) => {
         for (let i = 0; i < entryRows.length; i += 1000) {
           await trx
             .insertInto('ledger_entries')
             .values(entryRows.slice(i, i + 1000))
+            .execute();
+        }
+        for (let i = 0; i < about.length; i += 1000) {
+          await trx
+            .insertInto('ledger_subject_entries')
+            .values(about.slice(i, i + 1000))
             .execute();
         }
         for (let i = 0; i < hashes.length; i += 4000) {
@@ -187,6 +196,10 @@ function prepareSqlite(db: NonNullable<Store['sqlite']>) {
     entry: db.prepare(entries + placeholders(1, 6)),
     hashes64: db.prepare(`insert into ledger_hashes (id, hash) values ${placeholders(64, 2)}`),
     hash: db.prepare(`insert into ledger_hashes (id, hash) values ${placeholders(1, 2)}`),
+    subjects64: db.prepare(
+      `insert into ledger_subject_entries (subject, entry_index) values ${placeholders(64, 2)}`,
+    ),
+    subject: db.prepare(`insert into ledger_subject_entries (subject, entry_index) values (?, ?)`),
   };
 }
 
@@ -194,6 +207,7 @@ function insertSqlite(
   db: NonNullable<Store['sqlite']>,
   entries: Array<Record<string, unknown>>,
   hashes: Array<{ id: number; hash: Buffer }>,
+  about: Array<{ subject: string; entry_index: number }>,
 ): void {
   const statements = sqliteStatements.get(db) ?? prepareSqlite(db);
   sqliteStatements.set(db, statements);
@@ -214,6 +228,10 @@ function insertSqlite(
     for (; h + 64 <= hashes.length; h += 64)
       statements.hashes64.run(hashes.slice(h, h + 64).flatMap((x) => [x.id, x.hash]));
     for (; h < hashes.length; h += 1) statements.hash.run(hashes[h]!.id, hashes[h]!.hash);
+    let a = 0;
+    for (; a + 64 <= about.length; a += 64)
+      statements.subjects64.run(about.slice(a, a + 64).flatMap((x) => [x.subject, x.entry_index]));
+    for (; a < about.length; a += 1) statements.subject.run(about[a]!.subject, about[a]!.entry_index);
   }).immediate();
 }
 

@@ -20,6 +20,7 @@ import {
   type NewEntry,
   type StoredCheckpoint,
   type StoredEntry,
+  subjectEntries,
 } from './storage.ts';
 
 /** The advisory lock key of the ledger's sequencer: the ASCII bytes of "govdxLdg" as a bigint. */
@@ -57,6 +58,13 @@ export class KyselyLedgerStorage implements LedgerStorage {
           commitment: commitments[i + j]!,
         }));
         await trx.insertInto('ledger_entries').values(rows).execute();
+      }
+      const about = subjectEntries(batch, size);
+      for (let i = 0; i < about.length; i += ENTRY_ROWS_PER_INSERT) {
+        await trx
+          .insertInto('ledger_subject_entries')
+          .values(about.slice(i, i + ENTRY_ROWS_PER_INSERT))
+          .execute();
       }
       const firstId = storedHashCount(size);
       for (let i = 0; i < stored.length; i += HASH_ROWS_PER_INSERT) {

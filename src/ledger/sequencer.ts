@@ -1,11 +1,17 @@
 /**
- * The one writer of this process's appends, with group commit: appends wait in a queue; whatever
- * queued while the previous commit ran (at most `maxBatch`) becomes the next batch, committed in one
- * storage transaction. A caller's promise resolves only after its batch's COMMIT has returned, so an
- * access event is durable before the data it records is released (fail closed).
+ * The one writer of this process's appends, with group commit: appends wait in a queue, and whatever
+ * queued in one turn of the event loop is handed to the storage as a batch (at most `maxBatch` entries).
+ * A caller's promise resolves only after its batch's COMMIT has returned, so an access event is durable
+ * before the data it records is released (fail closed).
+ *
+ * How batches overlap depends on the storage. Most commit one batch at a time: while a batch commits, the
+ * next one queues here, and is handed over when the commit returns. A *pipelined* storage (the SQLite
+ * writer thread) takes every turn's batch at once, in order, and groups the batches that wait for it into
+ * one transaction itself; the queue here then never holds an entry for longer than one turn, so that the
+ * garbage collector does not copy thousands of waiting events from one generation to the next.
  */
 import { GovdxError } from '../domain/index.ts';
-import type { LedgerStorage, NewEntry, TreeHead } from './storage.ts';
+import type { AppendedBatch, LedgerStorage, NewEntry, TreeHead } from './storage.ts';
 
 /** Where an append landed: its index in the log and its leaf hash. */
 export interface Appended {
@@ -13,14 +19,14 @@ export interface Appended {
   leafHash: Buffer;
 }
 
-interface Pending {
-  entry: NewEntry;
+/** A caller waiting for its entry's commit. Kept apart from the entry, which the storage may drop once encoded. */
+interface Waiter {
   resolve(appended: Appended): void;
   reject(error: Error): void;
 }
 
 export interface SequencerOptions {
-  /** Most entries per transaction; bounds the time the writer holds the database. */
+  /** Most entries per batch; bounds the time the writer holds the database. */
   maxBatch?: number;
   /** Called after each commit with the new tree head. */
   onCommit?: (head: TreeHead) => void;
@@ -32,14 +38,20 @@ export class Sequencer {
   readonly #storage: LedgerStorage;
   readonly #maxBatch: number;
   readonly #options: SequencerOptions;
-  #queue: Pending[] = [];
-  #draining: Promise<void> | null = null;
+  readonly #pipelined: boolean;
+  #entries: NewEntry[] = [];
+  #waiters: Waiter[] = [];
+  #scheduled = false;
+  /** Batches handed to the storage and not yet answered. */
+  #inFlight = 0;
+  #idle: Array<() => void> = [];
   #closed = false;
 
   constructor(storage: LedgerStorage, options: SequencerOptions = {}) {
     this.#storage = storage;
     this.#maxBatch = options.maxBatch ?? 4096;
     this.#options = options;
+    this.#pipelined = storage.pipelined === true;
   }
 
   /** Queues an entry; resolves with its index and leaf hash once it is committed. */
@@ -50,40 +62,59 @@ export class Sequencer {
       );
     }
     return new Promise<Appended>((resolve, reject) => {
-      this.#queue.push({ entry, resolve, reject });
+      this.#entries.push(entry);
+      this.#waiters.push({ resolve, reject });
+      if (this.#scheduled) return;
+      this.#scheduled = true;
       // setImmediate, not a microtask: appends made in the same turn of the event loop join one batch.
-      this.#draining ??= new Promise<void>((done) => setImmediate(() => this.#drain().then(done)));
+      setImmediate(() => {
+        this.#scheduled = false;
+        this.#handOver();
+      });
     });
   }
 
-  /** Entries waiting for a commit. */
+  /** Entries waiting to be handed to the storage. */
   get queued(): number {
-    return this.#queue.length;
+    return this.#entries.length;
   }
 
-  async #drain(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, this.#maxBatch);
-      try {
-        const { firstIndex, head, leafHashes } = await this.#storage.appendBatch(batch.map((p) => p.entry));
-        for (const [i, p] of batch.entries()) p.resolve({ index: firstIndex + i, leafHash: leafHashes[i]! });
-        this.#options.onCommit?.(head);
-      } catch (error) {
-        this.#options.onError?.(error);
-        const refusal = new GovdxError(
-          'LEDGER_UNAVAILABLE',
-          'The ledger could not record this durably; nothing was recorded. Try again.',
-        );
-        refusal.cause = error;
-        for (const p of batch) p.reject(refusal);
-      }
+  /** Hands what is queued to the storage: all of it to a pipelined storage, else one batch when none is committing. */
+  #handOver(): void {
+    while (this.#entries.length > 0 && (this.#pipelined || this.#inFlight === 0)) {
+      const waiters = this.#waiters.splice(0, this.#maxBatch);
+      // Called here rather than inside #settle, so that nothing here holds the entries while they commit.
+      const committed = this.#storage.appendBatch(this.#entries.splice(0, this.#maxBatch));
+      this.#inFlight += 1;
+      void this.#settle(committed, waiters).then(() => {
+        this.#inFlight -= 1;
+        this.#handOver();
+        if (this.#inFlight === 0 && this.#entries.length === 0)
+          for (const done of this.#idle.splice(0)) done();
+      });
     }
-    this.#draining = null;
+  }
+
+  async #settle(committed: Promise<AppendedBatch>, waiters: Waiter[]): Promise<void> {
+    try {
+      const { firstIndex, head, leafHashes } = await committed;
+      for (const [i, w] of waiters.entries()) w.resolve({ index: firstIndex + i, leafHash: leafHashes[i]! });
+      this.#options.onCommit?.(head);
+    } catch (error) {
+      this.#options.onError?.(error);
+      const refusal = new GovdxError(
+        'LEDGER_UNAVAILABLE',
+        'The ledger could not record this durably; nothing was recorded. Try again.',
+      );
+      refusal.cause = error;
+      for (const w of waiters) w.reject(refusal);
+    }
   }
 
   /** Refuses new appends and waits until every queued one is committed or refused. */
   async close(): Promise<void> {
     this.#closed = true;
-    while (this.#draining) await this.#draining;
+    if (this.#inFlight === 0 && this.#entries.length === 0 && !this.#scheduled) return;
+    await new Promise<void>((done) => this.#idle.push(done));
   }
 }

@@ -8,7 +8,6 @@
  */
 import { Worker } from 'node:worker_threads';
 import type SQLite from 'better-sqlite3';
-import { GovdxError } from '../domain/index.ts';
 import { HASH_SIZE } from './hashes.ts';
 import { SqliteWriter, type WriterBatch, type WriterReply, type WriterResult } from './sqlite-writer.ts';
 import {
@@ -31,10 +30,14 @@ interface EntryRow {
   commitment: Buffer;
 }
 
-/** Sends batches to the writer thread, one at a time; keeps the process alive only while one is in flight. */
+/**
+ * Sends batches to the writer thread, in order, without waiting for the one before: the thread answers them
+ * in the same order (and groups those that wait into one transaction). Keeps the process alive only while a
+ * batch is in flight.
+ */
 class WriterThread {
   readonly #worker: Worker;
-  #pending: { resolve(result: WriterResult): void; reject(error: Error): void } | null = null;
+  readonly #pending: Array<{ resolve(result: WriterResult): void; reject(error: Error): void }> = [];
   #failed: Error | null = null;
   #closed = false;
 
@@ -47,19 +50,17 @@ class WriterThread {
     this.#worker.unref();
     // unref() before the thread is online does not hold; repeat it then, unless a batch or close() wants it.
     this.#worker.once('online', () => {
-      if (!this.#pending && !this.#failed) this.#worker.unref();
+      if (this.#pending.length === 0 && !this.#failed) this.#worker.unref();
     });
     this.#worker.on('message', (reply: WriterReply) => {
-      const pending = this.#pending;
-      this.#pending = null;
-      this.#worker.unref();
+      const pending = this.#pending.shift();
+      if (this.#pending.length === 0) this.#worker.unref();
       if (reply.ok) pending?.resolve(reply);
       else pending?.reject(new Error(reply.message));
     });
     const fail = (error: Error) => {
       this.#failed = error;
-      this.#pending?.reject(error);
-      this.#pending = null;
+      for (const pending of this.#pending.splice(0)) pending.reject(error);
     };
     this.#worker.on('error', fail);
     this.#worker.on('exit', (code) =>
@@ -75,7 +76,7 @@ class WriterThread {
   write(batch: WriterBatch): Promise<WriterResult> {
     if (this.#failed) return Promise.reject(this.#failed);
     return new Promise<WriterResult>((resolve, reject) => {
-      this.#pending = { resolve, reject };
+      this.#pending.push({ resolve, reject });
       this.#worker.ref();
       this.#worker.postMessage(batch, [batch.salts.buffer as ArrayBuffer]);
     });
@@ -92,6 +93,8 @@ class WriterThread {
 
 export class SqliteLedgerStorage implements LedgerStorage {
   readonly kind = 'sqlite' as const;
+  /** With a writer thread, batches are sent as they come and the thread groups them (see sequencer.ts). */
+  readonly pipelined: boolean;
   readonly #db: SQLite.Database;
   readonly #statements: ReturnType<typeof prepare>;
   readonly #useThread: boolean;
@@ -104,10 +107,21 @@ export class SqliteLedgerStorage implements LedgerStorage {
     this.#db = db;
     this.#statements = prepare(db);
     this.#useThread = (options.thread ?? true) && !db.memory;
+    this.pipelined = this.#useThread;
   }
 
-  async appendBatch(batch: readonly NewEntry[]): Promise<AppendedBatch> {
-    const result = await this.#write(pack(batch));
+  /** Not async itself: once packed, the entries are not held while the batch commits. */
+  appendBatch(batch: readonly NewEntry[]): Promise<AppendedBatch> {
+    try {
+      return this.#appendPacked(pack(batch));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async #appendPacked(packed: WriterBatch): Promise<AppendedBatch> {
+    const count = packed.count;
+    const result = await this.#write(packed);
     const leaves = Buffer.from(
       result.leafHashes.buffer,
       result.leafHashes.byteOffset,
@@ -116,7 +130,7 @@ export class SqliteLedgerStorage implements LedgerStorage {
     return {
       firstIndex: result.firstIndex,
       head: { size: result.size, rootHash: Buffer.from(result.rootHash) },
-      leafHashes: batch.map((_, i) => leaves.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE)),
+      leafHashes: Array.from({ length: count }, (_, i) => leaves.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE)),
     };
   }
 
@@ -196,12 +210,14 @@ export class SqliteLedgerStorage implements LedgerStorage {
 /** Packs a batch into a few large values: strings joined, salts in one transferable buffer. */
 function pack(batch: readonly NewEntry[]): WriterBatch {
   const salts = new Uint8Array(batch.length * 32);
-  batch.forEach((e, i) => {
-    if (e.event.includes('\n') || e.kind.includes('\n')) {
-      throw new GovdxError('INTERNAL', 'A canonical ledger event has no newline; this one does.');
+  for (let i = 0; i < batch.length; i += 1) {
+    const e = batch[i]!;
+    if (typeof e.kind !== 'string' || e.kind === '' || typeof e.event !== 'string') {
+      throw new TypeError(`Ledger entry ${i} of the batch has no kind or no event`);
     }
     salts.set(e.salt, i * 32);
-  });
+  }
+  // Canonical JSON has no raw newline, nor has a kind (KIND_PATTERN); the writer checks the counts.
   return {
     count: batch.length,
     kinds: batch.map((e) => e.kind).join('\n'),

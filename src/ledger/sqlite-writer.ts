@@ -1,8 +1,12 @@
 /**
  * Appends ledger batches to SQLite. Each batch is one `BEGIN IMMEDIATE … COMMIT` that reads the tree's
- * size and right edge, hashes the entries into commitments, leaves and new subtree hashes, and writes
- * them with multi-row INSERTs. The store opens SQLite with WAL and `synchronous = FULL`, so a returned
- * commit is on disk.
+ * size, hashes the entries into commitments, leaves and new subtree hashes, and writes them with multi-row
+ * INSERTs: the entries, the new stored hashes, and the batch's (subject, entry) pairs sorted by subject,
+ * so that the subject table's B-tree is walked in order. The store opens SQLite with WAL and
+ * `synchronous = FULL`, so a returned commit is on disk.
+ *
+ * The writer keeps the tree's right edge from its last commit; a batch re-reads it from the database only
+ * when the size it finds there differs (another writer appended, or a batch failed).
  *
  * It runs in a worker thread with its own connection to the database file (sqlite-writer.worker.js), so
  * that the disk work and hashing of one batch overlap with the callers' work on the main thread; for an
@@ -12,7 +16,7 @@ import SQLite from 'better-sqlite3';
 import { hashEntries } from './commitment.ts';
 import { HASH_SIZE, rootFromEdge } from './hashes.ts';
 import { edgeIds, extendTree, storedHashCount } from './layout.ts';
-import { MissingHashError } from './storage.ts';
+import { MissingHashError, subjectEntries } from './storage.ts';
 
 /** Rows per multi-row INSERT: fewer calls into SQLite, well under its limit of bound parameters. */
 const ROWS_PER_INSERT = 64;
@@ -48,11 +52,14 @@ function placeholders(rows: number, columns: number): string {
 export class SqliteWriter {
   readonly #db: SQLite.Database;
   readonly #s;
+  /** The tree as this writer last committed it; null until read, and after a failed batch. */
+  #tree: { size: number; edge: Buffer[] } | null = null;
 
   constructor(db: SQLite.Database) {
     this.#db = db;
     const entries =
       'insert into ledger_entries (entry_index, kind, subject, event, salt, commitment) values ';
+    const subjects = 'insert into ledger_subject_entries (subject, entry_index) values ';
     this.#s = {
       last: db.prepare('select max(entry_index) from ledger_entries').pluck(),
       hashes: db.prepare('select id, hash from ledger_hashes where id in (select value from json_each(?))'),
@@ -60,12 +67,24 @@ export class SqliteWriter {
       entries: db.prepare(entries + placeholders(ROWS_PER_INSERT, 6)),
       hash: db.prepare(`insert into ledger_hashes (id, hash) values ${placeholders(1, 2)}`),
       hashes64: db.prepare(`insert into ledger_hashes (id, hash) values ${placeholders(ROWS_PER_INSERT, 2)}`),
+      subject: db.prepare(`${subjects}${placeholders(1, 2)}`),
+      subjects64: db.prepare(`${subjects}${placeholders(ROWS_PER_INSERT, 2)}`),
     };
   }
 
   /** Appends the batch durably, or nothing. */
   write(batch: WriterBatch): WriterResult {
-    return this.#db.transaction(() => this.#append(batch)).immediate();
+    return this.writeAll([batch])[0]!;
+  }
+
+  /** Appends the batches in order in one transaction (group commit), durably, or none of them. */
+  writeAll(batches: readonly WriterBatch[]): WriterResult[] {
+    try {
+      return this.#db.transaction(() => batches.map((b) => this.#append(b))).immediate();
+    } catch (error) {
+      this.#tree = null;
+      throw error;
+    }
   }
 
   #append(b: WriterBatch): WriterResult {
@@ -74,10 +93,16 @@ export class SqliteWriter {
     const kinds = b.kinds.split('\n');
     const events = b.events.split('\n');
     const subjects = JSON.parse(b.subjects) as Array<string | null>;
+    if (kinds.length !== b.count || events.length !== b.count || subjects.length !== b.count) {
+      throw new Error('A ledger batch did not unpack into its count of entries (a newline in an event?)');
+    }
     const salts = Buffer.from(b.salts.buffer, b.salts.byteOffset, b.salts.byteLength);
     const entries = events.map((event, i) => ({ event, salt: salts.subarray(i * 32, i * 32 + 32) }));
     const { commitments, leafHashes } = hashEntries(entries);
-    const { stored, edge } = extendTree(size, this.#edge(size), leafHashes);
+    const known = this.#tree?.size === size ? this.#tree.edge : this.#edge(size);
+    const { stored, edge } = extendTree(size, known, leafHashes);
+    // Set before COMMIT; write() forgets it if the transaction does not commit.
+    this.#tree = { size: size + b.count, edge };
 
     const row = (values: unknown[], i: number) =>
       values.push(size + i, kinds[i], subjects[i], events[i], entries[i]!.salt, commitments[i]);
@@ -88,6 +113,16 @@ export class SqliteWriter {
       (values, h) => values.push(firstId + h, stored[h]),
       this.#s.hashes64,
       this.#s.hash,
+    );
+    const about = subjectEntries(
+      subjects.map((subject) => ({ subject })),
+      size,
+    );
+    this.#insert(
+      about.length,
+      (values, i) => values.push(about[i]!.subject, about[i]!.entry_index),
+      this.#s.subjects64,
+      this.#s.subject,
     );
 
     return {
@@ -130,7 +165,14 @@ export class SqliteWriter {
   }
 }
 
-/** The worker thread's side: its own connection, as durable as the store's (WAL, synchronous = FULL). */
+/** Most entries the writer thread commits in one transaction, however many batches wait. */
+const MAX_GROUP_ENTRIES = 8192;
+
+/**
+ * The worker thread's side: its own connection, as durable as the store's (WAL, synchronous = FULL).
+ * Batches that arrive while a transaction runs wait, and are then committed together in one transaction
+ * (up to MAX_GROUP_ENTRIES entries); each batch is answered, in the order it came.
+ */
 export function runWriterThread(
   file: string,
   port: {
@@ -146,12 +188,27 @@ export function runWriterThread(
   // is then copied into the database file once. Commits are as durable either way (the WAL is synced).
   db.pragma('wal_autocheckpoint = 10000');
   const writer = new SqliteWriter(db);
-  port.on('message', (batch) => {
-    try {
-      const result = writer.write(batch);
-      port.postMessage({ ok: true, ...result }, [result.leafHashes.buffer as ArrayBuffer]);
-    } catch (error) {
-      port.postMessage({ ok: false, message: (error as Error).message });
+  const waiting: WriterBatch[] = [];
+  const commitWaiting = () => {
+    let take = 1;
+    let entries = waiting[0]!.count;
+    while (take < waiting.length && entries + waiting[take]!.count <= MAX_GROUP_ENTRIES) {
+      entries += waiting[take]!.count;
+      take += 1;
     }
+    const group = waiting.splice(0, take);
+    try {
+      for (const result of writer.writeAll(group)) {
+        port.postMessage({ ok: true, ...result }, [result.leafHashes.buffer as ArrayBuffer]);
+      }
+    } catch (error) {
+      for (const _ of group) port.postMessage({ ok: false, message: (error as Error).message });
+    }
+    if (waiting.length > 0) setImmediate(commitWaiting);
+  };
+  port.on('message', (batch) => {
+    waiting.push(batch);
+    // After the messages already delivered in this turn, so that they join the same transaction.
+    if (waiting.length === 1) setImmediate(commitWaiting);
   });
 }

@@ -48,6 +48,12 @@ export interface AppendedBatch {
 export interface LedgerStorage {
   readonly kind: 'memory' | 'sqlite' | 'postgres';
   /**
+   * True when appendBatch may be called again before the last call has answered: the storage then commits
+   * the batches in the order given (grouping those that wait into one transaction if it likes), and answers
+   * each in that order. Otherwise the sequencer waits for each batch before it hands over the next.
+   */
+  readonly pipelined?: boolean;
+  /**
    * Appends entries atomically and durably: inside one transaction, reads the tree size and right edge,
    * writes the entries and every new stored hash, and commits. Resolves only after the commit returns.
    * Safe against concurrent appenders on the same database (they are serialized, never forked).
@@ -76,4 +82,17 @@ export class MissingHashError extends Error {
   constructor(readonly id: number) {
     super(`The ledger's stored hash ${id} is missing`);
   }
+}
+
+/** The batch's (subject, entry) pairs, sorted by subject so that the table's B-tree is walked in order. */
+export function subjectEntries(
+  batch: readonly { subject: string | null }[],
+  firstIndex: number,
+): Array<{ subject: string; entry_index: number }> {
+  const about: Array<{ subject: string; entry_index: number }> = [];
+  batch.forEach((e, i) => {
+    if (e.subject !== null) about.push({ subject: e.subject, entry_index: firstIndex + i });
+  });
+  // Stable sort: one subject's entries stay in index order.
+  return about.sort((x, y) => (x.subject < y.subject ? -1 : x.subject > y.subject ? 1 : 0));
 }

@@ -191,6 +191,12 @@ export interface LedgerEntryTable {
   commitment: Buffer;
 }
 
+/** Which ledger entries are about which person: the citizen's tracker reads through it. */
+export interface LedgerSubjectEntryTable {
+  subject: string;
+  entry_index: number | string;
+}
+
 /** Hashes of the ledger's complete subtrees, numbered as in src/ledger/layout.ts. */
 export interface LedgerHashTable {
   id: number | string;
@@ -279,6 +285,7 @@ export interface Database {
   oidc_payloads: OidcPayloadTable;
   ledger_entries: LedgerEntryTable;
   ledger_hashes: LedgerHashTable;
+  ledger_subject_entries: LedgerSubjectEntryTable;
   ledger_checkpoints: LedgerCheckpointTable;
   agreements: AgreementTable;
   consents: ConsentTable;

@@ -3,6 +3,7 @@ import * as m0001 from './0001_foundation.ts';
 import * as m0002 from './0002_identity.ts';
 import * as m0003 from './0003_ledger.ts';
 import * as m0004 from './0004_exchange.ts';
+import * as m0005 from './0005_ledger_subjects.ts';
 
 /**
  * Every migration, in order. Names sort in the order they run; each runs on SQLite and PostgreSQL.
@@ -13,4 +14,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002_identity': m0002,
   '0003_ledger': m0003,
   '0004_exchange': m0004,
+  '0005_ledger_subjects': m0005,
 };

@@ -130,7 +130,9 @@ export class SqliteLedgerStorage implements LedgerStorage {
     return {
       firstIndex: result.firstIndex,
       head: { size: result.size, rootHash: Buffer.from(result.rootHash) },
-      leafHashes: Array.from({ length: count }, (_, i) => leaves.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE)),
+      leafHashes: Array.from({ length: count }, (_, i) =>
+        leaves.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE),
+      ),
     };
   }
 

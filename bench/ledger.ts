@@ -4,8 +4,8 @@
  *
  *  - appends ÷ raw SHA-256: the same three hashes per entry (commitment, leaf, one interior node) in a loop;
  *  - appends ÷ raw inserts: the very rows the ledger wrote (entries, tree hashes, and the (subject, entry)
- *    pairs sorted by subject as the ledger writes them), inserted again into a fresh database of the same
- *    store in batches of the same size, without hashing, queueing or JSON;
+ *    pairs of each completed run, sorted by subject, as the ledger adds them), inserted again into a fresh
+ *    database of the same store in batches of the same size, without hashing, queueing or JSON;
  *  - proofs ÷ raw reads: the same stored hashes read by id, without the proof math;
  *  - proofs over HTTP ÷ bare Fastify returning the same JSON from memory.
  *
@@ -27,7 +27,7 @@ import {
   openLedger,
   storedHashCount,
   storedHashIndex,
-  subjectEntries,
+  subjectRunsCompleted,
 } from '../src/ledger/index.ts';
 import { type Dialect, migrateToLatest, openStore, type Store } from '../src/store/index.ts';
 import { load, postgresDatabase, printTable, writeResult } from './harness.ts';
@@ -158,7 +158,7 @@ async function rawInserts(store: Store, rows: Rows): Promise<number> {
       salt: e.salt,
       commitment: e.commitment,
     }));
-    const about = subjectEntries(batch, at);
+    const about = subjectPairs(rows, at, at + batch.length);
     if (store.sqlite) {
       insertSqlite(store.sqlite, entryRows, hashes, about);
     } else {
@@ -185,6 +185,21 @@ async function rawInserts(store: Store, rows: Rows): Promise<number> {
     }
   }
   return rows.entries.length / ((performance.now() - started) / 1000);
+}
+
+/** The (subject, entry) pairs the ledger adds to its subject table when its tree grows from `before` to `after`. */
+function subjectPairs(
+  rows: Rows,
+  before: number,
+  after: number,
+): Array<{ subject: string; entry_index: number }> {
+  const run = subjectRunsCompleted(before, after);
+  if (!run) return [];
+  return rows.entries
+    .slice(run[0], run[1])
+    .filter((e) => e.subject !== null)
+    .map((e) => ({ subject: e.subject!, entry_index: e.index }))
+    .sort((x, y) => (x.subject < y.subject ? -1 : x.subject > y.subject ? 1 : x.entry_index - y.entry_index));
 }
 
 const sqliteStatements = new WeakMap<object, ReturnType<typeof prepareSqlite>>();

@@ -74,7 +74,7 @@ export type {
   StoredEntry,
   TreeHead,
 } from './storage.ts';
-export { subjectEntries } from './storage.ts';
+export { openSubjectRun, SUBJECT_RUN, subjectRunsCompleted } from './storage.ts';
 export {
   decodeEntryBundle,
   encodeEntryBundle,

@@ -18,9 +18,10 @@ import {
   type LedgerStorage,
   MissingHashError,
   type NewEntry,
+  openSubjectRun,
   type StoredCheckpoint,
   type StoredEntry,
-  subjectEntries,
+  subjectRunsCompleted,
 } from './storage.ts';
 
 /** The advisory lock key of the ledger's sequencer: the ASCII bytes of "govdxLdg" as a bigint. */
@@ -59,13 +60,8 @@ export class KyselyLedgerStorage implements LedgerStorage {
         }));
         await trx.insertInto('ledger_entries').values(rows).execute();
       }
-      const about = subjectEntries(batch, size);
-      for (let i = 0; i < about.length; i += ENTRY_ROWS_PER_INSERT) {
-        await trx
-          .insertInto('ledger_subject_entries')
-          .values(about.slice(i, i + ENTRY_ROWS_PER_INSERT))
-          .execute();
-      }
+      const run = subjectRunsCompleted(size, size + batch.length);
+      if (run) await mergeSubjectRun(trx, run[0], run[1]);
       const firstId = storedHashCount(size);
       for (let i = 0; i < stored.length; i += HASH_ROWS_PER_INSERT) {
         const rows = stored
@@ -105,6 +101,25 @@ export class KyselyLedgerStorage implements LedgerStorage {
       salt: r.salt,
       commitment: r.commitment,
     }));
+  }
+
+  async indexesAbout(subject: string): Promise<number[]> {
+    const open = openSubjectRun(await this.treeSize());
+    // A run completed since the size was read is in both halves: the union keeps it once.
+    const rows = await this.#db
+      .selectFrom('ledger_subject_entries')
+      .select('entry_index')
+      .where('subject', '=', subject)
+      .union(
+        this.#db
+          .selectFrom('ledger_entries')
+          .select('entry_index')
+          .where('entry_index', '>=', open)
+          .where('subject', '=', subject),
+      )
+      .orderBy('entry_index')
+      .execute();
+    return rows.map((r) => Number(r.entry_index));
   }
 
   async readCommitments(from: number, to: number): Promise<Buffer[]> {
@@ -155,6 +170,26 @@ export class KyselyLedgerStorage implements LedgerStorage {
       .execute();
     return (await read())!.value;
   }
+}
+
+/** The (subject, entry) pairs of entries [from, to), sorted, into the subject table (storage.ts). */
+async function mergeSubjectRun(trx: Transaction<Database>, from: number, to: number): Promise<void> {
+  await trx
+    .insertInto('ledger_subject_entries')
+    .columns(['subject', 'entry_index'])
+    .expression(
+      trx
+        .selectFrom('ledger_entries')
+        .select(['subject', 'entry_index'])
+        .where('entry_index', '>=', from)
+        .where('entry_index', '<', to)
+        .where('subject', 'is not', null)
+        .orderBy('subject')
+        .orderBy('entry_index')
+        .$narrowType<{ subject: string }>(),
+    )
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }
 
 async function sizeOf(db: Db): Promise<number> {

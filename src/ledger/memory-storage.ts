@@ -45,6 +45,10 @@ export class MemoryLedgerStorage implements LedgerStorage {
     };
   }
 
+  async indexesAbout(subject: string): Promise<number[]> {
+    return this.entries.filter((e) => e.subject === subject).map((e) => e.index);
+  }
+
   private hash(id: number): Buffer {
     const found = this.hashes[id];
     if (!found) throw new MissingHashError(id);

@@ -4,11 +4,12 @@
  * A caller's promise resolves only after its batch's COMMIT has returned, so an access event is durable
  * before the data it records is released (fail closed).
  *
- * How batches overlap depends on the storage. Most commit one batch at a time: while a batch commits, the
- * next one queues here, and is handed over when the commit returns. A *pipelined* storage (the SQLite
- * writer thread) takes every turn's batch at once, in order, and groups the batches that wait for it into
- * one transaction itself; the queue here then never holds an entry for longer than one turn, so that the
- * garbage collector does not copy thousands of waiting events from one generation to the next.
+ * While a batch commits, the next one queues here, and is handed over when the commit returns: one
+ * message and one transaction for everything that arrived meanwhile. A *pipelined* storage (the SQLite
+ * writer thread) also takes a batch while another commits, in order, and groups the batches that wait for
+ * it into one transaction itself; the sequencer hands it one as soon as PIPELINE_AT entries are queued, so
+ * that under a flood of appends the queue here does not hold thousands of events for the length of a
+ * commit (the garbage collector would copy them from one generation to the next).
  */
 import { GovdxError } from '../domain/index.ts';
 import type { AppendedBatch, LedgerStorage, NewEntry, TreeHead } from './storage.ts';
@@ -33,6 +34,9 @@ export interface SequencerOptions {
   /** Called when a batch fails to commit (its callers are refused with LEDGER_UNAVAILABLE). */
   onError?: (error: unknown) => void;
 }
+
+/** Queued entries at which a pipelined storage is handed a batch without waiting for the one committing. */
+const PIPELINE_AT = 256;
 
 export class Sequencer {
   readonly #storage: LedgerStorage;
@@ -79,9 +83,12 @@ export class Sequencer {
     return this.#entries.length;
   }
 
-  /** Hands what is queued to the storage: all of it to a pipelined storage, else one batch when none is committing. */
+  /** Hands what is queued to the storage when none is committing, or to a pipelined one when much is queued. */
   #handOver(): void {
-    while (this.#entries.length > 0 && (this.#pipelined || this.#inFlight === 0)) {
+    while (
+      this.#entries.length > 0 &&
+      (this.#inFlight === 0 || (this.#pipelined && this.#entries.length >= PIPELINE_AT))
+    ) {
       const waiters = this.#waiters.splice(0, this.#maxBatch);
       // Called here rather than inside #settle, so that nothing here holds the entries while they commit.
       const committed = this.#storage.appendBatch(this.#entries.splice(0, this.#maxBatch));

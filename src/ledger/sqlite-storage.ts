@@ -15,6 +15,7 @@ import {
   type LedgerStorage,
   MissingHashError,
   type NewEntry,
+  openSubjectRun,
   type StoredCheckpoint,
   type StoredEntry,
 } from './storage.ts';
@@ -176,6 +177,10 @@ export class SqliteLedgerStorage implements LedgerStorage {
     }));
   }
 
+  async indexesAbout(subject: string): Promise<number[]> {
+    return this.#statements.about.all(subject, openSubjectRun(await this.treeSize()), subject) as number[];
+  }
+
   async readCommitments(from: number, to: number): Promise<Buffer[]> {
     return this.#statements.commitments.all(from, to) as Buffer[];
   }
@@ -240,6 +245,13 @@ function prepare(db: SQLite.Database) {
     entries: db.prepare(
       `select ${entryColumns} from ledger_entries where entry_index >= ? and entry_index < ? order by entry_index`,
     ),
+    // A run completed since the size was read is in both halves: the union keeps it once.
+    about: db
+      .prepare(
+        'select entry_index from ledger_subject_entries where subject = ? ' +
+          'union select entry_index from ledger_entries where entry_index >= ? and subject = ? order by entry_index',
+      )
+      .pluck(),
     commitments: db
       .prepare(
         'select commitment from ledger_entries where entry_index >= ? and entry_index < ? order by entry_index',

@@ -1,9 +1,9 @@
 /**
  * Appends ledger batches to SQLite. Each batch is one `BEGIN IMMEDIATE … COMMIT` that reads the tree's
  * size, hashes the entries into commitments, leaves and new subtree hashes, and writes them with multi-row
- * INSERTs: the entries, the new stored hashes, and the batch's (subject, entry) pairs sorted by subject,
- * so that the subject table's B-tree is walked in order. The store opens SQLite with WAL and
- * `synchronous = FULL`, so a returned commit is on disk.
+ * INSERTs: the entries, the new stored hashes, and, when the batch completes a run of SUBJECT_RUN entries,
+ * the run's (subject, entry) pairs (storage.ts). The store opens SQLite with WAL and `synchronous = FULL`,
+ * so a returned commit is on disk.
  *
  * The writer keeps the tree's right edge from its last commit; a batch re-reads it from the database only
  * when the size it finds there differs (another writer appended, or a batch failed).
@@ -16,7 +16,7 @@ import SQLite from 'better-sqlite3';
 import { hashEntries } from './commitment.ts';
 import { HASH_SIZE, rootFromEdge } from './hashes.ts';
 import { edgeIds, extendTree, storedHashCount } from './layout.ts';
-import { MissingHashError, subjectEntries } from './storage.ts';
+import { MissingHashError, subjectRunsCompleted } from './storage.ts';
 
 /** Rows per multi-row INSERT: fewer calls into SQLite, well under its limit of bound parameters. */
 const ROWS_PER_INSERT = 64;
@@ -59,7 +59,6 @@ export class SqliteWriter {
     this.#db = db;
     const entries =
       'insert into ledger_entries (entry_index, kind, subject, event, salt, commitment) values ';
-    const subjects = 'insert into ledger_subject_entries (subject, entry_index) values ';
     this.#s = {
       last: db.prepare('select max(entry_index) from ledger_entries').pluck(),
       hashes: db.prepare('select id, hash from ledger_hashes where id in (select value from json_each(?))'),
@@ -67,8 +66,12 @@ export class SqliteWriter {
       entries: db.prepare(entries + placeholders(ROWS_PER_INSERT, 6)),
       hash: db.prepare(`insert into ledger_hashes (id, hash) values ${placeholders(1, 2)}`),
       hashes64: db.prepare(`insert into ledger_hashes (id, hash) values ${placeholders(ROWS_PER_INSERT, 2)}`),
-      subject: db.prepare(`${subjects}${placeholders(1, 2)}`),
-      subjects64: db.prepare(`${subjects}${placeholders(ROWS_PER_INSERT, 2)}`),
+      // The (subject, entry) pairs of a completed run, sorted (storage.ts: SUBJECT_RUN).
+      mergeSubjects: db.prepare(
+        'insert into ledger_subject_entries (subject, entry_index) ' +
+          'select subject, entry_index from ledger_entries where entry_index >= ? and entry_index < ? ' +
+          'and subject is not null order by subject, entry_index on conflict do nothing',
+      ),
     };
   }
 
@@ -114,16 +117,8 @@ export class SqliteWriter {
       this.#s.hashes64,
       this.#s.hash,
     );
-    const about = subjectEntries(
-      subjects.map((subject) => ({ subject })),
-      size,
-    );
-    this.#insert(
-      about.length,
-      (values, i) => values.push(about[i]!.subject, about[i]!.entry_index),
-      this.#s.subjects64,
-      this.#s.subject,
-    );
+    const run = subjectRunsCompleted(size, size + b.count);
+    if (run) this.#s.mergeSubjects.run(run[0], run[1]);
 
     return {
       firstIndex: size,
@@ -166,7 +161,7 @@ export class SqliteWriter {
 }
 
 /** Most entries the writer thread commits in one transaction, however many batches wait. */
-const MAX_GROUP_ENTRIES = 8192;
+const MAX_GROUP_ENTRIES = 4096;
 
 /**
  * The worker thread's side: its own connection, as durable as the store's (WAL, synchronous = FULL).

@@ -65,6 +65,8 @@ export interface LedgerStorage {
   readHashes(ids: readonly number[]): Promise<Buffer[]>;
   /** Entries [from, to), in order. */
   readEntries(from: number, to: number): Promise<StoredEntry[]>;
+  /** The indexes of the entries about this person (a national ID), in order. */
+  indexesAbout(subject: string): Promise<number[]>;
   /** Commitments of entries [from, to), in order: the contents of entry bundles. */
   readCommitments(from: number, to: number): Promise<Buffer[]>;
   /** Records a published checkpoint; a second one for the same size is ignored. */
@@ -84,15 +86,24 @@ export class MissingHashError extends Error {
   }
 }
 
-/** The batch's (subject, entry) pairs, sorted by subject so that the table's B-tree is walked in order. */
-export function subjectEntries(
-  batch: readonly { subject: string | null }[],
-  firstIndex: number,
-): Array<{ subject: string; entry_index: number }> {
-  const about: Array<{ subject: string; entry_index: number }> = [];
-  batch.forEach((e, i) => {
-    if (e.subject !== null) about.push({ subject: e.subject, entry_index: firstIndex + i });
-  });
-  // Stable sort: one subject's entries stay in index order.
-  return about.sort((x, y) => (x.subject < y.subject ? -1 : x.subject > y.subject ? 1 : 0));
+/**
+ * Which entries are about whom is kept in ledger_subject_entries, added a run of SUBJECT_RUN entries at a
+ * time: the commit that completes a run inserts the run's (subject, entry) pairs sorted by subject, so
+ * that the table's B-tree is walked once in order per run. Added one commit at a time, every entry about a
+ * different person rewrote a page of its own, which made small commits (the exchange's) several times
+ * dearer (`npm run bench -- exchange`). The entries of the run not yet complete are found by reading the
+ * run itself: at most SUBJECT_RUN - 1 rows, in index order.
+ */
+export const SUBJECT_RUN = 4096;
+
+/** The entries [from, to) whose pairs the commit that grows the tree from `before` to `after` adds; null if none. */
+export function subjectRunsCompleted(before: number, after: number): [number, number] | null {
+  const from = before - (before % SUBJECT_RUN);
+  const to = after - (after % SUBJECT_RUN);
+  return to > from ? [from, to] : null;
+}
+
+/** Where the run not yet added to the subject table begins, for a tree of `size` entries. */
+export function openSubjectRun(size: number): number {
+  return size - (size % SUBJECT_RUN);
 }

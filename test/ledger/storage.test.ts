@@ -5,6 +5,7 @@ import {
   type LedgerStorage,
   MemoryLedgerStorage,
   rootFromEdge,
+  SUBJECT_RUN,
   storedHashCount,
   storedHashIndex,
 } from '../../src/ledger/index.ts';
@@ -94,6 +95,22 @@ for (const kind of STORAGES) {
       await assert.rejects(storage.readHashes([storedHashCount(size)]), /missing/);
       const next = await storage.appendBatch(accessEvents(1, 700));
       assert.equal(next.firstIndex, size);
+    });
+
+    test('the entries about a person are found in completed runs and in the open one, in order', async () => {
+      const size = await storage.treeSize();
+      const total = SUBJECT_RUN + 300;
+      const more = accessEvents(total - size, size);
+      // Batches of 1000: one of them completes the first run part-way through.
+      for (let at = 0; at < more.length; at += 1000) await storage.appendBatch(more.slice(at, at + 1000));
+      const entries = await storage.readEntries(0, total);
+      // Subjects repeat every 1000 entries, so each of these has entries on both sides of the run's end.
+      for (const subject of [entries[100]!.subject!, entries[SUBJECT_RUN + 10]!.subject!]) {
+        const expected = entries.filter((e) => e.subject === subject).map((e) => e.index);
+        assert.ok(expected.some((i) => i < SUBJECT_RUN) && expected.some((i) => i >= SUBJECT_RUN));
+        assert.deepEqual(await storage.indexesAbout(subject), expected);
+      }
+      assert.deepEqual(await storage.indexesAbout('38009999999'), []);
     });
   });
 }

@@ -8,9 +8,11 @@
  *   (d) govdx answering from a hosted register (population register), with the same governance.
  *
  * The provider runs in its own process and verifies the signed request in (a), (b) and (c) alike; the load
- * generator runs in another. Ratios are what to read: the machine is shared.
+ * generator runs in another. Ratios are what to read: the machine is shared. Each case runs `--seconds` in
+ * all, split into `--rounds` rounds that each run every case in turn; a ratio is taken within each round and
+ * the median over the rounds is reported.
  *
- *   npm run bench -- exchange [--seconds 10] [--connections 32] [--dialect sqlite|postgres]
+ *   npm run bench -- exchange [--seconds 15] [--rounds 5] [--connections 32] [--dialect sqlite|postgres]
  *                             [--cases direct,proxy,governed,hosted]   (a subset, for profiling; no ratios)
  */
 import { spawn } from 'node:child_process';
@@ -102,11 +104,11 @@ async function startPassThrough(providerUrl: string) {
 }
 
 export async function main(args: string[]): Promise<void> {
-  const seconds = Number(option(args, 'seconds', '10'));
+  const seconds = Number(option(args, 'seconds', '15'));
   const connections = Number(option(args, 'connections', '32'));
+  const rounds = Number(option(args, 'rounds', '5'));
   const dialect = option(args, 'dialect', 'sqlite') as Dialect;
   const warmup = { connections, seconds: 2 };
-  const opts = { connections, seconds };
 
   const dataDir = mkdtempSync(join(tmpdir(), 'govdx-bench-exchange-'));
   const database = dialect === 'postgres' ? await postgresDatabase() : undefined;
@@ -192,28 +194,37 @@ export async function main(args: string[]): Promise<void> {
   ];
 
   const only = option(args, 'cases', '').split(',').filter(Boolean);
-  const results: Record<string, LoadResult> = {};
-  /** CPU time per call, in µs: of this process (govdx, or the pass-through proxy in (b)) and of the provider's. */
-  const cpu: Record<string, { gatewayUs: number; providerUs: number; gatewayEventLoopBusy: number }> = {};
+  const chosen = cases.filter((c) => only.length === 0 || only.includes(c.key));
+  const perRound = seconds / rounds;
+  /** Per case: every round's result, and the CPU time of this process (govdx, or the proxy in (b)) and of the provider. */
+  const measured = new Map(
+    chosen.map((c) => [c.key, { runs: [] as LoadResult[], ownUs: 0, providerUs: 0, calls: 0, busy: 0 }]),
+  );
   try {
-    for (const c of cases) {
-      if (only.length > 0 && !only.includes(c.key)) continue;
+    for (const c of chosen) {
       const check = await fetch(c.url, { headers: await c.headers() });
       if (check.status !== 200) throw new Error(`${c.name} answers ${check.status}: ${await check.text()}`);
       await load(`${c.name} (warm-up)`, c.url, { ...warmup, headers: await c.headers() });
-      const headers = await c.headers();
-      const [ownBefore, providerBefore] = [process.cpuUsage(), cpuSecondsOf(provider.pid)];
-      const loopBefore = loopUtilization();
-      results[c.key] = await load(c.name, c.url, { ...opts, headers });
-      const own = process.cpuUsage(ownBefore);
-      const loop = loopUtilization(loopBefore).utilization;
-      const calls = results[c.key]!.requestsPerSecond * seconds;
-      cpu[c.key] = {
-        gatewayUs: Math.round((own.user + own.system) / calls),
-        providerUs: Math.round(((cpuSecondsOf(provider.pid) - providerBefore) * 1e6) / calls),
-        /** Share of the time this process's event loop was busy: near 1, it is what limits the rate. */
-        gatewayEventLoopBusy: Math.round(loop * 100) / 100,
-      };
+    }
+    // Rounds, each running every case in turn (starting one further each round): the machine's speed drifts
+    // over a minute, and a ratio of cases measured seconds apart is less exposed to it than one of cases
+    // measured a minute apart.
+    for (let round = 0; round < rounds; round += 1) {
+      process.stdout.write(`round ${round + 1} of ${rounds}…\n`);
+      for (let k = 0; k < chosen.length; k += 1) {
+        const c = chosen[(round + k) % chosen.length]!;
+        const m = measured.get(c.key)!;
+        const headers = await c.headers();
+        const [ownBefore, providerBefore] = [process.cpuUsage(), cpuSecondsOf(provider.pid)];
+        const loopBefore = loopUtilization();
+        const run = await load(c.name, c.url, { connections, seconds: perRound, headers });
+        const own = process.cpuUsage(ownBefore);
+        m.runs.push(run);
+        m.ownUs += own.user + own.system;
+        m.providerUs += (cpuSecondsOf(provider.pid) - providerBefore) * 1e6;
+        m.calls += run.requestsPerSecond * perRound;
+        m.busy += loopUtilization(loopBefore).utilization / rounds;
+      }
     }
   } finally {
     await proxy.close();
@@ -224,9 +235,35 @@ export async function main(args: string[]): Promise<void> {
     rmSync(dataDir, { recursive: true, force: true });
   }
 
-  if (only.length > 0) {
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((x, y) => x - y);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
+  const results: Record<string, LoadResult> = {};
+  /** CPU time per call, in µs: of this process (govdx, or the pass-through proxy in (b)) and of the provider's. */
+  const cpu: Record<string, { gatewayUs: number; providerUs: number; gatewayEventLoopBusy: number }> = {};
+  for (const c of chosen) {
+    const m = measured.get(c.key)!;
+    results[c.key] = {
+      name: c.name,
+      requestsPerSecond: m.calls / seconds,
+      // Latencies: the median over the rounds of each round's percentile.
+      p50Ms: median(m.runs.map((r) => r.p50Ms)),
+      p99Ms: median(m.runs.map((r) => r.p99Ms)),
+      errors: m.runs.reduce((sum, r) => sum + r.errors, 0),
+      non2xx: m.runs.reduce((sum, r) => sum + r.non2xx, 0),
+    };
+    cpu[c.key] = {
+      gatewayUs: Math.round(m.ownUs / m.calls),
+      providerUs: Math.round(m.providerUs / m.calls),
+      /** Share of the time this process's event loop was busy: near 1, it is what limits the rate. */
+      gatewayEventLoopBusy: Math.round(m.busy * 100) / 100,
+    };
+  }
+  const table = (title: string) =>
     printTable(
-      'Exchange (subset)',
+      title,
       ['case', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'CPU µs/call: gateway', 'provider'],
       Object.entries(results).map(([key, r]) => [
         r.name,
@@ -238,37 +275,41 @@ export async function main(args: string[]): Promise<void> {
         cpu[key]!.providerUs,
       ]),
     );
+
+  if (only.length > 0) {
+    table(`Exchange (subset), ${rounds} rounds`);
     return;
   }
-  const rps = (key: string) => results[key]!.requestsPerSecond;
-  const ratios = {
-    governed_over_direct: rps('governed') / rps('direct'),
-    governed_over_proxy: rps('governed') / rps('proxy'),
-    hosted_over_direct: rps('hosted') / rps('direct'),
+  /** Each ratio in each round (cases measured seconds apart), and its median over the rounds. */
+  const roundRatio = (top: string, bottom: string) =>
+    measured
+      .get(top)!
+      .runs.map((r, i) => r.requestsPerSecond / measured.get(bottom)!.runs[i]!.requestsPerSecond);
+  const perRoundRatios = {
+    governed_over_direct: roundRatio('governed', 'direct'),
+    governed_over_proxy: roundRatio('governed', 'proxy'),
+    hosted_over_direct: roundRatio('hosted', 'direct'),
   };
+  const ratios = {
+    governed_over_direct: median(perRoundRatios.governed_over_direct),
+    governed_over_proxy: median(perRoundRatios.governed_over_proxy),
+    hosted_over_direct: median(perRoundRatios.hosted_over_direct),
+  };
+  table(`Exchange, ${dialect}, ${connections} connections, ${seconds} s each in ${rounds} rounds`);
   printTable(
-    `Exchange, ${dialect}, ${connections} connections, ${seconds} s each`,
-    ['case', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'CPU µs/call: gateway', 'provider'],
-    Object.entries(results).map(([key, r]) => [
-      r.name,
-      Math.round(r.requestsPerSecond),
-      r.p50Ms,
-      r.p99Ms,
-      r.errors + r.non2xx,
-      key === 'direct' ? '-' : cpu[key]!.gatewayUs,
-      cpu[key]!.providerUs,
-    ]),
-  );
-  printTable(
-    'Ratios (same run; targets: governed/proxy ≥ 0.8, governed/direct ≥ 0.5)',
-    ['ratio', 'value'],
-    Object.entries(ratios).map(([k, v]) => [k, v]),
+    "Ratios: median over the rounds of each round's ratio (targets: governed/proxy ≥ 0.8, governed/direct ≥ 0.5)",
+    ['ratio', 'median', 'lowest', 'highest'],
+    Object.entries(ratios).map(([k, v]) => {
+      const all = perRoundRatios[k as keyof typeof perRoundRatios];
+      return [k, v, Math.min(...all), Math.max(...all)];
+    }),
   );
   const file = writeResult('exchange', {
-    settings: { seconds, connections, dialect, population: POPULATION },
+    settings: { seconds, rounds, connections, dialect, population: POPULATION },
     results,
     cpuMicrosecondsPerCall: cpu,
     ratios,
+    perRoundRatios,
   });
   process.stdout.write(`\nWritten to ${file}\n`);
 }

@@ -91,7 +91,12 @@ export class Sequencer {
     ) {
       const waiters = this.#waiters.splice(0, this.#maxBatch);
       // Called here rather than inside #settle, so that nothing here holds the entries while they commit.
-      const committed = this.#storage.appendBatch(this.#entries.splice(0, this.#maxBatch));
+      let committed: Promise<AppendedBatch>;
+      try {
+        committed = this.#storage.appendBatch(this.#entries.splice(0, this.#maxBatch));
+      } catch (error) {
+        committed = Promise.reject(error);
+      }
       this.#inFlight += 1;
       void this.#settle(committed, waiters).then(() => {
         this.#inFlight -= 1;

@@ -44,6 +44,17 @@ export interface WriterResult {
 
 export type WriterReply = ({ ok: true } & WriterResult) | { ok: false; message: string };
 
+/**
+ * The hashes in one buffer of its own, to be transferred to the main thread. Not Buffer.concat: a small
+ * result would lie in Node's shared buffer pool, which cannot be transferred (Node 20 copies it instead;
+ * later versions refuse the message).
+ */
+function concatUnpooled(hashes: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(hashes.length * HASH_SIZE);
+  for (let i = 0; i < hashes.length; i += 1) out.set(hashes[i]!, i * HASH_SIZE);
+  return out;
+}
+
 function placeholders(rows: number, columns: number): string {
   const row = `(${Array.from({ length: columns }, () => '?').join(', ')})`;
   return Array.from({ length: rows }, () => row).join(', ');
@@ -124,7 +135,7 @@ export class SqliteWriter {
       firstIndex: size,
       size: size + b.count,
       rootHash: rootFromEdge(edge),
-      leafHashes: Buffer.concat(leafHashes, b.count * HASH_SIZE),
+      leafHashes: concatUnpooled(leafHashes),
     };
   }
 

@@ -90,9 +90,8 @@ export class MissingHashError extends Error {
  * Which entries are about whom is kept in ledger_subject_entries, added a run of SUBJECT_RUN entries at a
  * time: the commit that completes a run inserts the run's (subject, entry) pairs sorted by subject, so
  * that the table's B-tree is walked once in order per run. Added one commit at a time, every entry about a
- * different person rewrote a page of its own, which made small commits (the exchange's) several times
- * dearer (`npm run bench -- exchange`). The entries of the run not yet complete are found by reading the
- * run itself: at most SUBJECT_RUN - 1 rows, in index order.
+ * different person rewrote a page of its own, in every small commit (the exchange's). The entries of the
+ * run not yet complete are found by reading the run itself: at most SUBJECT_RUN - 1 rows, in index order.
  */
 export const SUBJECT_RUN = 4096;
 

@@ -13,6 +13,13 @@ export default defineConfig({
   plugins: [react()],
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
   server: {
-    proxy: Object.fromEntries(['/api', '/auth', '/idp', '/docs'].map((path) => [path, api])),
+    proxy: {
+      ...Object.fromEntries(['/api', '/auth', '/idp', '/docs'].map((path) => [path, api])),
+      // The public register's data; a browser opening /agreements/register itself gets the app.
+      '/agreements': {
+        target: api,
+        bypass: (request) => (request.headers.accept?.includes('text/html') ? '/index.html' : undefined),
+      },
+    },
   },
 });

@@ -43,9 +43,13 @@ export interface Config {
   providerTimeoutMs: number;
   /** The largest answer the exchange accepts from a provider, in bytes. */
   providerMaxResponseBytes: number;
+  /** Whether organizations may register webhooks at plain `http:` URLs (for trials and tests only). */
+  webhooksAllowHttp: boolean;
+  /** How often agreements past their end date are ended and those ending soon flagged, in seconds. */
+  agreementSweepSeconds: number;
 }
 
-type Kind = 'string' | 'integer' | 'enum';
+type Kind = 'string' | 'integer' | 'enum' | 'boolean';
 
 export interface Setting {
   key: keyof Config;
@@ -217,6 +221,17 @@ export const SETTINGS: readonly Setting[] = [
     defaultText: '(unset: kept in the database)',
   },
   {
+    key: 'agreementSweepSeconds',
+    env: 'GOVDX_AGREEMENT_SWEEP_SECONDS',
+    flag: '--agreement-sweep-seconds',
+    kind: 'integer',
+    min: 1,
+    max: 86400,
+    description:
+      'How often govdx ends agreements past their end date and tells the parties of those ending within 30 days, in seconds. (The exchange refuses an agreement past its end date at once either way.)',
+    defaultText: '60',
+  },
+  {
     key: 'exchangeTokenSeconds',
     env: 'GOVDX_EXCHANGE_TOKEN_SECONDS',
     flag: '--exchange-token-seconds',
@@ -278,6 +293,15 @@ export const SETTINGS: readonly Setting[] = [
       'The largest answer the exchange accepts from a provider, in bytes; a larger one is refused (502).',
     defaultText: '1048576',
   },
+  {
+    key: 'webhooksAllowHttp',
+    env: 'GOVDX_WEBHOOKS_ALLOW_HTTP',
+    flag: '--webhooks-allow-http',
+    kind: 'boolean',
+    description:
+      'Whether organizations may register webhooks at plain http:// URLs (true or false); otherwise https:// only.',
+    defaultText: 'false',
+  },
 ];
 
 const installRoot = resolve(import.meta.dirname, '..', '..');
@@ -307,6 +331,8 @@ export function defaults(): Config {
     exchangeAgreementRateLimit: 0,
     providerTimeoutMs: 10000,
     providerMaxResponseBytes: 1048576,
+    webhooksAllowHttp: false,
+    agreementSweepSeconds: 60,
   };
 }
 
@@ -331,6 +357,11 @@ function coerce(setting: Setting, value: unknown, source: string): unknown {
       throw new ConfigError(`${where} must be between ${setting.min} and ${setting.max}, got ${n}`);
     }
     return n;
+  }
+  if (setting.kind === 'boolean') {
+    if (typeof value === 'boolean') return value;
+    if (value === 'true' || value === 'false') return value === 'true';
+    throw new ConfigError(`${where} must be true or false, got ${JSON.stringify(value)}`);
   }
   if (typeof value !== 'string') throw new ConfigError(`${where} must be text, got ${JSON.stringify(value)}`);
   if (setting.kind === 'enum' && !setting.values?.includes(value)) {

@@ -88,6 +88,16 @@ function accounts(): DemoAccount[] {
         ),
       );
     }
+    if (org.role === 'provider') {
+      list.push(
+        staff(
+          `legal.${org.short}`,
+          org,
+          'legal_reviewer',
+          `Review agreements that would release special-category data (health, ethnicity, beliefs) of ${org.name}.`,
+        ),
+      );
+    }
     if (org.role === 'supervisor') {
       list.push(
         staff(

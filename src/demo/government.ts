@@ -341,6 +341,14 @@ export const PURPOSES: readonly DemoPurpose[] = [
     legalBasis: 'gdpr-6-1-c',
   },
   {
+    organization: 'housing-agency',
+    slug: 'housing-register-upkeep',
+    title: 'Keeping the social housing register up to date',
+    description:
+      'The Housing Agency checks that the people on its social housing register still live where the register says, so that homes go to those who need them.',
+    legalBasis: 'gdpr-6-1-e',
+  },
+  {
     organization: 'tax-agency',
     slug: 'business-licensing',
     title: 'Business licensing',
@@ -475,6 +483,185 @@ export const AGREEMENTS: readonly DemoAgreement[] = [
     purpose: 'social-assistance-assessment',
     fields: ['national_id', 'disability_status', 'care_level', 'chronic_conditions.code'],
     retentionDays: 3650,
+  },
+];
+
+export interface DemoTemplate {
+  provider: string;
+  slug: string;
+  title: string;
+  description: string;
+  service: string;
+  purpose: string;
+  fields: string[];
+  maxDurationDays: number;
+  retentionDays: number;
+  safeguards: string;
+  emergency?: boolean;
+}
+
+/** Terms providers offer ready-made: a request that keeps them needs only the provider steward's sign-off. */
+export const TEMPLATES: readonly DemoTemplate[] = [
+  {
+    provider: 'population-register',
+    slug: 'person-for-housing-register',
+    title: 'Residents for the social housing register',
+    description:
+      'Name and registered address of a person on a social housing register, to check they still live there.',
+    service: 'person',
+    purpose: 'housing-register-upkeep',
+    fields: ['national_id', 'given_name', 'family_name', 'address_id'],
+    maxDurationDays: 365,
+    retentionDays: 365,
+    safeguards:
+      'Only housing officers who keep the register see the data; it is deleted when the person leaves the register.',
+  },
+  {
+    provider: 'address-register',
+    slug: 'address-for-benefits',
+    title: 'Addresses for benefit decisions',
+    description: 'The full address behind an address ID, for agencies that decide on benefits.',
+    service: 'address',
+    purpose: 'social-assistance-assessment',
+    fields: ['address_id', 'street', 'house_number', 'apartment', 'postcode', 'municipality'],
+    maxDurationDays: 730,
+    retentionDays: 1825,
+    safeguards: 'Used only in the case file of the person concerned.',
+  },
+  {
+    provider: 'population-register',
+    slug: 'households-in-an-emergency',
+    title: 'Households to reach in an emergency',
+    description:
+      'Who lives at an address, so that social services can reach every household during a declared emergency (floods, storms). Ends with the emergency.',
+    service: 'person',
+    purpose: 'social-assistance-assessment',
+    fields: ['national_id', 'given_name', 'family_name', 'date_of_birth', 'address_id', 'household_id'],
+    maxDurationDays: 90,
+    retentionDays: 90,
+    safeguards: 'Used only to contact and help households during the emergency; deleted 90 days after.',
+    emergency: true,
+  },
+];
+
+/** How a demo agreement got where it is: the demo ships one in each state of the workflow. */
+export interface DemoAgreementStory extends DemoAgreement {
+  status:
+    | 'draft'
+    | 'submitted'
+    | 'suspended'
+    | 'rejected'
+    | 'withdrawn'
+    | 'revoked'
+    | 'expired'
+    | 'superseded';
+  /** Why it is in that state, in the words of the person who put it there. */
+  reason: string | null;
+  /** Days since it was requested. */
+  daysAgo: number;
+}
+
+export const AGREEMENT_STORIES: readonly DemoAgreementStory[] = [
+  {
+    provider: 'address-register',
+    service: 'address',
+    consumer: 'tax-agency',
+    purpose: 'tax-assessment',
+    fields: ['address_id', 'street', 'house_number', 'postcode', 'municipality'],
+    retentionDays: 3650,
+    status: 'draft',
+    reason: null,
+    daysAgo: 1,
+  },
+  {
+    provider: 'population-register',
+    service: 'person',
+    consumer: 'tax-agency',
+    purpose: 'tax-assessment',
+    fields: ['national_id', 'given_name', 'family_name', 'address_id', 'household_id'],
+    retentionDays: 3650,
+    status: 'submitted',
+    reason: null,
+    daysAgo: 2,
+  },
+  {
+    provider: 'address-register',
+    service: 'address',
+    consumer: 'exampleton-social',
+    purpose: 'social-assistance-assessment',
+    fields: ['address_id', 'street', 'house_number', 'apartment', 'postcode', 'municipality', 'coordinates'],
+    retentionDays: 3650,
+    status: 'submitted',
+    reason: null,
+    daysAgo: 3,
+  },
+  {
+    provider: 'tax-agency',
+    service: 'income',
+    consumer: 'exampleton-social',
+    purpose: 'housing-benefit-eligibility',
+    fields: ['national_id', 'taxable_income'],
+    retentionDays: 3650,
+    status: 'rejected',
+    reason:
+      'Housing benefit is decided by the Housing Agency, not by social services; request it under social assistance.',
+    daysAgo: 40,
+  },
+  {
+    provider: 'health-ministry',
+    service: 'disability-and-care',
+    consumer: 'tax-agency',
+    purpose: 'tax-assessment',
+    fields: ['national_id', 'disability_status'],
+    retentionDays: 3650,
+    status: 'withdrawn',
+    reason: 'Disability allowances are now reported to us by social services; we no longer need this.',
+    daysAgo: 60,
+  },
+  {
+    provider: 'population-register',
+    service: 'person',
+    consumer: 'tax-agency',
+    purpose: 'business-licensing',
+    fields: ['national_id', 'given_name', 'family_name'],
+    retentionDays: 730,
+    status: 'suspended',
+    reason:
+      'Paused while the Tax and Customs Board answers an audit finding about access by its licensing team.',
+    daysAgo: 200,
+  },
+  {
+    provider: 'address-register',
+    service: 'address',
+    consumer: 'housing-agency',
+    purpose: 'rental-application-prefill',
+    fields: ['address_id', 'street', 'house_number', 'apartment', 'postcode', 'municipality'],
+    retentionDays: 365,
+    status: 'revoked',
+    reason: 'The rental application now takes the address from the population register only.',
+    daysAgo: 300,
+  },
+  {
+    provider: 'tax-agency',
+    service: 'income',
+    consumer: 'housing-agency',
+    purpose: 'housing-register-upkeep',
+    fields: ['national_id', 'year', 'taxable_income'],
+    retentionDays: 365,
+    status: 'expired',
+    reason: 'Its end date has passed.',
+    daysAgo: 500,
+  },
+  {
+    provider: 'address-register',
+    service: 'address',
+    consumer: 'exampleton-social',
+    purpose: 'tax-assessment',
+    fields: ['address_id', 'postcode'],
+    retentionDays: 365,
+    status: 'superseded',
+    reason: 'Replaced by version 2.',
+    daysAgo: 400,
   },
 ];
 

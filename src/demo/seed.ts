@@ -15,7 +15,6 @@ import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Kysely } from 'kysely';
-import { createAgreement } from '../agreements/index.ts';
 import { createDataset, createService, updateService } from '../catalog/index.ts';
 import type { Config } from '../config/index.ts';
 import { createConsent } from '../consent/index.ts';
@@ -31,8 +30,8 @@ import { hashPassword } from '../identity/index.ts';
 import { countRecords, deleteRecords, putRecords } from '../registry/index.ts';
 import { type Database, now, type Store } from '../store/index.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './accounts.ts';
+import { seedAgreements, seedTemplates } from './agreements.ts';
 import {
-  AGREEMENTS,
   CONSENTS,
   DATASETS,
   type DemoSystem,
@@ -51,8 +50,8 @@ export interface SeedOptions {
   providerUrl?: string;
 }
 
-type Owner = { id: string; slug: string };
-type Db = Kysely<Database>;
+export type Owner = { id: string; slug: string };
+export type Db = Kysely<Database>;
 
 /** Raise when the generator changes, so that registers written by an older one are redone. */
 const GENERATOR_VERSION = 1;
@@ -67,7 +66,7 @@ interface RegistersMark {
 }
 
 /** What one run created or rewrote, for the summary. */
-type Tally = Record<
+export type Tally = Record<
   | 'organizations'
   | 'people'
   | 'accounts'
@@ -77,6 +76,7 @@ type Tally = Record<
   | 'purposes'
   | 'systems'
   | 'agreements'
+  | 'templates'
   | 'consents',
   number
 >;
@@ -295,39 +295,6 @@ async function seedSystems(db: Db, owners: Map<string, Owner>, keyDir: string, t
   }
 }
 
-/** The agreements in force, valid for two years from seeding; one that exists in any state is left as it is. */
-async function seedAgreements(db: Db, owners: Map<string, Owner>, tally: Tally) {
-  const validUntil = new Date(Date.now() + 2 * 365 * 86_400_000).toISOString();
-  for (const agreement of AGREEMENTS) {
-    const provider = owners.get(agreement.provider)!;
-    const existing = await db
-      .selectFrom('agreements')
-      .innerJoin('services', 'services.id', 'agreements.service_id')
-      .innerJoin('purposes', 'purposes.id', 'agreements.purpose_id')
-      .select('agreements.id')
-      .where('agreements.provider_organization_id', '=', provider.id)
-      .where('agreements.consumer_organization_id', '=', owners.get(agreement.consumer)!.id)
-      .where('services.slug', '=', agreement.service)
-      .where('purposes.slug', '=', agreement.purpose)
-      .executeTakeFirst();
-    if (existing) continue;
-    await createAgreement(
-      db,
-      provider,
-      {
-        consumer: agreement.consumer,
-        service: agreement.service,
-        purpose: agreement.purpose,
-        fields: agreement.fields,
-        validUntil,
-        retentionDays: agreement.retentionDays,
-      },
-      null,
-    );
-    tally.agreements++;
-  }
-}
-
 async function seedConsents(db: Db, owners: Map<string, Owner>, tally: Tally) {
   for (const consent of CONSENTS) {
     const subject = DEMO_ACCOUNTS.find((a) => a.username === consent.citizen)!.nationalId!;
@@ -495,6 +462,7 @@ export async function seedDemo(
     purposes: 0,
     systems: 0,
     agreements: 0,
+    templates: 0,
     consents: 0,
   };
   const owners = await seedOrganizations(db, tally);
@@ -504,7 +472,8 @@ export async function seedDemo(
   await seedPurposes(db, owners, tally);
   const keyDir = demoKeyDir(config);
   await seedSystems(db, owners, keyDir, tally);
-  await seedAgreements(db, owners, tally);
+  await seedTemplates(db, owners, people, tally);
+  await seedAgreements(db, owners, people, tally);
   await seedConsents(db, owners, tally);
   const registers = await seedRegisters(db, owners, config.demoPopulation, options.progress);
 
@@ -530,7 +499,8 @@ export async function seedDemo(
       summary,
       `Demo accounts, all with password "${DEMO_PASSWORD}": admin, auditor, citizen, citizen2, citizen3,`,
       `  admin.<org> and steward.<org> for <org> = ${shorts(ORGANIZATIONS)},`,
-      `  dpo.<org> for <org> = ${shorts(dpos)}.`,
+      `  dpo.<org> for <org> = ${shorts(dpos)},`,
+      `  legal.<org> for <org> = ${shorts(ORGANIZATIONS.filter((o) => o.role === 'provider'))}.`,
     ].join('\n'),
   };
 }

@@ -4,33 +4,295 @@
  * build on these.
  */
 import { GovdxError } from './errors.ts';
-import type { LegalBasis, SpecialCategoryBasis } from './vocabulary.ts';
+import type { Role } from './roles.ts';
+import type { LegalBasis, Sensitivity, SpecialCategoryBasis } from './vocabulary.ts';
 
 /**
- * `draft` waits for approval; only `active` lets data flow; `suspended` is paused and may resume;
- * `revoked` and `expired` are final.
+ * An agreement version is drafted and submitted by the consumer, signed off by every required party
+ * (`submitted` until then), and only then `active`: the one status that lets data flow. `suspended`
+ * is paused and may resume. `rejected`, `withdrawn`, `revoked`, `expired` and `superseded` (replaced by
+ * an amended version) are final.
  */
-export const AGREEMENT_STATUSES = ['draft', 'active', 'suspended', 'revoked', 'expired'] as const;
+export const AGREEMENT_STATUSES = [
+  'draft',
+  'submitted',
+  'active',
+  'suspended',
+  'rejected',
+  'withdrawn',
+  'revoked',
+  'expired',
+  'superseded',
+] as const;
 export type AgreementStatus = (typeof AGREEMENT_STATUSES)[number];
 
+export const FINAL_AGREEMENT_STATUSES: readonly AgreementStatus[] = [
+  'rejected',
+  'withdrawn',
+  'revoked',
+  'expired',
+  'superseded',
+];
+
+export const AGREEMENT_STATUS_LABELS: Record<AgreementStatus, string> = {
+  draft: 'Draft, not yet sent',
+  submitted: 'Waiting for approval',
+  active: 'In force',
+  suspended: 'Paused',
+  rejected: 'Turned down',
+  withdrawn: 'Withdrawn by the requester',
+  revoked: 'Ended early',
+  expired: 'Ended',
+  superseded: 'Replaced by a newer version',
+};
+
+/** Which side of an agreement a person acts for. */
+export type AgreementSide = 'provider' | 'consumer';
+
+/**
+ * The sign-offs an agreement can need, each by one person holding a role on one side. The legal
+ * reviewer is the providing organization's: it answers for releasing special-category data.
+ */
+export const APPROVAL_PARTIES = {
+  provider_steward: {
+    side: 'provider',
+    role: 'data_steward',
+    label: 'Data steward of the providing organization',
+  },
+  provider_dpo: {
+    side: 'provider',
+    role: 'data_protection_officer',
+    label: 'Data protection officer of the providing organization',
+  },
+  consumer_dpo: {
+    side: 'consumer',
+    role: 'data_protection_officer',
+    label: 'Data protection officer of the receiving organization',
+  },
+  legal_reviewer: {
+    side: 'provider',
+    role: 'legal_reviewer',
+    label: 'Legal reviewer of the providing organization',
+  },
+  consumer_steward: {
+    side: 'consumer',
+    role: 'data_steward',
+    label: 'Data steward of the receiving organization',
+  },
+} as const satisfies Record<string, { side: AgreementSide; role: Role; label: string }>;
+export type ApprovalParty = keyof typeof APPROVAL_PARTIES;
+const PARTY_ORDER = Object.keys(APPROVAL_PARTIES) as ApprovalParty[];
+
+/**
+ * Who must sign an agreement version off before it is active:
+ * - the provider's data steward, always;
+ * - the provider's data protection officer when any field is personal or special-category;
+ * - both data protection officers and the provider's legal reviewer when any field is special-category;
+ * - the consumer's data steward;
+ * except that a request from a published template that changes none of its terms needs only the
+ * provider's data steward: everything else was agreed when the template was published.
+ */
+export function requiredApprovals(
+  sensitivities: readonly Sensitivity[],
+  unchangedTemplate: boolean,
+): ApprovalParty[] {
+  if (unchangedTemplate) return ['provider_steward'];
+  const parties = new Set<ApprovalParty>(['provider_steward', 'consumer_steward']);
+  if (sensitivities.some((s) => s === 'personal' || s === 'special')) parties.add('provider_dpo');
+  if (sensitivities.includes('special')) {
+    parties.add('provider_dpo');
+    parties.add('consumer_dpo');
+    parties.add('legal_reviewer');
+  }
+  return PARTY_ORDER.filter((p) => parties.has(p));
+}
+
+export interface ApprovalSlot {
+  party: ApprovalParty;
+  decision: 'approved' | 'rejected' | null;
+  decidedBy: string | null;
+}
+
+/** The roles a person holds on each side of one agreement (empty when not a member there). */
+export interface ActorStanding {
+  personId: string;
+  provider: readonly Role[];
+  consumer: readonly Role[];
+  platformAdmin: boolean;
+}
+
+/** Throws FORBIDDEN unless the person holds the role of one of the agreement's sign-offs, given or not. */
+export function checkSignatory(slots: readonly ApprovalSlot[], actor: ActorStanding): void {
+  const signs = slots.some((s) => {
+    const { side, role } = APPROVAL_PARTIES[s.party];
+    return actor[side].includes(role);
+  });
+  if (!signs) {
+    throw new GovdxError(
+      'FORBIDDEN',
+      `Only these people sign this agreement off: ${slots.map((s) => APPROVAL_PARTIES[s.party].label.toLowerCase()).join('; ')}.`,
+    );
+  }
+}
+
+/**
+ * The pending sign-off this person may give: the first, in the order of APPROVAL_PARTIES, whose role
+ * they hold on its side. One person signs at most once per agreement version (four eyes), and a
+ * platform administrator signs nothing on an organization's behalf.
+ */
+export function approvalSlotFor(slots: readonly ApprovalSlot[], actor: ActorStanding): ApprovalParty {
+  if (slots.some((s) => s.decidedBy === actor.personId)) {
+    throw new GovdxError(
+      'FORBIDDEN',
+      'You have already signed this agreement off. Another person must give the remaining approvals.',
+    );
+  }
+  const pending = slots.filter((s) => s.decision === null);
+  if (pending.length === 0) {
+    throw new GovdxError(
+      'CONFLICT',
+      'This agreement has every approval it needs; nothing is waiting for you.',
+    );
+  }
+  const slot = pending.find((s) => {
+    const { side, role } = APPROVAL_PARTIES[s.party];
+    return actor[side].includes(role);
+  });
+  if (!slot) {
+    throw new GovdxError(
+      'FORBIDDEN',
+      `This agreement is waiting for: ${pending.map((s) => APPROVAL_PARTIES[s.party].label.toLowerCase()).join('; ')}. You hold none of those roles.`,
+      { waitingFor: pending.map((s) => s.party) },
+    );
+  }
+  return slot.party;
+}
+
+/**
+ * What may be done to an agreement version, from which statuses, and by whom: the roles on the
+ * provider's and on the consumer's side, and whether a platform administrator may (only to stop data
+ * flowing). `approve` and `reject` are decided by approvalSlotFor; `expire` and `supersede` are made
+ * by govdx itself, or `expire` by the provider ending an agreement early.
+ */
 export const AGREEMENT_ACTIONS = {
-  suspend: { from: ['active'], to: 'suspended' },
-  resume: { from: ['suspended'], to: 'active' },
-  revoke: { from: ['draft', 'active', 'suspended'], to: 'revoked' },
-  expire: { from: ['active', 'suspended'], to: 'expired' },
-} as const satisfies Record<string, { from: readonly AgreementStatus[]; to: AgreementStatus }>;
+  submit: { from: ['draft'], provider: [], consumer: ['data_steward', 'organization_admin'], admin: false },
+  withdraw: {
+    from: ['draft', 'submitted'],
+    provider: [],
+    consumer: ['data_steward', 'organization_admin'],
+    admin: false,
+  },
+  approve: { from: ['submitted', 'active'], provider: [], consumer: [], admin: false },
+  reject: { from: ['submitted', 'active'], provider: [], consumer: [], admin: false },
+  suspend: {
+    from: ['active'],
+    provider: ['data_steward', 'data_protection_officer'],
+    consumer: [],
+    admin: true,
+  },
+  resume: { from: ['suspended'], provider: ['data_steward'], consumer: [], admin: false },
+  revoke: {
+    from: ['active', 'suspended'],
+    provider: ['data_steward', 'data_protection_officer'],
+    consumer: ['data_steward'],
+    admin: true,
+  },
+  expire: { from: ['active', 'suspended'], provider: ['data_steward'], consumer: [], admin: false },
+  amend: {
+    from: ['active', 'suspended'],
+    provider: ['data_steward'],
+    consumer: ['data_steward', 'organization_admin'],
+    admin: false,
+  },
+} as const satisfies Record<
+  string,
+  { from: readonly AgreementStatus[]; provider: readonly Role[]; consumer: readonly Role[]; admin: boolean }
+>;
 export type AgreementAction = keyof typeof AGREEMENT_ACTIONS;
 
-/** The status `action` leads to from `current`; CONFLICT when the move is not allowed. */
-export function nextAgreementStatus(current: AgreementStatus, action: AgreementAction): AgreementStatus {
+/** Throws CONFLICT when the action does not apply to an agreement in `current`. */
+export function checkAgreementAction(current: AgreementStatus, action: AgreementAction): void {
   const move = AGREEMENT_ACTIONS[action];
   if (!(move.from as readonly AgreementStatus[]).includes(current)) {
-    throw new GovdxError('CONFLICT', `An agreement that is ${current} cannot be asked to ${action}.`, {
-      status: current,
-      action,
-    });
+    throw new GovdxError(
+      'CONFLICT',
+      `An agreement that is ${AGREEMENT_STATUS_LABELS[current].toLowerCase()} cannot be asked to ${action}.`,
+      { status: current, action },
+    );
   }
-  return move.to;
+}
+
+/** Throws FORBIDDEN unless the actor may take the action (approvals: see approvalSlotFor). */
+export function checkAgreementActor(action: AgreementAction, actor: ActorStanding): void {
+  const move = AGREEMENT_ACTIONS[action];
+  if (move.admin && actor.platformAdmin) return;
+  const holds = (side: AgreementSide) =>
+    (move[side] as readonly Role[]).some((role) => actor[side].includes(role));
+  if (holds('provider') || holds('consumer')) return;
+  const who = [
+    ...(move.provider.length ? [`the providing organization (${move.provider.join(' or ')})`] : []),
+    ...(move.consumer.length ? [`the receiving organization (${move.consumer.join(' or ')})`] : []),
+  ];
+  throw new GovdxError(
+    'FORBIDDEN',
+    who.length
+      ? `Only someone from ${who.join(' or from ')} can ${action} this agreement.`
+      : `Nobody can ${action} this agreement by hand.`,
+    { action },
+  );
+}
+
+/**
+ * The status after `action`: approvals and rejections depend on the other sign-offs and on the
+ * emergency fast track, the rest are fixed moves.
+ */
+export function nextAgreementStatus(
+  current: AgreementStatus,
+  action: AgreementAction,
+  context: { allApproved?: boolean; emergency?: boolean } = {},
+): AgreementStatus {
+  checkAgreementAction(current, action);
+  switch (action) {
+    case 'submit':
+      return context.emergency || context.allApproved ? 'active' : 'submitted';
+    case 'approve':
+      return current === 'active' || context.allApproved ? 'active' : 'submitted';
+    case 'reject':
+      // Under an emergency the agreement is already active: turning it down afterwards ends it.
+      return current === 'active' ? 'revoked' : 'rejected';
+    case 'withdraw':
+      return 'withdrawn';
+    case 'suspend':
+      return 'suspended';
+    case 'resume':
+      return 'active';
+    case 'revoke':
+      return 'revoked';
+    case 'expire':
+      return 'expired';
+    case 'amend':
+      return current;
+  }
+}
+
+/** An agreement made under an emergency ends when the emergency ends, at the latest. */
+export function emergencyEnd(validUntil: string, emergencyEndsAt: string | null): string {
+  return emergencyEndsAt !== null && emergencyEndsAt < validUntil ? emergencyEndsAt : validUntil;
+}
+
+/** Agreements ending within this many days are flagged to their parties. */
+export const EXPIRY_NOTICE_DAYS = 30;
+
+/** Median and count of time-to-share (submitted → active), in seconds. */
+export function timeToShare(durationsSeconds: readonly number[]): {
+  agreements: number;
+  medianSeconds: number | null;
+} {
+  if (durationsSeconds.length === 0) return { agreements: 0, medianSeconds: null };
+  const sorted = [...durationsSeconds].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { agreements: sorted.length, medianSeconds: Math.round(median) };
 }
 
 /** A consent is given (`active`), withdrawn by the person (`revoked`), or past its end date (`expired`). */

@@ -130,15 +130,24 @@ function agreementRefusal(agreement: AgreementTerms, request: DecisionRequest): 
         agreement,
       );
     case 'expired':
+    case 'superseded':
       return refuse(
         'AGREEMENT_EXPIRED',
         `The agreement between ${between} for this purpose has ended. A new agreement is needed.`,
         agreement,
       );
     case 'draft':
+    case 'submitted':
       return refuse(
         'AGREEMENT_NOT_ACTIVE',
         `The agreement between ${between} for this purpose has not been approved yet.`,
+        agreement,
+      );
+    case 'rejected':
+    case 'withdrawn':
+      return refuse(
+        'AGREEMENT_NOT_ACTIVE',
+        `The request for an agreement between ${between} for this purpose was ${agreement.status}. A new request is needed.`,
         agreement,
       );
     case 'suspended':

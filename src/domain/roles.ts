@@ -9,6 +9,7 @@ export const ROLES = [
   'organization_admin',
   'data_steward',
   'data_protection_officer',
+  'legal_reviewer',
   'auditor',
   'citizen',
 ] as const;
@@ -20,6 +21,7 @@ export const MEMBERSHIP_ROLES = [
   'organization_admin',
   'data_steward',
   'data_protection_officer',
+  'legal_reviewer',
   'auditor',
 ] as const;
 export type MembershipRole = (typeof MEMBERSHIP_ROLES)[number];
@@ -31,6 +33,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   organization_admin: 'Organization administrator',
   data_steward: 'Data steward',
   data_protection_officer: 'Data protection officer',
+  legal_reviewer: 'Legal reviewer',
   auditor: 'Auditor (data protection authority)',
   citizen: 'Citizen',
 };

@@ -11,6 +11,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { AgreementWorkflow, enqueueWebhookEvent, WebhookDispatcher } from '../agreements/index.ts';
 import type { Config } from '../config/index.ts';
 import { GovdxError } from '../domain/index.ts';
 import { Exchange } from '../exchange/index.ts';
@@ -30,6 +31,12 @@ declare module 'fastify' {
     ledger: Ledger;
     /** The exchange: its decision index, token issuing and gateway (src/exchange). */
     exchange: Exchange;
+    /** Sends organizations' webhook messages as they fall due (src/agreements/webhooks.ts). */
+    webhooks: WebhookDispatcher;
+    /** The agreement workflow: requests, sign-offs, transitions, expiry (src/agreements). */
+    agreements: AgreementWorkflow;
+    /** Whether the web app is built (pages can be served). */
+    hasWebApp: boolean;
   }
 }
 
@@ -137,6 +144,27 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.decorate('exchange', exchange);
   app.addHook('onClose', () => exchange.close());
+  const webhooks = new WebhookDispatcher({
+    db: store.db,
+    allowHttp: config.webhooksAllowHttp,
+    onError: (error, what) => app.log.error({ err: error }, `webhooks: ${what} failed`),
+  });
+  app.decorate('webhooks', webhooks);
+  app.addHook('onReady', async () => webhooks.start());
+  app.addHook('onClose', () => webhooks.stop());
+  const workflow = new AgreementWorkflow({
+    db: store.db,
+    record: async (event) => (await ledger.append(event)).index,
+    changed: (id) => exchange.changed({ table: 'agreements', id }),
+    notify: async (organizationIds, type, data) => {
+      await enqueueWebhookEvent(store.db, organizationIds, type, data);
+    },
+    onError: (error, what) => app.log.error({ err: error }, `agreements: ${what} failed`),
+  });
+  app.decorate('agreements', workflow);
+  app.addHook('onReady', async () => workflow.start(config.agreementSweepSeconds * 1000));
+  app.addHook('onClose', () => workflow.stop());
+  app.decorate('hasWebApp', existsSync(join(config.webDir, 'index.html')));
   await app.register(accessPlugin, { store });
   await app.register(routes);
 

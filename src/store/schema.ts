@@ -240,6 +240,117 @@ export interface AgreementTable {
   created_by: string | null;
   created_at: string;
   updated_at: string;
+  /** The first version's id; an amendment is a new version of the same lineage. */
+  lineage_id: string;
+  version: number;
+  /** The version this one replaces when it becomes active. */
+  supersedes_id: string | null;
+  /** 1 when the consumer may pass what it receives on to others. */
+  onward_sharing: number;
+  /** Free-text safeguards the consumer commits to. */
+  safeguards: string;
+  template_id: string | null;
+  /** Set when made under an emergency's fast track: it ends at the emergency's end at the latest. */
+  emergency_id: string | null;
+  submitted_at: string | null;
+  activated_at: string | null;
+  /** When it was rejected, withdrawn, revoked, expired or superseded. */
+  ended_at: string | null;
+  /** When the parties were told that it ends within 30 days. */
+  expiry_notified_at: string | null;
+}
+
+/** One sign-off an agreement version needs (see domain/agreement.ts: requiredApprovals). */
+export interface AgreementApprovalTable {
+  agreement_id: string;
+  party: string;
+  /** The organization whose member must sign, and the role they must hold there. */
+  organization_id: string;
+  role: string;
+  /** Null while pending. */
+  decision: 'approved' | 'rejected' | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  reason: string | null;
+}
+
+/** The trail: every transition of an agreement, who made it, when and why. */
+export interface AgreementEventTable {
+  id: string;
+  agreement_id: string;
+  at: string;
+  action: string;
+  from_status: string | null;
+  to_status: string;
+  actor_id: string | null;
+  actor_name: string;
+  reason: string | null;
+  /** The ledger entry that records it. */
+  ledger_index: number | null;
+}
+
+/** Terms an organization offers for one of its services, ready to request. */
+export interface AgreementTemplateTable {
+  id: string;
+  organization_id: string;
+  slug: string;
+  title: string;
+  description: string;
+  service_id: string;
+  purpose_id: string;
+  fields: string;
+  legal_basis: string;
+  special_category_basis: string | null;
+  max_duration_days: number;
+  retention_days: number;
+  onward_sharing: number;
+  safeguards: string;
+  /** 1 when requests from it activate at once while an emergency is declared. */
+  emergency: number;
+  status: 'published' | 'retired';
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A declared emergency: while it lasts, emergency templates activate on request. */
+export interface EmergencyTable {
+  id: string;
+  name: string;
+  reason: string;
+  starts_at: string;
+  ends_at: string;
+  declared_by: string | null;
+  ended_early_at: string | null;
+  created_at: string;
+}
+
+/** Where an organization wants to be told about its agreements. */
+export interface WebhookTable {
+  id: string;
+  organization_id: string;
+  url: string;
+  /** The signing secret (Standard Webhooks `whsec_…`). */
+  secret: string;
+  /** JSON array of event types; [] = all. */
+  events: string;
+  created_by: string | null;
+  created_at: string;
+}
+
+/** A message owed to a webhook, kept until delivered or given up. */
+export interface WebhookDeliveryTable {
+  id: string;
+  webhook_id: string;
+  event_type: string;
+  payload: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  next_attempt_at: string;
+  last_response_status: number | null;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
 }
 
 /** A data subject's consent to one consumer for one purpose (ISO/IEC TS 27560 fields come with the consent part). */
@@ -289,5 +400,11 @@ export interface Database {
   ledger_checkpoints: LedgerCheckpointTable;
   agreements: AgreementTable;
   consents: ConsentTable;
+  agreement_approvals: AgreementApprovalTable;
+  agreement_events: AgreementEventTable;
+  agreement_templates: AgreementTemplateTable;
+  emergencies: EmergencyTable;
+  webhooks: WebhookTable;
+  webhook_deliveries: WebhookDeliveryTable;
   exchange_assertions: ExchangeAssertionTable;
 }

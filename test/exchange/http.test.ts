@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { AGREEMENTS } from '../../src/demo/index.ts';
 import { addressIdAt, registryCodeAt } from '../../src/demo/population.ts';
 import { openCheckpoint, parseVerifierKey, verifyInclusion } from '../../src/ledger/index.ts';
+import { activeAgreement } from '../support/agreements.ts';
 import { type ApiResponse, call } from '../support/server.ts';
 import { DIALECTS, skipUnless } from '../support/stores.ts';
 import { citizen, exchange, OFFICIAL, SECRET, startTestbed, type Testbed } from './support.ts';
@@ -34,14 +35,10 @@ for (const dialect of DIALECTS) {
     });
     after(() => tb?.close());
 
-    /** Creates an agreement through the admin API as the provider's steward; returns it. */
+    /** Makes an agreement active through the workflow: requested by the consumer, signed off by each party. */
     async function agree(provider: string, body: Record<string, unknown>) {
-      const response = await call(tb.url, 'POST', `/api/v1/organizations/${provider}/agreements`, {
-        token: await tb.steward(provider),
-        body: { validUntil: new Date(Date.now() + 86_400_000).toISOString(), retentionDays: 30, ...body },
-      });
-      assert.equal(response.status, 201, response.text);
-      return response.body as { id: string; provider: string };
+      const { consumer, service, ...terms } = body as { consumer: string; service: string };
+      return activeAgreement(tb.url, tb.signers, { provider, consumer, service, ...terms });
     }
 
     async function change(agreement: { id: string; provider: string }, action: string) {

@@ -9,6 +9,7 @@ import { accessToken, readPrivateJwk } from '../../src/cli/exchange.ts';
 import { DEMO_ACCOUNTS, demoKeyDir, demoKeyFile, SYSTEMS, seedDemo } from '../../src/demo/index.ts';
 import type { LedgerEvent } from '../../src/ledger/index.ts';
 import type { Dialect } from '../../src/store/index.ts';
+import { type Signers, signers } from '../support/agreements.ts';
 import { type ApiResponse, startTestServer, type TestServer } from '../support/server.ts';
 
 /** Every bad answer of the test provider carries this; no answer of the exchange may. */
@@ -62,6 +63,8 @@ export interface Testbed {
   provider: ProviderProcess;
   /** A platform admin's personal access token. */
   admin: string;
+  /** People who sign agreements off, by organization and role (test/support/agreements.ts). */
+  signers: Signers;
   /** A data steward's token in the organization `slug`. */
   steward(slug: string): Promise<string>;
   /** An access token of a demo system (`<organization>/<system>`), from the token endpoint. */
@@ -94,25 +97,19 @@ export async function startTestbed(
     throw error;
   });
   const admin = (await server.user([{ role: 'platform_admin', organization: 'digital-agency' }])).token;
-  const stewards = new Map<string, string>();
   const keyFile = (clientId: string) => {
     const system = SYSTEMS.find((s) => `${s.organization}/${s.slug}` === clientId);
     if (!system) throw new Error(`${clientId} is not a demo system`);
     return demoKeyFile(keyDir, system);
   };
+  const sign = signers(server);
   return {
     server,
     url: server.url,
     provider: provider!,
     admin,
-    async steward(slug) {
-      let token = stewards.get(slug);
-      if (!token) {
-        token = (await server.user([{ role: 'data_steward', organization: slug }])).token;
-        stewards.set(slug, token);
-      }
-      return token;
-    },
+    signers: sign,
+    steward: (slug) => sign(slug, 'data_steward'),
     token: (clientId) => accessToken(readPrivateJwk(keyFile(clientId)), clientId, server.url),
     keyFile,
     async event(index) {

@@ -1,6 +1,7 @@
 /** Every list in the admin API pages the same way: `limit` and an opaque `cursor`, each item exactly once. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { activeAgreement, signers } from '../support/agreements.ts';
 import { publicJwks } from '../support/fixtures.ts';
 import { call, startTestServer, type TestServer } from '../support/server.ts';
 import { DIALECTS, skipUnless } from '../support/stores.ts';
@@ -15,6 +16,7 @@ for (const dialect of DIALECTS) {
 
     before(async () => {
       server = await startTestServer(dialect);
+      const sign = signers(server);
       admin = (await server.user([{ role: 'platform_admin', organization: 'operator' }])).token;
       const post = async (path: string, body: unknown) => {
         const response = await call(server.url, 'POST', path, { token: admin, body });
@@ -52,13 +54,13 @@ for (const dialect of DIALECTS) {
           description: 'A reason.',
           legalBasis: 'gdpr-6-1-e',
         });
-        await post('/api/v1/organizations/paged/agreements', {
+        await activeAgreement(server.url, sign, {
+          provider: 'paged',
           consumer: `org-${i}`,
           service: `service-${i}`,
           purpose: `purpose-${i}`,
           fields: ['id'],
           validUntil: '2099-01-01T00:00:00Z',
-          retentionDays: 30,
         });
         await post('/api/v1/consents', {
           subject: 'PAGED-SUBJECT',
@@ -103,6 +105,7 @@ for (const dialect of DIALECTS) {
           key: 'id',
         },
         { template: '/api/v1/consents', path: '/api/v1/consents?subject=PAGED-SUBJECT', key: 'id' },
+        { template: '/agreements/register', path: '/agreements/register?organization=paged', key: 'id' },
       ];
     });
     after(() => server?.close());

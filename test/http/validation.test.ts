@@ -5,13 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { activeAgreement, signers } from '../support/agreements.ts';
 import { populationFields, publicJwks, tableCounts } from '../support/fixtures.ts';
 import { call, startTestServer, type TestServer } from '../support/server.ts';
 import { DIALECTS, skipUnless } from '../support/stores.ts';
 
-/** An agreement between the test's provider and another organization, for the PATCH and action routes. */
+/** An agreement request of another organization for the test provider's service, for the action routes. */
 const newAgreement = () => ({
-  consumer: 'elsewhere',
+  provider: 'provider',
   service: 'people-lookup',
   purpose: 'checking',
   fields: ['given_name', 'address.postcode'],
@@ -83,20 +84,30 @@ for (const dialect of DIALECTS) {
         }),
       ];
       for (const response of made) assert.equal(response.status, 201, response.text);
-      // Agreements and a consent for the routes that change them: one agreement per action.
-      const agreement = async () => {
-        const created = await call(server.url, 'POST', '/api/v1/organizations/provider/agreements', {
-          ...as(tokens.steward!),
-          body: newAgreement(),
+      // Agreements, templates and an emergency for the routes that change them: one per action, each
+      // in the state its action applies to.
+      tokens.consumer = (await server.user([{ role: 'data_steward', organization: 'elsewhere' }])).token;
+      const sign = signers(server);
+      const requested = async (submit: boolean) => {
+        const created = await call(server.url, 'POST', '/api/v1/organizations/elsewhere/agreements', {
+          ...as(tokens.consumer!),
+          body: { ...newAgreement(), submit },
         });
         assert.equal(created.status, 201, created.text);
         return created.body.id as string;
       };
+      const active = async () =>
+        (await activeAgreement(server.url, sign, { ...newAgreement(), consumer: 'elsewhere' })).id;
       const agreementIds = {
-        suspend: await agreement(),
-        resume: await agreement(),
-        revoke: await agreement(),
-        expire: await agreement(),
+        submit: await requested(false),
+        withdraw: await requested(false),
+        approve: await requested(true),
+        reject: await requested(true),
+        suspend: await active(),
+        resume: await active(),
+        revoke: await active(),
+        expire: await active(),
+        amend: await active(),
       };
       const suspended = await call(
         server.url,
@@ -105,19 +116,44 @@ for (const dialect of DIALECTS) {
         { ...as(tokens.steward!), body: { reason: 'Paused for the test.' } },
       );
       assert.equal(suspended.status, 200, suspended.text);
+      const template = await call(server.url, 'POST', '/api/v1/organizations/provider/agreement-templates', {
+        ...as(tokens.steward!),
+        body: {
+          slug: 'to-retire',
+          title: 'A template to retire',
+          description: 'For the test.',
+          service: 'people-lookup',
+          purpose: 'checking',
+          fields: ['given_name'],
+          maxDurationDays: 30,
+          retentionDays: 30,
+          safeguards: 'None needed.',
+        },
+      });
+      assert.equal(template.status, 201, template.text);
+      const emergency = await call(server.url, 'POST', '/api/v1/emergencies', {
+        ...as(tokens.admin!),
+        body: { name: 'Test flood', reason: 'For the test.', endsAt: '2099-01-01T00:00:00Z' },
+      });
+      assert.equal(emergency.status, 201, emergency.text);
       const consent = await call(server.url, 'POST', '/api/v1/consents', {
         ...as(tokens.admin!),
         body: { subject: 'EX100000017', consumer: 'elsewhere', purpose: 'checking' },
       });
       assert.equal(consent.status, 201, consent.text);
+      /** Who acts, and who may not: the receiving side for its own moves, the providing side for the rest. */
+      const receiving = ['submit', 'withdraw'];
       const agreementAction = (action: keyof typeof agreementIds): WriteRoute => ({
         method: 'POST',
-        path: `/api/v1/organizations/provider/agreements/${agreementIds[action]}/${action}`,
+        path: `/api/v1/organizations/${receiving.includes(action) ? 'elsewhere' : 'provider'}/agreements/${agreementIds[action]}/${action}`,
         template: `/api/v1/organizations/{org}/agreements/{id}/${action}`,
-        valid: () => ({ reason: 'Checked by the validation test.' }),
+        valid: () =>
+          action === 'amend'
+            ? { reason: 'Checked by the validation test.', retentionDays: 20 }
+            : { reason: 'Checked by the validation test.' },
         wrongType: { reason: 5 },
-        allowed: () => tokens.steward!,
-        forbidden: () => tokens.dpo!,
+        allowed: () => (receiving.includes(action) ? tokens.consumer! : tokens.steward!),
+        forbidden: () => (receiving.includes(action) ? tokens.dpo! : tokens.orgAdmin!),
       });
 
       let n = 0;
@@ -256,17 +292,79 @@ for (const dialect of DIALECTS) {
         },
         {
           method: 'POST',
-          path: '/api/v1/organizations/provider/agreements',
+          path: '/api/v1/organizations/elsewhere/agreements',
           template: '/api/v1/organizations/{org}/agreements',
           valid: newAgreement,
           wrongType: { ...newAgreement(), retentionDays: '30' },
+          allowed: () => tokens.consumer!,
+          forbidden: () => tokens.dpo!,
+        },
+        ...(Object.keys(agreementIds) as (keyof typeof agreementIds)[]).map(agreementAction),
+        {
+          method: 'POST',
+          path: '/api/v1/organizations/provider/agreement-templates',
+          template: '/api/v1/organizations/{org}/agreement-templates',
+          valid: () => ({
+            slug: unique(),
+            title: 'Template',
+            description: 'For the test.',
+            service: 'people-lookup',
+            purpose: 'checking',
+            fields: ['given_name'],
+            maxDurationDays: 30,
+            retentionDays: 30,
+            safeguards: 'None needed.',
+          }),
+          wrongType: {
+            slug: 't-x',
+            title: 'T',
+            description: 'D',
+            service: 'people-lookup',
+            purpose: 'checking',
+            fields: ['given_name'],
+            maxDurationDays: '30',
+            retentionDays: 30,
+            safeguards: 'S',
+          },
           allowed: () => tokens.steward!,
           forbidden: () => tokens.dpo!,
         },
-        agreementAction('suspend'),
-        agreementAction('resume'),
-        agreementAction('revoke'),
-        agreementAction('expire'),
+        {
+          method: 'POST',
+          path: '/api/v1/organizations/provider/agreement-templates/to-retire/retire',
+          template: '/api/v1/organizations/{org}/agreement-templates/{slug}/retire',
+          valid: () => ({ reason: 'No longer offered.' }),
+          wrongType: { reason: 5 },
+          allowed: () => tokens.steward!,
+          forbidden: () => tokens.dpo!,
+        },
+        {
+          method: 'POST',
+          path: '/api/v1/emergencies',
+          template: '/api/v1/emergencies',
+          valid: () => ({ name: 'Storm', reason: 'For the test.', endsAt: '2099-01-01T00:00:00Z' }),
+          wrongType: { name: 'Storm', reason: 'For the test.', endsAt: 20990101 },
+          allowed: () => tokens.admin!,
+          forbidden: () => tokens.orgAdmin!,
+        },
+        {
+          method: 'POST',
+          path: `/api/v1/emergencies/${emergency.body.id}/end`,
+          template: '/api/v1/emergencies/{id}/end',
+          valid: () => ({ reason: 'The water has gone down.' }),
+          wrongType: { reason: 5 },
+          allowed: () => tokens.admin!,
+          forbidden: () => tokens.orgAdmin!,
+        },
+        {
+          method: 'POST',
+          path: '/api/v1/organizations/provider/webhooks',
+          template: '/api/v1/organizations/{org}/webhooks',
+          valid: () => ({ url: 'https://hooks.provider.example/govdx', events: [] }),
+          wrongType: { url: 5, events: [] },
+          allowed: () => tokens.steward!,
+          forbidden: () => tokens.dpo!,
+        },
         {
           method: 'POST',
           path: '/api/v1/consents',

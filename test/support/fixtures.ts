@@ -38,6 +38,11 @@ export async function tableCounts(db: import('kysely').Kysely<any>): Promise<Rec
     'access_tokens',
     'records',
     'agreements',
+    'agreement_approvals',
+    'agreement_events',
+    'agreement_templates',
+    'emergencies',
+    'webhooks',
     'consents',
   ];
   const counts: Record<string, number> = {};

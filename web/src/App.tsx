@@ -3,8 +3,13 @@ import { useEffect, useRef } from 'react';
 import { Link, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { signInUrl } from './api.ts';
 import { AgencyConsolePage } from './pages/agency-console.tsx';
+import { AgreementPage } from './pages/agreement.tsx';
+import { RegisterPage } from './pages/agreement-register.tsx';
+import { RequestAgreementPage } from './pages/agreement-request.tsx';
+import { OrganizationAgreementsPage } from './pages/agreements.tsx';
 import { AuditorOrganizationPage, AuditorPage } from './pages/auditor.tsx';
 import { DatasetPage, DatasetsPage } from './pages/datasets.tsx';
+import { EmergenciesPage } from './pages/emergencies.tsx';
 import { HomePage } from './pages/home.tsx';
 import { MyDetailsPage } from './pages/my-details.tsx';
 import { NotFoundPage } from './pages/not-found.tsx';
@@ -12,7 +17,7 @@ import { OpenDataPage } from './pages/open-data.tsx';
 import { OrganizationPage, OrganizationsPage } from './pages/organizations.tsx';
 import { ServicePage, ServicesPage } from './pages/services.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
-import { consoleOrganizations, isAuditor, isCitizen } from './roles.ts';
+import { consoleOrganizations, isAuditor, isCitizen, isPlatformAdmin } from './roles.ts';
 import { SessionProvider, useSession } from './session.tsx';
 
 export function App() {
@@ -56,6 +61,11 @@ function Layout() {
             <Route path="/open-data" element={<OpenDataPage />} />
             <Route path="/my-details" element={<MyDetailsPage />} />
             <Route path="/agency-console" element={<AgencyConsolePage />} />
+            <Route path="/agency-console/:org/agreements" element={<OrganizationAgreementsPage />} />
+            <Route path="/agency-console/:org/agreements/new" element={<RequestAgreementPage />} />
+            <Route path="/agency-console/:org/agreements/:id" element={<AgreementPage />} />
+            <Route path="/agreements/register" element={<RegisterPage />} />
+            <Route path="/emergencies" element={<EmergenciesPage />} />
             <Route path="/auditor" element={<AuditorPage />} />
             <Route path="/auditor/:org" element={<AuditorOrganizationPage />} />
             <Route path="*" element={<NotFoundPage />} />
@@ -75,6 +85,9 @@ function Layout() {
             <li>
               <Link to="/open-data">Open data</Link>
             </li>
+            <li>
+              <Link to="/agreements/register">Register of data-sharing agreements</Link>
+            </li>
           </ul>
           <p>govdx is open-source software, licensed under Apache-2.0.</p>
         </div>
@@ -85,6 +98,7 @@ function Layout() {
 
 /** The navigation item a page belongs to: a dataset's page is under Datasets, though its path names its organization. */
 function sectionOf(pathname: string): string {
+  if (pathname.startsWith('/agreements/')) return '/agreements/register';
   const nested = /^\/organizations\/[^/]+\/(datasets|services)\//.exec(pathname);
   if (nested) return `/${nested[1]}`;
   return `/${pathname.split('/')[1] ?? ''}`;
@@ -102,10 +116,12 @@ function Header() {
     ['/datasets', 'Datasets'],
     ['/services', 'Services'],
     ['/open-data', 'Open data'],
+    ['/agreements/register', 'Agreements'],
   ];
   if (isCitizen(roles)) links.push(['/my-details', 'My details']);
   if (consoleOrganizations(roles).size > 0) links.push(['/agency-console', 'Agency console']);
   if (isAuditor(roles)) links.push(['/auditor', 'Auditor']);
+  if (isPlatformAdmin(roles)) links.push(['/emergencies', 'Emergencies']);
 
   return (
     <>

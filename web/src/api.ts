@@ -3,6 +3,7 @@
  * erased at build), so the web app and the API cannot drift apart unnoticed.
  */
 import type { Static } from 'typebox';
+import type * as agreements from '../../src/agreements/schemas.ts';
 import type * as catalog from '../../src/catalog/schemas.ts';
 import type * as directory from '../../src/directory/schemas.ts';
 import type { Role } from '../../src/domain/index.ts';
@@ -14,6 +15,20 @@ export type System = Static<typeof directory.System>;
 export type Dataset = Static<typeof catalog.Dataset>;
 export type Field = Dataset['fields'][number];
 export type Service = Static<typeof catalog.Service>;
+export type Purpose = Static<typeof directory.Purpose>;
+export type Agreement = Static<typeof agreements.Agreement>;
+export type Approval = Agreement['approvals'][number];
+export type FieldTerm = Agreement['fieldTerms'][number];
+export type AgreementDetail = Static<typeof agreements.AgreementDetail>;
+export type AgreementEvent = AgreementDetail['history'][number];
+export type ApprovalQueue = Static<typeof agreements.ApprovalQueue>;
+export type AgreementTemplate = Static<typeof agreements.Template>;
+export type AgreementRequest = Static<typeof agreements.AgreementRequest>;
+export type AgreementAmendment = Static<typeof agreements.AgreementAmendment>;
+export type NewTemplate = Static<typeof agreements.NewTemplate>;
+export type Emergency = Static<typeof agreements.Emergency>;
+export type RegisterEntry = Static<typeof agreements.RegisterEntry>;
+export type TimeToShare = Static<typeof agreements.TimeToShare>;
 
 /** How one service of the organization is used through the exchange (GET …/services/{slug}/usage). */
 export interface ServiceUsage {

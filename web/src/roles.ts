@@ -9,6 +9,7 @@ export const CONSOLE_ROLES: readonly Role[] = [
   'organization_admin',
   'data_steward',
   'data_protection_officer',
+  'legal_reviewer',
 ];
 /** Roles that look across every organization. */
 export const AUDIT_ROLES: readonly Role[] = ['auditor', 'platform_admin'];
@@ -19,6 +20,10 @@ export function roleLabel(role: Role): string {
 
 export function isCitizen(roles: readonly RoleGrant[]): boolean {
   return roles.some((r) => r.role === 'citizen');
+}
+
+export function isPlatformAdmin(roles: readonly RoleGrant[]): boolean {
+  return roles.some((r) => r.role === 'platform_admin');
 }
 
 export function isAuditor(roles: readonly RoleGrant[]): boolean {

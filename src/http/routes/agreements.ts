@@ -1,77 +1,53 @@
 /**
- * Agreements and consents, as far as the exchange needs them now: a provider's data steward (or a
- * platform admin) creates an active agreement and suspends, resumes, revokes or expires it; a platform
- * admin records and revokes consents. The approval workflow and the person's own consent flow come
- * with the agreements and consent parts.
+ * Agreements over HTTP. Under /api/v1: a consumer organization requests agreements (from a template
+ * or from scratch); each required party signs off from its own organization; either side suspends,
+ * revokes or amends as its role allows (domain/agreement.ts); providers publish templates; a platform
+ * administrator declares emergencies. At /agreements, without sign-in: the public register, the
+ * time it takes to share, and each registered agreement as an ODRL policy.
  *
- * Every change takes effect on the next exchange call (the index is updated before the API answers)
- * and is recorded on the ledger. A change that lets data flow (a new agreement, a resumption, a
- * consent) is undone when it cannot be recorded; a change that stops data flowing stands even then.
+ * Every transition is recorded on the ledger and reaches the exchange on its next call
+ * (agreements/workflow.ts).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import * as agreements from '../../agreements/index.ts';
-import * as consent from '../../consent/index.ts';
-import { AGREEMENT_ACTIONS, type AgreementAction, GovdxError } from '../../domain/index.ts';
-import { EVENT_KINDS, type LedgerEvent } from '../../ledger/index.ts';
+import { type AgreementAction, GovdxError } from '../../domain/index.ts';
 import { pageArgs } from '../page.ts';
-import { errorResponses, PageOf, PageQuery, Slug } from '../schemas.ts';
+import { errorResponses, PageOf, Slug } from '../schemas.ts';
 
 const a = agreements.schemas;
-const c = consent.schemas;
 const OrgParams = Type.Object({ org: Slug });
 const AgreementParams = Type.Object({ org: Slug, id: Type.String({ maxLength: 64 }) });
 const written = { ...errorResponses, 409: Type.Ref('Error'), 422: Type.Ref('Error'), 503: Type.Ref('Error') };
 
-const READERS = ['organization_admin', 'data_steward', 'data_protection_officer', 'auditor'] as const;
-const STEWARDS = ['data_steward'] as const;
+const READERS = [
+  'organization_admin',
+  'data_steward',
+  'data_protection_officer',
+  'legal_reviewer',
+  'auditor',
+] as const;
+const REQUESTERS = ['data_steward', 'organization_admin'] as const;
+/** Anyone who may take some action on an agreement; the workflow decides which (domain/agreement.ts). */
+const ACTORS = ['data_steward', 'organization_admin', 'data_protection_officer', 'legal_reviewer'] as const;
 
-const AGREEMENT_EVENTS: Record<AgreementAction, string> = {
-  suspend: 'agreement.suspended',
-  resume: 'agreement.resumed',
-  revoke: EVENT_KINDS.agreementRevoked,
-  expire: 'agreement.expired',
+const ACTIONS: Record<Exclude<AgreementAction, 'amend'>, { summary: string; reasonRequired: boolean }> = {
+  submit: { summary: 'Send a draft request for approval (receiving side)', reasonRequired: false },
+  withdraw: { summary: 'Withdraw a request that is not yet active (receiving side)', reasonRequired: true },
+  approve: {
+    summary: 'Give the sign-off your role owes; the agreement is active once every required party has signed',
+    reasonRequired: false,
+  },
+  reject: { summary: 'Turn the request down, with a reason', reasonRequired: true },
+  suspend: { summary: 'Pause an agreement in force (providing side)', reasonRequired: true },
+  resume: { summary: 'Resume a paused agreement (providing side)', reasonRequired: true },
+  revoke: { summary: 'End an agreement early (either side)', reasonRequired: true },
+  expire: { summary: 'End an agreement today (providing side)', reasonRequired: true },
 };
-
-function agreementEvent(kind: string, agreement: agreements.AgreementView, by: string): LedgerEvent {
-  return {
-    kind,
-    agreement: agreement.id,
-    provider: agreement.provider,
-    consumer: agreement.consumer,
-    service: agreement.service,
-    purpose: agreement.purpose,
-    fields: agreement.fields,
-    legalBasis: agreement.legalBasis,
-    specialCategoryBasis: agreement.specialCategoryBasis,
-    validFrom: agreement.validFrom,
-    validUntil: agreement.validUntil,
-    status: agreement.status,
-    reason: agreement.statusReason,
-    by,
-  };
-}
 
 export const agreementRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.store.db;
   const tags = ['Agreements'];
-
-  /** Records `event`; on failure undoes the change with `undo` (when given) and refuses with LEDGER_UNAVAILABLE. */
-  async function record(event: LedgerEvent, undo?: () => Promise<void>): Promise<void> {
-    try {
-      await app.ledger.append(event);
-    } catch (cause) {
-      if (undo) await undo();
-      const error = new GovdxError(
-        'LEDGER_UNAVAILABLE',
-        undo
-          ? 'The change could not be recorded on the ledger, so it was not made. Try again shortly.'
-          : 'The change is made, but it could not be recorded on the ledger. Tell the platform operators.',
-      );
-      error.cause = cause;
-      throw error;
-    }
-  }
 
   app.get('/organizations/:org/agreements', {
     config: { access: { roles: READERS, inOrganization: true } },
@@ -79,12 +55,38 @@ export const agreementRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       summary: 'List the agreements an organization is party to, as provider or consumer',
       params: OrgParams,
-      querystring: PageQuery,
+      querystring: a.AgreementListQuery,
       response: { 200: PageOf(a.Agreement), ...errorResponses },
     },
     handler: async (request) => {
       const { limit, after } = pageArgs(request.query);
-      return agreements.listAgreements(db, request.organization!.id, limit, after);
+      return agreements.listAgreements(db, request.organization!.id, {
+        limit,
+        after,
+        status: request.query.status,
+      });
+    },
+  });
+
+  app.post('/organizations/:org/agreements', {
+    config: { access: { roles: REQUESTERS, inOrganization: true } },
+    schema: {
+      tags,
+      summary:
+        'Request an agreement for data of another organization (the organization in the path receives it)',
+      description:
+        'From a template (`template`), whose terms fill whatever the request leaves out, or from scratch. A draft until ' +
+        '`submit` (or `"submit": true` here). Sign-offs needed: the provider’s data steward always; its data protection ' +
+        'officer when a field is personal; both data protection officers and the provider’s legal reviewer when a field ' +
+        'is special-category; the consumer’s data steward (given by submitting as one). A request from a template that ' +
+        'changes none of its terms needs only the provider’s data steward.',
+      params: OrgParams,
+      body: a.AgreementRequest,
+      response: { 201: a.Agreement, ...written },
+    },
+    handler: async (request, reply) => {
+      const created = await app.agreements.request(request.organization!, request.body, request.principal!);
+      return reply.status(201).send(created);
     },
   });
 
@@ -92,185 +94,255 @@ export const agreementRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: { roles: READERS, inOrganization: true } },
     schema: {
       tags,
-      summary: 'Read an agreement the organization is party to',
+      summary: 'Read an agreement with its sign-offs, its history and its versions',
       params: AgreementParams,
-      response: { 200: a.Agreement, ...errorResponses },
+      response: { 200: a.AgreementDetail, ...errorResponses },
     },
-    handler: async (request) => agreements.getAgreement(db, request.organization!.id, request.params.id),
+    handler: async (request) =>
+      agreements.getAgreementDetail(db, request.organization!.id, request.params.id),
   });
 
-  app.post('/organizations/:org/agreements', {
-    config: { access: { roles: STEWARDS, inOrganization: true } },
+  for (const [action, { summary, reasonRequired }] of Object.entries(ACTIONS) as [
+    Exclude<AgreementAction, 'amend'>,
+    (typeof ACTIONS)[keyof typeof ACTIONS],
+  ][]) {
+    app.post(`/organizations/:org/agreements/:id/${action}`, {
+      config: { access: { roles: ACTORS, inOrganization: true } },
+      schema: {
+        tags,
+        summary,
+        description: 'Recorded on the ledger; takes effect on the next exchange call.',
+        params: AgreementParams,
+        body: reasonRequired ? a.AgreementChange : a.AgreementApproval,
+        response: { 200: a.Agreement, ...written },
+      },
+      handler: async (request) =>
+        app.agreements.act(
+          request.organization!.id,
+          request.params.id,
+          action,
+          request.principal!,
+          request.body.reason ?? null,
+        ),
+    });
+  }
+
+  app.post('/organizations/:org/agreements/:id/amend', {
+    config: { access: { roles: ACTORS, inOrganization: true } },
     schema: {
       tags,
-      summary: 'Create an active agreement for one of the organization’s services (provider side)',
-      description:
-        'For now an agreement is made active at once by the providing organization’s data steward or a platform admin; ' +
-        'the approval workflow (consumer request, DPO review) comes with the agreements part. Recorded on the ledger as `agreement.approved`.',
-      params: OrgParams,
-      body: a.NewAgreement,
+      summary: 'Propose new terms for an agreement in force: a new version, which replaces it once approved',
+      params: AgreementParams,
+      body: a.AgreementAmendment,
       response: { 201: a.Agreement, ...written },
     },
     handler: async (request, reply) => {
-      const provider = request.organization!;
-      const created = await agreements.createAgreement(
+      const version = await app.agreements.amend(
+        request.organization!.id,
+        request.params.id,
+        request.principal!,
+        request.body,
+      );
+      return reply.status(201).send(version);
+    },
+  });
+
+  app.get('/organizations/:org/approvals', {
+    config: { access: { roles: ACTORS, inOrganization: true } },
+    schema: {
+      tags,
+      summary:
+        'Your queue here: agreements waiting for your sign-off, and agreements that end within 30 days',
+      params: OrgParams,
+      response: { 200: a.ApprovalQueue, ...errorResponses },
+    },
+    handler: async (request) => agreements.approvalQueue(db, request.organization!.id, request.principal!),
+  });
+
+  app.get('/organizations/:org/agreement-templates', {
+    config: { access: { roles: READERS, inOrganization: true } },
+    schema: {
+      tags: ['Agreement templates'],
+      summary: 'The organization’s templates, published and retired',
+      params: OrgParams,
+      response: { 200: Type.Array(a.Template), ...errorResponses },
+    },
+    handler: async (request) => agreements.listTemplates(db, { organizationId: request.organization!.id }),
+  });
+
+  app.post('/organizations/:org/agreement-templates', {
+    config: { access: { roles: ['data_steward'], inOrganization: true } },
+    schema: {
+      tags: ['Agreement templates'],
+      summary: 'Publish a template for one of the organization’s services',
+      params: OrgParams,
+      body: a.NewTemplate,
+      response: { 201: a.Template, ...written },
+    },
+    handler: async (request, reply) => {
+      const template = await agreements.createTemplate(
         db,
-        provider,
+        request.organization!,
         request.body,
         request.principal!.personId,
       );
-      await app.exchange.changed({ table: 'agreements', id: created.id });
-      await record(
-        agreementEvent(EVENT_KINDS.agreementApproved, created, request.principal!.personId),
-        async () => {
-          await agreements.deleteAgreement(db, created.id);
-          await app.exchange.changed({ table: 'agreements', id: created.id });
-        },
-      );
-      return reply.status(201).send(created);
+      return reply.status(201).send(template);
     },
   });
 
-  for (const action of Object.keys(AGREEMENT_ACTIONS) as AgreementAction[]) {
-    const enables = AGREEMENT_ACTIONS[action].to === 'active';
-    app.post(`/organizations/:org/agreements/:id/${action}`, {
-      config: { access: { roles: STEWARDS, inOrganization: true } },
-      schema: {
-        tags,
-        summary: `${action[0]!.toUpperCase()}${action.slice(1)} an agreement (provider side); it applies to the next exchange call`,
-        params: AgreementParams,
-        body: a.AgreementChange,
-        response: { 200: a.Agreement, ...written },
-      },
-      handler: async (request) => {
-        const provider = request.organization!;
-        const { before, after } = await agreements.changeAgreement(
-          db,
-          provider,
-          request.params.id,
-          action,
-          request.body.reason,
-        );
-        await app.exchange.changed({ table: 'agreements', id: after.id });
-        const undo = enables
-          ? async () => {
-              await agreements.restoreAgreement(db, before);
-              await app.exchange.changed({ table: 'agreements', id: after.id });
-            }
-          : undefined;
-        await record(agreementEvent(AGREEMENT_EVENTS[action], after, request.principal!.personId), undo);
-        return after;
-      },
-    });
+  app.post('/organizations/:org/agreement-templates/:slug/retire', {
+    config: { access: { roles: ['data_steward'], inOrganization: true } },
+    schema: {
+      tags: ['Agreement templates'],
+      summary: 'Retire a template: no new requests from it; agreements made from it stay as they are',
+      params: Type.Object({ org: Slug, slug: Slug }),
+      body: a.AgreementChange,
+      response: { 200: a.Template, ...written },
+    },
+    handler: async (request) => agreements.retireTemplate(db, request.organization!.id, request.params.slug),
+  });
+
+  app.get('/agreement-templates', {
+    config: { access: { authenticated: true } },
+    schema: {
+      tags: ['Agreement templates'],
+      summary: 'Published templates of every organization, to request an agreement from',
+      querystring: a.TemplateQuery,
+      response: { 200: Type.Array(a.Template), ...errorResponses },
+    },
+    handler: async (request) =>
+      agreements.listTemplates(db, { provider: request.query.provider, service: request.query.service }),
+  });
+
+  app.get('/emergencies', {
+    config: { access: { public: true } },
+    schema: {
+      tags: ['Emergencies'],
+      summary: 'Declared emergencies, newest first',
+      querystring: Type.Object(
+        { inForce: Type.Optional(Type.Boolean({ description: 'Only those in force now' })) },
+        { additionalProperties: false },
+      ),
+      response: { 200: Type.Array(a.Emergency), ...errorResponses },
+    },
+    handler: async (request) => agreements.listEmergencies(db, request.query.inForce ?? false),
+  });
+
+  app.post('/emergencies', {
+    config: { access: { roles: ['platform_admin'] } },
+    schema: {
+      tags: ['Emergencies'],
+      summary: 'Declare an emergency: requests from emergency templates activate at once until it ends',
+      description:
+        'Sign-offs are collected afterwards; every agreement made under it ends at its end date at the latest, and the public register shows a banner.',
+      body: a.NewEmergency,
+      response: { 201: a.Emergency, ...written },
+    },
+    handler: async (request, reply) => {
+      const emergency = await agreements.declareEmergency(db, request.body, request.principal!.personId);
+      await recordEmergency('emergency.declared', emergency, request.principal!.personId);
+      return reply.status(201).send(emergency);
+    },
+  });
+
+  app.post('/emergencies/:id/end', {
+    config: { access: { roles: ['platform_admin'] } },
+    schema: {
+      tags: ['Emergencies'],
+      summary: 'End an emergency now; the agreements made under it end with it',
+      params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+      body: a.AgreementChange,
+      response: { 200: a.Emergency, ...written },
+    },
+    handler: async (request) => {
+      const emergency = await agreements.endEmergency(db, request.params.id);
+      await recordEmergency('emergency.ended', emergency, request.principal!.personId, request.body.reason);
+      await app.agreements.sweep();
+      return emergency;
+    },
+  });
+
+  async function recordEmergency(
+    kind: string,
+    emergency: agreements.EmergencyView,
+    by: string,
+    reason: string = emergency.reason,
+  ) {
+    try {
+      await app.ledger.append({
+        kind,
+        emergency: emergency.id,
+        name: emergency.name,
+        endsAt: emergency.endsAt,
+        reason,
+        by,
+      });
+    } catch (cause) {
+      const error = new GovdxError(
+        'LEDGER_UNAVAILABLE',
+        'The emergency is recorded here, but not on the ledger. Tell the platform operators.',
+      );
+      error.cause = cause;
+      throw error;
+    }
   }
 };
 
-const ADMIN_ONLY =
-  'For now only a platform administrator records consents, on the person’s behalf; the consent part adds the person’s own flow (OAuth 2 / OIDC) and ISO/IEC TS 27560 receipts.';
-
-export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
+/** Without sign-in: what government shares with whom, and how fast. */
+export const publicAgreementRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.store.db;
-  const tags = ['Consents'];
+  const tags = ['Public register'];
 
-  app.get('/consents', {
-    config: { access: { roles: ['platform_admin'] } },
+  app.get('/register', {
+    config: { access: { public: true } },
     schema: {
       tags,
-      summary: "List a person's consents",
-      description: ADMIN_ONLY,
-      querystring: c.ConsentQuery,
-      response: { 200: PageOf(c.Consent), ...errorResponses },
-    },
-    handler: async (request) => {
-      const { limit, after } = pageArgs(request.query);
-      return consent.listConsents(db, request.query.subject, limit, after);
-    },
-  });
-
-  app.get('/consents/:id', {
-    config: { access: { roles: ['platform_admin'] } },
-    schema: {
-      tags,
-      summary: 'Read a consent',
-      description: ADMIN_ONLY,
-      params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
-      response: { 200: c.Consent, ...errorResponses },
-    },
-    handler: async (request) => consent.getConsent(db, request.params.id),
-  });
-
-  app.post('/consents', {
-    config: { access: { roles: ['platform_admin'] } },
-    schema: {
-      tags,
-      summary: "Record a person's consent to one consumer for one purpose",
-      description: `${ADMIN_ONLY} Recorded on the ledger as \`consent.given\`.`,
-      body: c.NewConsent,
-      response: { 201: c.Consent, ...written },
+      summary: 'The public register: every agreement that is or was in force, newest first',
+      description:
+        'Parties, service, purpose, legal basis, field names and dates; never personal data. A browser asking for HTML gets the register page.',
+      querystring: a.RegisterQuery,
+      response: { 200: PageOf(a.RegisterEntry), ...errorResponses },
     },
     handler: async (request, reply) => {
-      const given = await consent.createConsent(db, request.body, request.principal!.personId);
-      await app.exchange.changed({ table: 'consents', id: given.id });
-      try {
-        await app.ledger.append({
-          kind: EVENT_KINDS.consentGiven,
-          subject: given.subject,
-          consent: given.id,
-          consumer: given.consumer,
-          purpose: given.purpose,
-          fields: given.fields,
-          expiresAt: given.expiresAt,
-          by: request.principal!.personId,
-        });
-      } catch (cause) {
-        await consent.deleteConsent(db, given.id);
-        await app.exchange.changed({ table: 'consents', id: given.id });
-        const error = new GovdxError(
-          'LEDGER_UNAVAILABLE',
-          'The consent could not be recorded on the ledger, so it was not taken. Try again shortly.',
-        );
-        error.cause = cause;
-        throw error;
+      const accept = request.headers.accept ?? '';
+      if (accept.includes('text/html') && !accept.includes('application/json') && app.hasWebApp) {
+        return reply.type('text/html').sendFile('index.html');
       }
-      return reply.status(201).send(given);
+      const { limit, after } = pageArgs(request.query);
+      return agreements.listRegister(db, {
+        limit,
+        after,
+        status: request.query.status,
+        organization: request.query.organization,
+      });
     },
   });
 
-  app.post('/consents/:id/revoke', {
-    config: { access: { roles: ['platform_admin'] } },
+  app.get('/time-to-share', {
+    config: { access: { public: true } },
     schema: {
       tags,
-      summary: 'Withdraw a consent; it applies to the next exchange call',
-      description: `${ADMIN_ONLY} Recorded on the ledger as \`consent.revoked\`.`,
-      params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
-      body: c.ConsentRevocation,
-      response: { 200: c.Consent, ...written },
+      summary: 'How long agreements took from request to active: the median, overall and per organization',
+      response: { 200: a.TimeToShare, ...errorResponses },
     },
-    handler: async (request) => {
-      const before = await consent.getConsent(db, request.params.id);
-      const revoked = await consent.revokeConsent(db, request.params.id);
-      await app.exchange.changed({ table: 'consents', id: revoked.id });
-      if (before.status !== 'revoked') {
-        try {
-          await app.ledger.append({
-            kind: EVENT_KINDS.consentRevoked,
-            subject: revoked.subject,
-            consent: revoked.id,
-            consumer: revoked.consumer,
-            purpose: revoked.purpose,
-            reason: request.body.reason ?? null,
-            by: request.principal!.personId,
-          });
-        } catch (cause) {
-          const error = new GovdxError(
-            'LEDGER_UNAVAILABLE',
-            'The consent is withdrawn, but this could not be recorded on the ledger. Tell the platform operators.',
-          );
-          error.cause = cause;
-          throw error;
-        }
-      }
-      return revoked;
+    handler: async () => agreements.timeToShareFigures(db),
+  });
+
+  app.get('/:id/odrl', {
+    config: { access: { public: true } },
+    schema: {
+      tags,
+      summary: 'An agreement in the register as an ODRL 2.2 policy (JSON-LD)',
+      params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+      response: { 200: Type.Object({}, { additionalProperties: true }), ...errorResponses },
+    },
+    handler: async (request, reply) => {
+      const entry = await agreements.registerEntry(db, request.params.id);
+      const policy = agreements.agreementToOdrl(
+        { ...entry, providerName: entry.providerName, consumerName: entry.consumerName },
+        app.config.publicUrl,
+      );
+      return reply.type('application/ld+json').send(policy);
     },
   });
 };

@@ -1,7 +1,8 @@
 /** Registers every part's routes. Admin API under /api/v1; each part its own plugin. */
 import type { FastifyPluginAsync } from 'fastify';
-import { agreementRoutes, consentRoutes } from './agreements.ts';
+import { agreementRoutes, publicAgreementRoutes } from './agreements.ts';
 import { authRoutes } from './auth.ts';
+import { consentRoutes } from './consents.ts';
 import { exchangeFreshness, exchangeRoutes, serviceUsageRoutes } from './exchange.ts';
 import { healthRoutes } from './health.ts';
 import { idpRoutes } from './idp.ts';
@@ -9,6 +10,7 @@ import { ledgerRoutes } from './ledger.ts';
 import { oauthRoutes } from './oauth.ts';
 import { organizationRoutes, peopleRoutes } from './organizations.ts';
 import { datasetRoutes, purposeRoutes, serviceRoutes, systemRoutes } from './resources.ts';
+import { webhookRoutes } from './webhooks.ts';
 
 export const routes: FastifyPluginAsync = async (app) => {
   await app.register(exchangeFreshness);
@@ -18,6 +20,7 @@ export const routes: FastifyPluginAsync = async (app) => {
   await app.register(ledgerRoutes, { prefix: '/ledger' });
   await app.register(oauthRoutes);
   await app.register(exchangeRoutes, { prefix: '/exchange' });
+  await app.register(publicAgreementRoutes, { prefix: '/agreements' });
   await app.register(
     async (api) => {
       await api.register(organizationRoutes);
@@ -29,6 +32,7 @@ export const routes: FastifyPluginAsync = async (app) => {
       await api.register(agreementRoutes);
       await api.register(consentRoutes);
       await api.register(serviceUsageRoutes);
+      await api.register(webhookRoutes);
     },
     { prefix: '/api/v1' },
   );

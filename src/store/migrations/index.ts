@@ -4,6 +4,7 @@ import * as m0002 from './0002_identity.ts';
 import * as m0003 from './0003_ledger.ts';
 import * as m0004 from './0004_exchange.ts';
 import * as m0005 from './0005_ledger_subjects.ts';
+import * as m0006 from './0006_agreement_workflow.ts';
 
 /**
  * Every migration, in order. Names sort in the order they run; each runs on SQLite and PostgreSQL.
@@ -15,4 +16,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0003_ledger': m0003,
   '0004_exchange': m0004,
   '0005_ledger_subjects': m0005,
+  '0006_agreement_workflow': m0006,
 };

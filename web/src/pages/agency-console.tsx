@@ -14,6 +14,7 @@ import { CLASSIFICATION_LABELS, FieldsTable, SensitivityKey, sensitivitySummary 
 import { ErrorAlert, formatDate, Page, Pager, Status } from '../page.tsx';
 import { consoleOrganizations, roleLabel } from '../roles.ts';
 import { useApi, usePaged } from '../use-api.ts';
+import { AgreementsOverview } from './agreements.tsx';
 import { SystemTable } from './auditor.tsx';
 import { datasetPath } from './datasets.tsx';
 import { Refusal } from './refusal.tsx';
@@ -71,6 +72,8 @@ function OrganizationConsole({
   const datasets = usePaged<Dataset>(`${base}/datasets`, 20);
   const services = usePaged<Service>(`${base}/services`, 50);
   const isAdmin = roles.includes('organization_admin');
+  // A legal reviewer only signs agreements off; the use of services is for those who run them.
+  const seesUsage = roles.some((r) => r !== 'legal_reviewer');
   return (
     <section className="console-organization" aria-labelledby={`org-${slug}`}>
       <h2 id={`org-${slug}`}>{name}</h2>
@@ -78,6 +81,8 @@ function OrganizationConsole({
         Your {roles.length === 1 ? 'role' : 'roles'} here: {roles.map(roleLabel).join(', ')}.{' '}
         <Link to={`/organizations/${slug}`}>Public page of {name}</Link>
       </p>
+
+      <AgreementsOverview slug={slug} name={name} />
 
       <h3>Datasets</h3>
       <SensitivityKey />
@@ -104,7 +109,7 @@ function OrganizationConsole({
       {services.data ? <ServiceTable services={services.data.items} caption={`Services of ${name}`} /> : null}
       <Pager paged={services} label={`services of ${name}`} />
 
-      {services.data && services.data.items.length > 0 ? (
+      {seesUsage && services.data && services.data.items.length > 0 ? (
         <>
           <h3>Use of your services</h3>
           <p>

@@ -24,13 +24,18 @@ export function HomePage() {
             <li>
               <Link to="/open-data">Browse open data</Link>
             </li>
+            <li>
+              <Link to="/agreements/register">See which organizations share people's data, and why</Link>
+            </li>
           </ul>
         </section>
         <section className="audience" aria-labelledby="for-staff">
           <h2 id="for-staff">If you work in government</h2>
           <ul className="list">
             <li>
-              <Link to="/agency-console">Manage your organization's data in the agency console</Link>
+              <Link to="/agency-console">
+                Manage your organization's data and its data-sharing agreements in the agency console
+              </Link>
             </li>
             <li>
               <Link to="/datasets">Find a dataset and its fields</Link>

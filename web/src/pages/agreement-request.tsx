@@ -1,0 +1,479 @@
+/**
+ * "Request data from another organization": from one of the provider's published templates, or from
+ * scratch (service, purpose, fields, end date, retention, onward sharing, safeguards); saved as a
+ * draft or sent for approval at once.
+ */
+import { type FormEvent, useId, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import {
+  APPROVAL_PARTIES,
+  requiredApprovals,
+  type Sensitivity,
+  type SpecialCategoryBasis,
+} from '../../../src/domain/index.ts';
+import { FieldTermsTable, formatDays, legalBasisText } from '../agreement-labels.tsx';
+import {
+  type Agreement,
+  type AgreementRequest,
+  type AgreementTemplate,
+  ApiError,
+  type Page as ApiPage,
+  type Organization,
+  type Purpose,
+  request,
+  type Service,
+  withQuery,
+} from '../api.ts';
+import { FieldPicker, useServiceFields } from '../field-picker.tsx';
+import {
+  dateInputValue,
+  endOfDay,
+  focusFirstError,
+  InputField,
+  RadioGroup,
+  SelectField,
+  TextareaField,
+} from '../form.tsx';
+import { ErrorAlert, formatDate, Page, Status, SummaryList, SummaryRow } from '../page.tsx';
+import { useApi } from '../use-api.ts';
+import { SpecialCategorySelect, wholeNumber } from './agreement-templates.tsx';
+import { agreementPath, agreementsPath } from './agreements.tsx';
+import { Refusal } from './refusal.tsx';
+
+const DAY_MS = 86_400_000;
+
+/** What the agreement page says first after a request is saved or sent. */
+export interface RequestNotice {
+  notice: string;
+}
+
+function noticeFor(agreement: Agreement): string {
+  switch (agreement.status) {
+    case 'draft':
+      return 'Your request is saved as a draft. Nobody else sees it until you send it for approval.';
+    case 'active':
+      return agreement.emergency
+        ? `The agreement is in force at once, under the emergency “${agreement.emergency.name}”. The approvals are collected afterwards.`
+        : 'The agreement is in force.';
+    default:
+      return `Your request is sent to ${agreement.providerName}. It is in force once everyone listed under “Who must approve” has approved it.`;
+  }
+}
+
+export function RequestAgreementPage() {
+  const { org = '' } = useParams();
+  const navigate = useNavigate();
+  const organization = useApi<Organization>(`/api/v1/organizations/${encodeURIComponent(org)}`);
+  const organizations = useApi<ApiPage<Organization>>('/api/v1/organizations?limit=200');
+  const [provider, setProvider] = useState('');
+  const [start, setStart] = useState('');
+  const templates = useApi<AgreementTemplate[]>(
+    provider ? withQuery('/api/v1/agreement-templates', { provider }) : null,
+  );
+  const name = organization.data?.name ?? org;
+  const providerName = organizations.data?.items.find((o) => o.slug === provider)?.name ?? provider;
+  const template = templates.data?.find((t) => t.slug === start);
+  const fromScratch = start === 'scratch' || templates.data?.length === 0;
+  const id = useId();
+
+  async function send(body: AgreementRequest): Promise<ApiError | null> {
+    try {
+      const agreement = await request<Agreement>(
+        'POST',
+        `/api/v1/organizations/${encodeURIComponent(org)}/agreements`,
+        { body },
+      );
+      navigate(agreementPath(org, agreement.id), {
+        state: { notice: noticeFor(agreement) } satisfies RequestNotice,
+      });
+      return null;
+    } catch (error) {
+      return error instanceof ApiError
+        ? error
+        : new ApiError('UNEXPECTED', 'The request was not saved. Try again.', 0);
+    }
+  }
+
+  return (
+    <Page title="Request data from another organization" caption={name}>
+      <p className="lead">
+        Say whose data you need, which fields, why and for how long. The organization that holds the data
+        approves it, and only then can your systems receive it.
+      </p>
+      <p>
+        <Link to={agreementsPath(org)}>Back to the agreements of {name}</Link>
+      </p>
+      <Status loading={organizations.loading} label="Loading organizations…" />
+      {organizations.error ? <Refusal error={organizations.error} /> : null}
+      <SelectField
+        id={`${id}-provider`}
+        label="Which organization holds the data?"
+        value={provider}
+        onChange={(event) => {
+          setProvider(event.currentTarget.value);
+          setStart('');
+        }}
+      >
+        <option value="">Choose an organization</option>
+        {organizations.data?.items
+          .filter((o) => o.slug !== org)
+          .map((o) => (
+            <option key={o.slug} value={o.slug}>
+              {o.name}
+            </option>
+          ))}
+      </SelectField>
+
+      {provider ? (
+        <>
+          <Status loading={templates.loading} label="Loading the templates…" />
+          {templates.error ? <ErrorAlert error={templates.error} /> : null}
+          {templates.data && templates.data.length > 0 ? (
+            <RadioGroup
+              id={`${id}-start`}
+              legend="How do you want to start?"
+              hint={`${providerName} offers these terms ready-made. Keeping them means only its data steward needs to approve.`}
+              name="start"
+              value={start}
+              onChange={setStart}
+              options={[
+                ...templates.data.map((t) => ({
+                  value: t.slug,
+                  label: t.title,
+                  hint: `${t.serviceTitle}, for ${t.purposeTitle.toLowerCase()}. Fields: ${t.fields.join(', ')}.${
+                    t.emergency ? ' For emergencies: in force at once while an emergency is declared.' : ''
+                  }`,
+                })),
+                {
+                  value: 'scratch',
+                  label: 'Describe what you need yourself',
+                  hint: 'Choose the service, the purpose and the fields. More people must approve it.',
+                },
+              ]}
+            />
+          ) : null}
+          {templates.data?.length === 0 ? (
+            <p>{providerName} offers no ready-made terms. Describe what you need.</p>
+          ) : null}
+        </>
+      ) : null}
+
+      {template ? (
+        <TemplateRequest key={template.id} template={template} providerName={providerName} onSend={send} />
+      ) : null}
+      {provider && fromScratch ? (
+        <ScratchRequest
+          key={provider}
+          org={org}
+          name={name}
+          provider={provider}
+          providerName={providerName}
+          onSend={send}
+        />
+      ) : null}
+    </Page>
+  );
+}
+
+/** The "send" and "save as draft" buttons; which one was pressed decides `submit`. */
+function SendButtons({ busy }: { busy: boolean }) {
+  return (
+    <div className="button-group">
+      <button type="submit" name="intent" value="send" className="button" disabled={busy}>
+        Send for approval
+      </button>
+      <button type="submit" name="intent" value="draft" className="button button--secondary" disabled={busy}>
+        Save as draft
+      </button>
+    </div>
+  );
+}
+
+function intentOf(event: FormEvent<HTMLFormElement>): boolean {
+  const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
+  return submitter?.value !== 'draft';
+}
+
+function endDateError(date: string, required: boolean): string | undefined {
+  if (!date) return required ? 'Enter the date the agreement ends' : undefined;
+  if (Number.isNaN(Date.parse(`${date}T00:00:00`))) return 'Enter a real date';
+  if (Date.parse(endOfDay(date)) <= Date.now()) return 'The end date must be in the future';
+  return undefined;
+}
+
+function TemplateRequest({
+  template,
+  providerName,
+  onSend,
+}: {
+  template: AgreementTemplate;
+  providerName: string;
+  onSend(body: AgreementRequest): Promise<ApiError | null>;
+}) {
+  const [error, setError] = useState<string | undefined>();
+  const [problem, setProblem] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const id = useId();
+  const latest = dateInputValue(new Date(Date.now() + template.maxDurationDays * DAY_MS));
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const element = event.currentTarget;
+    const date = String(new FormData(element).get('validUntil') ?? '');
+    const found = endDateError(date, false);
+    setError(found);
+    setProblem(null);
+    if (found) {
+      focusFirstError(element);
+      return;
+    }
+    setBusy(true);
+    const refused = await onSend({
+      provider: template.provider,
+      service: template.service,
+      template: template.slug,
+      submit: intentOf(event),
+      ...(date ? { validUntil: endOfDay(date) } : {}),
+    });
+    setProblem(refused);
+    setBusy(false);
+  }
+
+  return (
+    <form className="form" onSubmit={submit} noValidate aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`}>{template.title}</h2>
+      {problem ? <ErrorAlert error={problem} title="Your request was not accepted" /> : null}
+      {template.description ? <p>{template.description}</p> : null}
+      <SummaryList>
+        <SummaryRow term="Data from">{providerName}</SummaryRow>
+        <SummaryRow term="Service">{template.serviceTitle}</SummaryRow>
+        <SummaryRow term="Purpose">{template.purposeTitle}</SummaryRow>
+        <SummaryRow term="Legal basis">
+          {legalBasisText(template.legalBasis, template.specialCategoryBasis)}
+        </SummaryRow>
+        <SummaryRow term="Lasts at most">{formatDays(template.maxDurationDays)}</SummaryRow>
+        <SummaryRow term="You may keep the data for">{formatDays(template.retentionDays)}</SummaryRow>
+        <SummaryRow term="Passing the data on">
+          {template.onwardSharing ? 'Allowed, under your own agreements' : 'Not allowed'}
+        </SummaryRow>
+        <SummaryRow term="Safeguards">{template.safeguards || 'None stated'}</SummaryRow>
+        {template.emergency ? (
+          <SummaryRow term="In an emergency">
+            While an emergency is declared, a request is in force at once and approved afterwards. It ends
+            with the emergency.
+          </SummaryRow>
+        ) : null}
+      </SummaryList>
+      <FieldTermsTable fields={template.fieldTerms} caption="Fields you will receive" />
+      <p>
+        Because you keep these terms, only the data steward of {providerName} needs to approve your request.
+      </p>
+      <InputField
+        id={`${id}-until`}
+        label="End date (optional)"
+        hint={`Leave it empty to use the longest the template allows: ${formatDate(latest)}. A later date changes the terms, and more people must approve it.`}
+        name="validUntil"
+        type="date"
+        className="input input--date"
+        error={error}
+      />
+      <SendButtons busy={busy} />
+    </form>
+  );
+}
+
+type ScratchErrors = Partial<
+  Record<'service' | 'purpose' | 'fields' | 'special' | 'validUntil' | 'retentionDays', string>
+>;
+
+function ScratchRequest({
+  org,
+  name,
+  provider,
+  providerName,
+  onSend,
+}: {
+  org: string;
+  name: string;
+  provider: string;
+  providerName: string;
+  onSend(body: AgreementRequest): Promise<ApiError | null>;
+}) {
+  const services = useApi<ApiPage<Service>>(
+    `/api/v1/organizations/${encodeURIComponent(provider)}/services?limit=200`,
+  );
+  const purposes = useApi<ApiPage<Purpose>>(withQuery('/api/v1/purposes', { organization: org, limit: 200 }));
+  const [service, setService] = useState('');
+  const [purpose, setPurpose] = useState('');
+  const [fields, setFields] = useState<Set<string>>(new Set());
+  const [errors, setErrors] = useState<ScratchErrors>({});
+  const [problem, setProblem] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const serviceFields = useServiceFields(provider, service);
+  const chosenPurpose = purposes.data?.items.find((p) => p.slug === purpose);
+  const sensitivities: Sensitivity[] =
+    serviceFields.fields?.filter((f) => fields.has(f.name)).map((f) => f.sensitivity) ?? [];
+  const special = sensitivities.includes('special');
+  const approvers = requiredApprovals(sensitivities, false).map((party) => APPROVAL_PARTIES[party].label);
+  const id = useId();
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const element = event.currentTarget;
+    const data = new FormData(element);
+    const text = (key: string) => String(data.get(key) ?? '').trim();
+    const found: ScratchErrors = {};
+    if (!service) found.service = 'Choose the service';
+    if (!purpose) found.purpose = 'Choose the purpose';
+    if (fields.size === 0) found.fields = 'Choose at least one field';
+    const specialBasis = text('specialCategoryBasis');
+    if (special && !specialBasis) found.special = 'Choose the condition that allows special-category data';
+    const date = text('validUntil');
+    found.validUntil = endDateError(date, true);
+    const retentionDays = wholeNumber(data.get('retentionDays'), 1, 36500);
+    if (retentionDays === null) found.retentionDays = 'Enter a whole number of days from 1 to 36500';
+    if (!found.validUntil) delete found.validUntil;
+    setErrors(found);
+    setProblem(null);
+    if (Object.keys(found).length > 0) {
+      focusFirstError(element);
+      return;
+    }
+    setBusy(true);
+    const safeguards = text('safeguards');
+    const refused = await onSend({
+      provider,
+      service,
+      purpose,
+      fields: [...fields],
+      validUntil: endOfDay(date),
+      retentionDays: retentionDays!,
+      onwardSharing: data.get('onwardSharing') === 'yes',
+      ...(safeguards ? { safeguards } : {}),
+      ...(special ? { specialCategoryBasis: specialBasis as SpecialCategoryBasis } : {}),
+      submit: intentOf(event),
+    });
+    setProblem(refused);
+    setBusy(false);
+  }
+
+  return (
+    <form className="form" onSubmit={submit} noValidate aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`}>What you need from {providerName}</h2>
+      {problem ? <ErrorAlert error={problem} title="Your request was not accepted" /> : null}
+      <Status loading={services.loading || purposes.loading} label="Loading services and purposes…" />
+      {services.error ? <ErrorAlert error={services.error} /> : null}
+      {purposes.error ? <ErrorAlert error={purposes.error} /> : null}
+      <SelectField
+        id={`${id}-service`}
+        label="Service"
+        hint="How the data is reached through the exchange."
+        name="service"
+        value={service}
+        onChange={(event) => {
+          setService(event.currentTarget.value);
+          setFields(new Set());
+        }}
+        error={errors.service}
+      >
+        <option value="">Choose a service of {providerName}</option>
+        {services.data?.items.map((s) => (
+          <option key={s.slug} value={s.slug}>
+            {s.title}
+          </option>
+        ))}
+      </SelectField>
+      {purposes.data?.items.length === 0 ? (
+        <p>
+          {name} has no registered purposes yet. Your data protection officer or administrator registers them.
+        </p>
+      ) : null}
+      <SelectField
+        id={`${id}-purpose`}
+        label="Purpose"
+        hint={
+          chosenPurpose
+            ? `Legal basis: ${legalBasisText(chosenPurpose.legalBasis, chosenPurpose.specialCategoryBasis)}.`
+            : `Why ${name} needs the data: one of its registered purposes.`
+        }
+        name="purpose"
+        value={purpose}
+        onChange={(event) => setPurpose(event.currentTarget.value)}
+        error={errors.purpose}
+      >
+        <option value="">Choose a purpose</option>
+        {purposes.data?.items.map((p) => (
+          <option key={p.slug} value={p.slug}>
+            {p.title}
+          </option>
+        ))}
+      </SelectField>
+      {service ? (
+        <>
+          <Status loading={serviceFields.loading} label="Loading the service's fields…" />
+          {serviceFields.error ? <ErrorAlert error={serviceFields.error} /> : null}
+          {serviceFields.fields ? (
+            <FieldPicker
+              id={`${id}-fields`}
+              fields={serviceFields.fields}
+              selected={fields}
+              onChange={setFields}
+              error={errors.fields}
+            />
+          ) : null}
+        </>
+      ) : null}
+      {special ? (
+        <SpecialCategorySelect
+          id={`${id}-special`}
+          defaultValue={chosenPurpose?.specialCategoryBasis ?? ''}
+          error={errors.special}
+        />
+      ) : null}
+      <InputField
+        id={`${id}-until`}
+        label="End date"
+        hint="The last day the agreement is in force. It may last at most 10 years."
+        name="validUntil"
+        type="date"
+        className="input input--date"
+        error={errors.validUntil}
+      />
+      <InputField
+        id={`${id}-retention`}
+        label="How long you may keep the data, in days"
+        hint="Counted from when you receive it, for example 365 for a year."
+        name="retentionDays"
+        type="text"
+        inputMode="numeric"
+        className="input input--short"
+        error={errors.retentionDays}
+      />
+      <RadioGroup
+        id={`${id}-onward`}
+        legend={`May ${name} pass the data on to others?`}
+        name="onwardSharing"
+        defaultValue="no"
+        options={[
+          { value: 'no', label: 'No' },
+          { value: 'yes', label: 'Yes, under its own agreements' },
+        ]}
+      />
+      <TextareaField
+        id={`${id}-safeguards`}
+        label="Safeguards (optional)"
+        hint="What you will do to protect the data: who may see it, how it is stored, when it is deleted."
+        name="safeguards"
+        maxLength={5000}
+      />
+      <h3>Who must approve</h3>
+      <ul className="list list--bullet">
+        {approvers.map((label) => (
+          <li key={label}>{label}</li>
+        ))}
+      </ul>
+      <p className="hint">When you send the request as a data steward, your own approval is given with it.</p>
+      <SendButtons busy={busy} />
+    </form>
+  );
+}

@@ -1,0 +1,494 @@
+/**
+ * An organization's agreement templates: terms it offers ready-made for one of its services. A
+ * request that keeps them needs only its data steward's approval. Data stewards publish and retire them.
+ */
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { type Role, SPECIAL_CATEGORY_BASES, type SpecialCategoryBasis } from '../../../src/domain/index.ts';
+import { formatDays, legalBasisText } from '../agreement-labels.tsx';
+import {
+  type AgreementTemplate,
+  ApiError,
+  type Page as ApiPage,
+  type NewTemplate,
+  type Purpose,
+  request,
+  type Service,
+} from '../api.ts';
+import { FieldPicker, useServiceFields } from '../field-picker.tsx';
+import { focusFirstError, InputField, RadioGroup, SelectField, TextareaField } from '../form.tsx';
+import { ErrorAlert, Status } from '../page.tsx';
+import { useApi } from '../use-api.ts';
+
+export function AgreementTemplates({ org, name, roles }: { org: string; name: string; roles: Role[] }) {
+  const base = `/api/v1/organizations/${encodeURIComponent(org)}/agreement-templates`;
+  const templates = useApi<AgreementTemplate[]>(base);
+  const services = useApi<ApiPage<Service>>(
+    `/api/v1/organizations/${encodeURIComponent(org)}/services?limit=200`,
+  );
+  // Only an organization that offers services has terms to offer for them.
+  const provides = (services.data?.items.length ?? 0) > 0;
+  const steward = roles.includes('data_steward');
+  const [confirming, setConfirming] = useState<AgreementTemplate | null>(null);
+  const [problem, setProblem] = useState<ApiError | null>(null);
+  const [notice, setNotice] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  async function retire(template: AgreementTemplate) {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await request('POST', `${base}/${encodeURIComponent(template.slug)}/retire`);
+      setConfirming(null);
+      setNotice(`The template “${template.title}” is retired. Agreements made from it stay as they are.`);
+      templates.reload();
+    } catch (error) {
+      setProblem(asApiError(error, 'The template was not retired.'));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <h2>Templates</h2>
+      <p>
+        Terms {name} offers ready-made for its services. A request that keeps a template's terms needs only
+        the approval of {name}'s data steward.
+      </p>
+      <p role="status" className="notice">
+        {notice}
+      </p>
+      {problem ? <ErrorAlert error={problem} /> : null}
+      {confirming ? (
+        <ConfirmRetire
+          key={confirming.id}
+          template={confirming}
+          busy={busy}
+          onConfirm={retire}
+          onCancel={() => setConfirming(null)}
+        />
+      ) : null}
+      <Status loading={templates.loading} label="Loading templates…" />
+      {templates.error ? <ErrorAlert error={templates.error} /> : null}
+      {templates.data ? (
+        templates.data.length === 0 ? (
+          <p>
+            {name} has published no templates
+            {services.data && !provides ? ': it offers no services through the exchange' : ''}.
+          </p>
+        ) : (
+          <table className="table">
+            <caption className="table__caption">Templates of {name}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Template</th>
+                <th scope="col">Service and purpose</th>
+                <th scope="col">Fields</th>
+                <th scope="col">Longest agreement</th>
+                <th scope="col">Status</th>
+                {steward ? (
+                  <th scope="col">
+                    <span className="visually-hidden">Action</span>
+                  </th>
+                ) : null}
+              </tr>
+            </thead>
+            <tbody>
+              {templates.data.map((template) => (
+                <tr key={template.id}>
+                  <th scope="row">
+                    {template.title}
+                    <span className="hint">
+                      <code>{template.slug}</code>
+                    </span>
+                  </th>
+                  <td>
+                    {template.serviceTitle}, for {template.purposeTitle}
+                    <span className="hint">
+                      {legalBasisText(template.legalBasis, template.specialCategoryBasis)}
+                    </span>
+                  </td>
+                  <td>{template.fields.join(', ')}</td>
+                  <td>
+                    {formatDays(template.maxDurationDays)}
+                    <span className="hint">Data kept at most {formatDays(template.retentionDays)}</span>
+                  </td>
+                  <td>
+                    <strong className={template.status === 'published' ? 'tag tag--open' : 'tag tag--grey'}>
+                      {template.status === 'published' ? 'Published' : 'Retired'}
+                    </strong>
+                    {template.emergency ? (
+                      <span className="hint">For emergencies: in force at once while one is declared</span>
+                    ) : null}
+                  </td>
+                  {steward ? (
+                    <td>
+                      {template.status === 'published' ? (
+                        <button
+                          type="button"
+                          className="button button--warning button--small"
+                          onClick={() => setConfirming(template)}
+                        >
+                          Retire<span className="visually-hidden"> template {template.title}</span>
+                        </button>
+                      ) : null}
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )
+      ) : null}
+      {steward && provides ? (
+        <PublishTemplate
+          org={org}
+          name={name}
+          services={services.data?.items ?? []}
+          onPublished={(template) => {
+            setNotice(
+              `The template “${template.title}” is published. Other organizations can request data with it.`,
+            );
+            templates.reload();
+          }}
+        />
+      ) : null}
+    </>
+  );
+}
+
+function asApiError(error: unknown, fallback: string): ApiError {
+  return error instanceof ApiError ? error : new ApiError('UNEXPECTED', fallback, 0);
+}
+
+function ConfirmRetire({
+  template,
+  busy,
+  onConfirm,
+  onCancel,
+}: {
+  template: AgreementTemplate;
+  busy: boolean;
+  onConfirm(template: AgreementTemplate): void;
+  onCancel(): void;
+}) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+  return (
+    <div className="panel panel--warning">
+      <h3 ref={heading} tabIndex={-1}>
+        Retire the template “{template.title}”?
+      </h3>
+      <p>Nobody can request data with it any more. Agreements already made from it stay in force.</p>
+      <div className="button-group">
+        <button
+          type="button"
+          className="button button--warning"
+          disabled={busy}
+          onClick={() => onConfirm(template)}
+        >
+          Yes, retire it
+        </button>
+        <button type="button" className="button button--secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </div>
+  );
+}
+
+type TemplateErrors = Partial<
+  Record<
+    'slug' | 'title' | 'service' | 'purpose' | 'fields' | 'special' | 'maxDurationDays' | 'retentionDays',
+    string
+  >
+>;
+
+const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+
+/** A whole number in [min, max] from a form value, or null. */
+export function wholeNumber(value: FormDataEntryValue | null, min: number, max: number): number | null {
+  const text = String(value ?? '').trim();
+  if (!/^\d+$/.test(text)) return null;
+  const n = Number(text);
+  return n >= min && n <= max ? n : null;
+}
+
+function PublishTemplate({
+  org,
+  name,
+  services,
+  onPublished,
+}: {
+  org: string;
+  name: string;
+  services: Service[];
+  onPublished(template: AgreementTemplate): void;
+}) {
+  const purposes = useApi<ApiPage<Purpose>>('/api/v1/purposes?limit=200');
+  const [service, setService] = useState('');
+  const [purpose, setPurpose] = useState('');
+  const [fields, setFields] = useState<Set<string>>(new Set());
+  const [errors, setErrors] = useState<TemplateErrors>({});
+  const [problem, setProblem] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const serviceFields = useServiceFields(org, service);
+  const chosenPurpose = purposes.data?.items.find((p) => p.slug === purpose);
+  const special =
+    serviceFields.fields?.some((f) => fields.has(f.name) && f.sensitivity === 'special') ?? false;
+  const id = useId();
+  const ids = {
+    slug: `${id}-slug`,
+    title: `${id}-title`,
+    description: `${id}-description`,
+    service: `${id}-service`,
+    purpose: `${id}-purpose`,
+    fields: `${id}-fields`,
+    special: `${id}-special`,
+    maxDurationDays: `${id}-duration`,
+    retentionDays: `${id}-retention`,
+    onward: `${id}-onward`,
+    safeguards: `${id}-safeguards`,
+    emergency: `${id}-emergency`,
+  };
+
+  async function publish(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const element = event.currentTarget;
+    const data = new FormData(element);
+    const text = (key: string) => String(data.get(key) ?? '').trim();
+    const found: TemplateErrors = {};
+    const slug = text('slug');
+    if (!SLUG.test(slug))
+      found.slug = 'Enter a short name of lower-case letters, digits and dashes, like person-for-housing';
+    if (!text('title')) found.title = 'Enter a title';
+    if (!service) found.service = 'Choose the service';
+    if (!purpose) found.purpose = 'Choose the purpose';
+    if (fields.size === 0) found.fields = 'Choose at least one field';
+    const specialBasis = text('specialCategoryBasis');
+    if (special && !specialBasis) found.special = 'Choose the condition that allows special-category data';
+    const maxDurationDays = wholeNumber(data.get('maxDurationDays'), 1, 3650);
+    if (maxDurationDays === null) found.maxDurationDays = 'Enter a whole number of days from 1 to 3650';
+    const retentionDays = wholeNumber(data.get('retentionDays'), 1, 36500);
+    if (retentionDays === null) found.retentionDays = 'Enter a whole number of days from 1 to 36500';
+    setErrors(found);
+    setProblem(null);
+    if (Object.keys(found).length > 0) {
+      focusFirstError(element);
+      return;
+    }
+    const body: NewTemplate = {
+      slug,
+      title: text('title'),
+      description: text('description'),
+      service,
+      purpose,
+      fields: [...fields],
+      maxDurationDays: maxDurationDays!,
+      retentionDays: retentionDays!,
+      onwardSharing: data.get('onwardSharing') === 'yes',
+      safeguards: text('safeguards'),
+      emergency: data.get('emergency') === 'on',
+      ...(special ? { specialCategoryBasis: specialBasis as SpecialCategoryBasis } : {}),
+    };
+    setBusy(true);
+    try {
+      const template = await request<AgreementTemplate>(
+        'POST',
+        `/api/v1/organizations/${encodeURIComponent(org)}/agreement-templates`,
+        { body },
+      );
+      element.reset();
+      setService('');
+      setPurpose('');
+      setFields(new Set());
+      onPublished(template);
+    } catch (error) {
+      setProblem(asApiError(error, 'The template was not published.'));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="form" onSubmit={publish} noValidate aria-labelledby={`${id}-heading`}>
+      <h3 id={`${id}-heading`}>Publish a template</h3>
+      {problem ? <ErrorAlert error={problem} title="The template was not published" /> : null}
+      <InputField
+        id={ids.title}
+        label="Title"
+        hint="What it offers, for example “Residents for the social housing register”."
+        name="title"
+        type="text"
+        maxLength={200}
+        autoComplete="off"
+        error={errors.title}
+      />
+      <InputField
+        id={ids.slug}
+        label="Short name"
+        hint="Used in links and by systems: lower-case letters, digits and dashes."
+        name="slug"
+        type="text"
+        maxLength={64}
+        autoComplete="off"
+        spellCheck={false}
+        error={errors.slug}
+      />
+      <TextareaField
+        id={ids.description}
+        label="Description"
+        hint="Who it is for and why."
+        name="description"
+        maxLength={5000}
+      />
+      <SelectField
+        id={ids.service}
+        label="Service"
+        name="service"
+        value={service}
+        onChange={(event) => {
+          setService(event.currentTarget.value);
+          setFields(new Set());
+        }}
+        error={errors.service}
+      >
+        <option value="">Choose a service of {name}</option>
+        {services.map((s) => (
+          <option key={s.slug} value={s.slug}>
+            {s.title}
+          </option>
+        ))}
+      </SelectField>
+      <SelectField
+        id={ids.purpose}
+        label="Purpose"
+        hint={
+          chosenPurpose
+            ? `Legal basis: ${legalBasisText(chosenPurpose.legalBasis, chosenPurpose.specialCategoryBasis)}.`
+            : 'The registered reason the receiving organization needs the data for.'
+        }
+        name="purpose"
+        value={purpose}
+        onChange={(event) => setPurpose(event.currentTarget.value)}
+        error={errors.purpose}
+      >
+        <option value="">Choose a purpose</option>
+        {purposes.data?.items.map((p) => (
+          <option key={p.slug} value={p.slug}>
+            {p.title}
+          </option>
+        ))}
+      </SelectField>
+      {service ? (
+        <>
+          <Status loading={serviceFields.loading} label="Loading the service's fields…" />
+          {serviceFields.error ? <ErrorAlert error={serviceFields.error} /> : null}
+          {serviceFields.fields ? (
+            <FieldPicker
+              id={ids.fields}
+              fields={serviceFields.fields}
+              selected={fields}
+              onChange={setFields}
+              error={errors.fields}
+              hint="The fields every request from this template may receive, and no more."
+            />
+          ) : null}
+        </>
+      ) : null}
+      {special ? (
+        <SpecialCategorySelect
+          id={ids.special}
+          defaultValue={chosenPurpose?.specialCategoryBasis ?? ''}
+          error={errors.special}
+        />
+      ) : null}
+      <InputField
+        id={ids.maxDurationDays}
+        label="Longest agreement, in days"
+        hint="An agreement from this template ends at the latest this many days after it starts."
+        name="maxDurationDays"
+        type="text"
+        inputMode="numeric"
+        className="input input--short"
+        defaultValue="365"
+        error={errors.maxDurationDays}
+      />
+      <InputField
+        id={ids.retentionDays}
+        label="How long the data may be kept, in days"
+        name="retentionDays"
+        type="text"
+        inputMode="numeric"
+        className="input input--short"
+        defaultValue="365"
+        error={errors.retentionDays}
+      />
+      <RadioGroup
+        id={ids.onward}
+        legend="May the receiving organization pass the data on to others?"
+        name="onwardSharing"
+        defaultValue="no"
+        options={[
+          { value: 'no', label: 'No' },
+          { value: 'yes', label: 'Yes, under its own agreements' },
+        ]}
+      />
+      <TextareaField
+        id={ids.safeguards}
+        label="Safeguards"
+        hint="What the receiving organization must do to protect the data."
+        name="safeguards"
+        maxLength={5000}
+      />
+      <div className="form-group">
+        <div className="choice">
+          <input
+            id={ids.emergency}
+            type="checkbox"
+            name="emergency"
+            aria-describedby={`${ids.emergency}-hint`}
+          />
+          <label htmlFor={ids.emergency}>For emergencies</label>
+          <span className="choice__hint" id={`${ids.emergency}-hint`}>
+            While a platform administrator has declared an emergency, a request from this template is in force
+            at once and approved afterwards; it ends with the emergency.
+          </span>
+        </div>
+      </div>
+      <button type="submit" className="button" disabled={busy}>
+        Publish template
+      </button>
+    </form>
+  );
+}
+
+export function SpecialCategorySelect({
+  id,
+  defaultValue,
+  error,
+}: {
+  id: string;
+  defaultValue: string;
+  error?: string | undefined;
+}) {
+  return (
+    <SelectField
+      id={id}
+      label="Condition for special-category data"
+      hint="Health, beliefs and the like may be shared only under one of the conditions of GDPR Art. 9(2)."
+      name="specialCategoryBasis"
+      defaultValue={defaultValue}
+      error={error}
+    >
+      <option value="">Choose a condition</option>
+      {(Object.entries(SPECIAL_CATEGORY_BASES) as Array<[SpecialCategoryBasis, string]>).map(
+        ([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ),
+      )}
+    </SelectField>
+  );
+}

@@ -87,14 +87,16 @@ withSettings(
 )
   .option('--reseed', "Delete the data folder's demo data and seed it again")
   .action(async (options: Record<string, unknown>) => {
-    // A person trying the demo wants the banner, not a JSON line per request; say --log-level info for those.
-    const quiet =
-      options.logLevel === undefined &&
-      !process.env.GOVDX_LOG_LEVEL &&
-      !options.config &&
-      !process.env.GOVDX_CONFIG;
+    const unset = (key: string, env: string) =>
+      options[key] === undefined && !process.env[env] && !options.config && !process.env.GOVDX_CONFIG;
+    const demoDefaults = {
+      // A person trying the demo wants the banner, not a JSON line per request; say --log-level info for those.
+      ...(unset('logLevel', 'GOVDX_LOG_LEVEL') ? { logLevel: 'warn' } : {}),
+      // Their webhook receivers run on the same machine, without TLS.
+      ...(unset('webhooksAllowHttp', 'GOVDX_WEBHOOKS_ALLOW_HTTP') ? { webhooksAllowHttp: 'true' } : {}),
+    };
     const config = await resolvePort(
-      configFrom(quiet ? { ...options, logLevel: 'warn' } : options),
+      configFrom({ ...options, ...demoDefaults }),
       options.publicUrl !== undefined,
     );
     const { startDemo } = await import('../demo/index.ts');

@@ -33,6 +33,10 @@ const PUBLIC_PAGES: Array<[string, string]> = [
   ['sign in', '/sign-in'],
   ['agency console, signed out', '/agency-console'],
   ['my details, signed out', '/my-details'],
+  ['the register of agreements', '/agreements/register'],
+  ['the register of agreements, filtered', '/agreements/register?status=revoked&organization=housing-agency'],
+  ['emergencies, signed out', '/emergencies'],
+  ["an organization's agreements, signed out", '/agency-console/housing-agency/agreements'],
   ['a page that does not exist', '/no-such-page'],
 ];
 
@@ -121,6 +125,84 @@ describe('web app accessibility: WCAG 2.1 A and AA by axe', { skip: skipWithoutC
       await page.getByRole('button', { name: 'Revoke token accessibility check' }).click();
       await page.getByRole('button', { name: 'Yes, revoke it' }).waitFor();
       await assertAccessible(page, 'the agency console asking to confirm a revocation');
+    }));
+
+  test("a data steward's agreement pages have no violations: the list, the template form, an answer and new terms", () =>
+    inWindow(async (page) => {
+      await signIn(page, site, 'steward.population', `/agency-console/${populationOffice.slug}/agreements`);
+      await page.getByRole('table', { name: 'Agreements waiting for your approval' }).waitFor();
+      await assertAccessible(page, "the organization's agreements (data steward)");
+
+      await page.getByRole('button', { name: 'Publish template' }).click();
+      await page.getByText('Enter a title').waitFor();
+      await assertAccessible(page, 'the template form with errors');
+      await page.getByLabel('Service').selectOption({ index: 1 });
+      await page.getByRole('group', { name: 'Fields' }).waitFor();
+      await assertAccessible(page, "the template form with the service's fields");
+
+      const waiting = page.getByRole('table', { name: 'Agreements waiting for your approval' });
+      await waiting.getByRole('link').first().click();
+      await settled(page);
+      await page.getByRole('button', { name: 'Turn down' }).click();
+      await page.getByRole('button', { name: 'Turn it down' }).click();
+      await page.getByText('Say why, in words the other organization understands').waitFor();
+      await assertAccessible(page, 'an agreement waiting for approval, turning it down without a reason');
+
+      await page.goto(`${site.url}/agency-console/${populationOffice.slug}/agreements?status=active`);
+      await settled(page);
+      await page
+        .getByRole('table', { name: /Agreements of/ })
+        .getByRole('link')
+        .first()
+        .click();
+      await settled(page);
+      await page.getByRole('button', { name: 'Propose new terms' }).click();
+      await page.getByRole('group', { name: 'Fields' }).waitFor();
+      await assertAccessible(page, 'an agreement in force, with the form for new terms');
+    }));
+
+  test('the request form has no violations, from scratch and with its errors', () =>
+    inWindow(async (page) => {
+      await signIn(page, site, 'steward.housing', '/agency-console/housing-agency/agreements/new');
+      await page.getByLabel('Which organization holds the data?').selectOption(populationOffice.slug);
+      await page.getByRole('radio', { name: 'Describe what you need yourself' }).check();
+      await page.getByRole('button', { name: 'Send for approval' }).click();
+      await page.getByText('Choose the service').first().waitFor();
+      await assertAccessible(page, 'the request form with errors');
+      await page.getByLabel('Service').selectOption({ index: 1 });
+      await page.getByRole('group', { name: 'Fields' }).waitFor();
+      await assertAccessible(page, 'the request form with the fields of a service');
+    }));
+
+  test('the emergencies page and the register with an emergency in force have no violations', () =>
+    inWindow(async (page) => {
+      await signIn(page, site, 'admin', '/emergencies');
+      await page.getByRole('heading', { name: 'Declare an emergency' }).waitFor();
+      await assertAccessible(page, 'the emergencies page (platform administrator)');
+      await page.getByRole('button', { name: 'Declare the emergency' }).click();
+      await page.getByText('Enter the name of the emergency').waitFor();
+      await assertAccessible(page, 'the emergency form with errors');
+
+      await page.getByLabel('Name').fill('Accessibility floods');
+      await page.getByLabel('Reason').fill('The river has flooded the low districts.');
+      const end = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+      await page.getByLabel('End date').fill(end);
+      await page.getByRole('button', { name: 'Declare the emergency' }).click();
+      await page.getByRole('button', { name: 'End now the emergency Accessibility floods' }).waitFor();
+      await assertAccessible(page, 'the emergencies page with one in force');
+
+      await page.goto(`${site.url}/agreements/register`);
+      await settled(page);
+      await page.getByText('Accessibility floods').first().waitFor();
+      await assertAccessible(page, 'the register with an emergency in force');
+    }));
+
+  test("a legal reviewer's agency console has no violations", () =>
+    inWindow(async (page) => {
+      await signIn(page, site, 'legal.population', '/agency-console');
+      await page.getByRole('heading', { name: 'Waiting for you' }).first().waitFor();
+      await settled(page);
+      await assertAccessible(page, 'the agency console (legal reviewer)');
     }));
 
   test("a citizen's My details page has no violations", () =>

@@ -1,6 +1,7 @@
 /** Every list in the admin API pages the same way: `limit` and an opaque `cursor`, each item exactly once. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { enqueueWebhookEvent } from '../../src/agreements/index.ts';
 import { activeAgreement, signers } from '../support/agreements.ts';
 import { publicJwks } from '../support/fixtures.ts';
 import { call, startTestServer, type TestServer } from '../support/server.ts';
@@ -68,6 +69,19 @@ for (const dialect of DIALECTS) {
           purpose: `purpose-${i}`,
         });
       }
+      // A webhook with messages owed to it (at an address nothing answers: they stay queued).
+      const webhook = await post('/api/v1/organizations/paged/webhooks', {
+        url: 'https://hooks.paged.example/govdx',
+        events: [],
+      });
+      const paged = await server.fresh.store.db
+        .selectFrom('organizations')
+        .select('id')
+        .where('slug', '=', 'paged')
+        .executeTakeFirstOrThrow();
+      for (let i = 0; i < ITEMS; i++) {
+        await enqueueWebhookEvent(server.fresh.store.db, [paged.id], 'agreement.approved', { n: i });
+      }
       lists = [
         { template: '/api/v1/organizations', path: '/api/v1/organizations', key: 'slug' },
         { template: '/api/v1/people', path: '/api/v1/people', key: 'id' },
@@ -106,6 +120,11 @@ for (const dialect of DIALECTS) {
         },
         { template: '/api/v1/consents', path: '/api/v1/consents?subject=PAGED-SUBJECT', key: 'id' },
         { template: '/agreements/register', path: '/agreements/register?organization=paged', key: 'id' },
+        {
+          template: '/api/v1/organizations/{org}/webhooks/{id}/deliveries',
+          path: `/api/v1/organizations/paged/webhooks/${webhook.id}/deliveries`,
+          key: 'id',
+        },
       ];
     });
     after(() => server?.close());

@@ -6,10 +6,8 @@ import assert from 'node:assert/strict';
 import type { MembershipRole } from '../../src/domain/index.ts';
 import { call, type TestServer } from './server.ts';
 
-export interface Signers {
-  /** A token of a person holding `role` in `organization` (the same person for the same pair). */
-  (organization: string, role: MembershipRole): Promise<string>;
-}
+/** A token of a person holding `role` in `organization` (the same person for the same pair). */
+export type Signers = (organization: string, role: MembershipRole) => Promise<string>;
 
 /** People created on demand, one per organization and role. */
 export function signers(server: Pick<TestServer, 'user'>): Signers {

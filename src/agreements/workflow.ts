@@ -5,9 +5,9 @@
  * domain/agreement.ts; this file applies them to the store, one transaction per transition, and then
  * records the transition on the ledger, tells the exchange and queues the parties' webhooks.
  *
- * A transition that lets data flow (activation, resumption) is undone when the ledger cannot record
- * it, and reaches the exchange's index only once recorded; one that stops data flowing takes effect
- * at once and stands even when the ledger is down (the caller is told).
+ * A transition is undone when the ledger cannot record it, except one that stops data flowing (or
+ * ends a request), which takes effect at once and stands even then (the caller is told). One that
+ * lets data flow reaches the exchange's index only once recorded.
  */
 import type { Static } from 'typebox';
 import {
@@ -46,6 +46,8 @@ import { emergencyInForce } from './emergencies.ts';
 import type { AgreementAmendment, AgreementRequest } from './schemas.ts';
 
 const DAY_MS = 86_400_000;
+/** Statuses that stop data flowing (or end a request): reached even when the ledger is down. */
+const STOPPING: readonly AgreementStatus[] = ['suspended', 'rejected', 'withdrawn', 'revoked', 'expired'];
 /** The name recorded for what govdx does by itself (expiry, supersession). */
 export const GOVDX_ACTOR = 'govdx';
 
@@ -100,7 +102,12 @@ interface Transition {
   eventId: string;
   /** Other agreements the transition changed (the version it superseded, amendments it withdrew). */
   alsoChanged: string[];
+  /** Trail entries written for those other agreements. */
+  alsoEvents: string[];
+  /** It lets data flow: the exchange hears of it only once it is recorded. */
   enables: boolean;
+  /** It stops data flowing or ends a request: it stands even when the ledger cannot record it. */
+  stops: boolean;
   party?: string;
   reason: string | null;
   actor: Actor;
@@ -315,7 +322,9 @@ export class AgreementWorkflow {
       approvalsBefore: [],
       eventId,
       alsoChanged: [],
+      alsoEvents: [],
       enables: false,
+      stops: false,
       reason: null,
       actor,
     });
@@ -420,13 +429,7 @@ export class AgreementWorkflow {
           throw new GovdxError('VALIDATION_FAILED', `Say why you ${action} the agreement ("reason").`);
         }
       }
-      return this.#commit(trx, row, to, set, {
-        action,
-        actor,
-        reason,
-        party,
-        at,
-      });
+      return this.#commit(trx, row, to, set, { action, actor, reason, party, at }, approvals);
     });
     await this.#finish(transition);
     return agreementView(db, await agreementRow(db, id, null));
@@ -532,7 +535,9 @@ export class AgreementWorkflow {
         approvalsBefore: [],
         eventId,
         alsoChanged: [],
+        alsoEvents: [],
         enables: false,
+        stops: false,
         reason: input.reason,
         actor,
       };
@@ -552,9 +557,11 @@ export class AgreementWorkflow {
     to: AgreementStatus,
     set: Partial<AgreementTable>,
     what: { action: string; actor: Actor; reason: string | null; party?: string | undefined; at: string },
+    /** The sign-offs as they were before this transition changed any (read before the change). */
+    approvalsBefore?: AgreementApprovalTable[],
   ): Promise<Transition> {
     const before = [baseRow(row)];
-    const approvalsBefore = await trx
+    approvalsBefore ??= await trx
       .selectFrom('agreement_approvals')
       .selectAll()
       .where('agreement_id', '=', row.id)
@@ -578,6 +585,7 @@ export class AgreementWorkflow {
     }
     const eventId = await insertEvent(trx, row.id, what.action, row.status, to, what.actor, what.reason);
     const alsoChanged: string[] = [];
+    const alsoEvents: string[] = [];
     if (becomesActive && row.supersedes_id) {
       const old = await trx
         .selectFrom('agreements')
@@ -596,7 +604,7 @@ export class AgreementWorkflow {
           })
           .where('id', '=', old.id)
           .execute();
-        await insertEvent(
+        const supersession = await insertEvent(
           trx,
           old.id,
           'supersede',
@@ -606,6 +614,7 @@ export class AgreementWorkflow {
           `Replaced by version ${row.version}.`,
         );
         alsoChanged.push(old.id);
+        alsoEvents.push(supersession);
       }
     }
     if (to === 'revoked' || to === 'expired') {
@@ -624,7 +633,7 @@ export class AgreementWorkflow {
           .set({ status: 'withdrawn', ended_at: what.at, updated_at: what.at, status_reason: why })
           .where('id', '=', amendment.id)
           .execute();
-        await insertEvent(
+        const withdrawal = await insertEvent(
           trx,
           amendment.id,
           'withdraw',
@@ -634,6 +643,7 @@ export class AgreementWorkflow {
           why,
         );
         alsoChanged.push(amendment.id);
+        alsoEvents.push(withdrawal);
       }
     }
     return {
@@ -646,7 +656,9 @@ export class AgreementWorkflow {
       approvalsBefore,
       eventId,
       alsoChanged,
+      alsoEvents,
       enables: becomesActive,
+      stops: STOPPING.includes(to),
       party: what.party,
       reason: what.reason,
       actor: what.actor,
@@ -663,13 +675,13 @@ export class AgreementWorkflow {
     try {
       index = await this.#deps.record(ledgerEvent(transition, view));
     } catch (cause) {
-      if (transition.enables || transition.before.length === 0) {
+      if (!transition.stops) {
         await this.#undo(transition);
         for (const id of changed) await this.#deps.changed(id);
       }
       const error = new GovdxError(
         'LEDGER_UNAVAILABLE',
-        transition.enables || transition.before.length === 0
+        !transition.stops
           ? 'The change could not be recorded on the ledger, so it was not made. Try again shortly.'
           : 'The change is made, but it could not be recorded on the ledger. Tell the platform operators.',
       );
@@ -711,7 +723,10 @@ export class AgreementWorkflow {
         await trx.deleteFrom('agreements').where('id', '=', transition.agreementId).execute();
         return;
       }
-      await trx.deleteFrom('agreement_events').where('id', '=', transition.eventId).execute();
+      await trx
+        .deleteFrom('agreement_events')
+        .where('id', 'in', [transition.eventId, ...transition.alsoEvents])
+        .execute();
       for (const row of transition.before) {
         const { id, ...rest } = row;
         await trx.updateTable('agreements').set(rest).where('id', '=', id).execute();

@@ -15,6 +15,7 @@ import { seedDemo } from './seed.ts';
 
 export { DEMO_ACCOUNTS, DEMO_PASSWORD, type DemoAccount } from './accounts.ts';
 export {
+  AGREEMENT_STORIES,
   AGREEMENTS,
   CONSENTS,
   DATASETS,
@@ -23,6 +24,7 @@ export {
   SERVICES,
   SYSTEMS,
   systemClientId,
+  TEMPLATES,
 } from './government.ts';
 export { demoCitizens, nationalIdAt, personIndexOf } from './population.ts';
 export {

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { seedDemo } from '../../src/demo/index.ts';
 import { activeAgreement, type Signers, signers } from '../support/agreements.ts';
 import { call, startTestServer, type TestServer } from '../support/server.ts';
@@ -353,6 +354,59 @@ for (const dialect of DIALECTS) {
       const last = history.at(-1);
       assert.deepEqual([last.action, last.actor], ['expire', 'govdx']);
       assert.equal(await ledgerKind(last.ledgerIndex), 'agreement.expired');
+    });
+
+    test('without the ledger, an approval that would let data flow is not made; a revocation stands', async () => {
+      const store = server.fresh.store;
+      const agreement = await request({ fields: ['address_id'] });
+      const live = await activeAgreement(server.url, sign, {
+        provider: 'address-register',
+        consumer: 'exampleton-social',
+        service: 'address',
+        purpose: 'housing-register-upkeep',
+        fields: ['postcode'],
+      });
+      // Break the ledger's writes on every connection, the ledger writer's own included.
+      if (store.dialect === 'sqlite') {
+        await sql`create trigger workflow_test before insert on ledger_entries begin select raise(abort, 'refused by the test'); end`.execute(
+          store.db,
+        );
+      } else {
+        await sql`alter table ledger_entries add constraint workflow_test check (entry_index < 0) not valid`.execute(
+          store.db,
+        );
+      }
+      try {
+        const provider = 'population-register';
+        const first = await act(provider, agreement.id, 'approve', await sign(provider, 'data_steward'));
+        assert.equal(first.status, 503, first.text);
+        assert.equal(first.body.error.code, 'LEDGER_UNAVAILABLE');
+        const { agreement: unchanged, history } = await detail(provider, agreement.id);
+        assert.equal(unchanged.status, 'submitted');
+        assert.equal(
+          unchanged.approvals.find((a: any) => a.party === 'provider_steward').decision,
+          null,
+          'the sign-off is undone',
+        );
+        assert.ok(!history.some((h: any) => h.action === 'approve'));
+        const revoked = await act(
+          'address-register',
+          live.id,
+          'revoke',
+          await sign('address-register', 'data_steward'),
+          'Stop now.',
+        );
+        assert.equal(revoked.status, 503, revoked.text);
+        assert.match(revoked.body.error.message, /is made/);
+        assert.equal(
+          (await detail('exampleton-social', live.id)).agreement.status,
+          'revoked',
+          'stopping data stands',
+        );
+      } finally {
+        if (store.dialect === 'sqlite') await sql`drop trigger workflow_test`.execute(store.db);
+        else await sql`alter table ledger_entries drop constraint workflow_test`.execute(store.db);
+      }
     });
 
     test('the public register shows what was in force, without sign-in, and never a request; each entry as ODRL', async () => {

@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { accessToken, readPrivateJwk } from '../../src/cli/exchange.ts';
-import { TEMPLATES } from '../../src/demo/government.ts';
 import {
   DEMO_ACCOUNTS,
   demoKeyDir,
@@ -15,6 +14,7 @@ import {
   ORGANIZATIONS,
   PURPOSES,
   SYSTEMS,
+  TEMPLATES,
 } from '../../src/demo/index.ts';
 import {
   accessibilityViolations,

@@ -44,6 +44,7 @@ import {
 } from './agreements.ts';
 import { emergencyInForce } from './emergencies.ts';
 import type { AgreementAmendment, AgreementRequest } from './schemas.ts';
+import { isWebhookEventType } from './webhooks.ts';
 
 const DAY_MS = 86_400_000;
 /** Statuses that stop data flowing (or end a request): reached even when the ledger is down. */
@@ -462,7 +463,10 @@ export class AgreementWorkflow {
         });
       }
       const fields = input.fields ?? (JSON.parse(row.fields) as string[]);
-      const validUntil = input.validUntil ? new Date(input.validUntil).toISOString() : row.valid_until;
+      const validUntil = emergencyEnd(
+        input.validUntil ? new Date(input.validUntil).toISOString() : row.valid_until,
+        row.emergency_ends_at,
+      );
       const sensitivities = await checkFields(
         trx,
         { dataset_id: row.dataset_id, title: row.service_title },
@@ -493,7 +497,8 @@ export class AgreementWorkflow {
         status: 'submitted',
         status_reason: input.reason,
         template_id: null,
-        emergency_id: null,
+        // An agreement made under an emergency still ends with it when amended.
+        emergency_id: row.emergency_id,
         created_by: principal.personId,
         created_at: at,
         updated_at: at,
@@ -707,7 +712,7 @@ export class AgreementWorkflow {
           (await agreementRow(db, view.id, null)).consumer_organization_id,
         ]),
       ];
-      await this.#deps.notify(organizations, transition.kind, data);
+      if (isWebhookEventType(transition.kind)) await this.#deps.notify(organizations, transition.kind, data);
       if (transition.enables && transition.kind !== EVENT_KIND.activate) {
         await this.#deps.notify(organizations, EVENT_KIND.activate, data);
       }

@@ -59,6 +59,7 @@ describe('role rules', () => {
       'organization_admin',
       'data_steward',
       'data_protection_officer',
+      'legal_reviewer',
     ]);
   });
 });

@@ -63,6 +63,8 @@ describe('two govdx nodes on one PostgreSQL', { skip: await skipUnless('postgres
   let b: Node;
   let publicUrl: string;
   let admin: string;
+  /** The population register's data steward, who suspends and resumes its agreements. */
+  let steward: string;
   const person = citizen('citizen');
   const request = { purpose: 'rental-application-prefill', subject: person, official: OFFICIAL };
   const path = `/population-register/person/${person}`;
@@ -141,6 +143,31 @@ describe('two govdx nodes on one PostgreSQL', { skip: await skipUnless('postgres
         last_used_at: null,
       })
       .execute();
+    const register = await store.db
+      .selectFrom('organizations')
+      .select('id')
+      .where('slug', '=', 'population-register')
+      .executeTakeFirstOrThrow();
+    await store.db
+      .insertInto('memberships')
+      .values({ person_id: personId, organization_id: register.id, role: 'data_steward', created_at: now() })
+      .execute();
+    steward = newSecret(TOKEN_PREFIX);
+    await store.db
+      .insertInto('access_tokens')
+      .values({
+        id: crypto.randomUUID(),
+        organization_id: register.id,
+        person_id: personId,
+        name: 'nodes test steward',
+        secret_hash: sha256Hex(steward),
+        roles: JSON.stringify(['data_steward']),
+        created_at: now(),
+        expires_at: null,
+        revoked_at: null,
+        last_used_at: null,
+      })
+      .execute();
 
     const common = [
       '--host',
@@ -211,7 +238,7 @@ describe('two govdx nodes on one PostgreSQL', { skip: await skipUnless('postgres
       .executeTakeFirstOrThrow();
     const act = (action: string) =>
       call(a.url, 'POST', `/api/v1/organizations/population-register/agreements/${agreement.id}/${action}`, {
-        token: admin,
+        token: steward,
         body: { reason: `Node test: ${action}.` },
       });
     assert.equal((await act('suspend')).status, 200);

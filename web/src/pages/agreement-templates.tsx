@@ -37,7 +37,9 @@ export function AgreementTemplates({ org, name, roles }: { org: string; name: st
     setBusy(true);
     setProblem(null);
     try {
-      await request('POST', `${base}/${encodeURIComponent(template.slug)}/retire`);
+      await request('POST', `${base}/${encodeURIComponent(template.slug)}/retire`, {
+        body: { reason: 'Retired by a data steward in the agency console.' },
+      });
       setConfirming(null);
       setNotice(`The template “${template.title}” is retired. Agreements made from it stay as they are.`);
       templates.reload();

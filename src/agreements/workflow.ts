@@ -716,6 +716,16 @@ export class AgreementWorkflow {
       if (transition.enables && transition.kind !== EVENT_KIND.activate) {
         await this.#deps.notify(organizations, EVENT_KIND.activate, data);
       }
+      // The versions it replaced and the amendments it withdrew are news of their own.
+      for (const id of transition.alsoChanged) {
+        const other = await agreementView(db, await agreementRow(db, id, null));
+        const kind = other.status === 'superseded' ? EVENT_KIND.supersede : EVENT_KIND.withdraw;
+        await this.#deps.notify(organizations, kind, {
+          agreement: other,
+          reason: other.statusReason,
+          by: GOVDX_ACTOR,
+        });
+      }
     } catch (error) {
       this.#deps.onError(error, 'queueing webhooks');
     }

@@ -284,6 +284,12 @@ for (const dialect of DIALECTS) {
         purpose: 'housing-register-upkeep',
         fields: ['address_id', 'postcode'],
       });
+      const steward = await sign('housing-agency', 'data_steward');
+      const hook = await post('/api/v1/organizations/housing-agency/webhooks', steward, {
+        url: 'https://hooks.housing.example/agreements',
+        events: ['agreement.superseded', 'agreement.activated'],
+      });
+      assert.equal(hook.status, 201, hook.text);
       const amended = await post(
         `/api/v1/organizations/housing-agency/agreements/${first.id}/amend`,
         await sign('housing-agency', 'data_steward'),

@@ -433,7 +433,7 @@ function ScratchRequest({
       <InputField
         id={`${id}-until`}
         label="End date"
-        hint="The last day the agreement is in force. It may last at most 10 years."
+        hint="The last day the agreement is in force."
         name="validUntil"
         type="date"
         className="input input--date"

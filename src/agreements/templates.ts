@@ -9,7 +9,7 @@ import type { AgreementTemplateTable } from '../store/index.ts';
 import { isUniqueViolation, now } from '../store/index.ts';
 import { type Db, declaredFields, fieldTerms } from './agreements.ts';
 import type { NewTemplate, Template } from './schemas.ts';
-import { checkFields } from './workflow.ts';
+import { checkFields, serviceOf } from './workflow.ts';
 
 export type TemplateView = Static<typeof Template>;
 
@@ -90,17 +90,7 @@ export async function createTemplate(
   input: Static<typeof NewTemplate>,
   createdBy: string,
 ): Promise<TemplateView> {
-  const service = await db
-    .selectFrom('services')
-    .select(['id', 'dataset_id', 'title'])
-    .where('organization_id', '=', provider.id)
-    .where('slug', '=', input.service)
-    .executeTakeFirst();
-  if (!service) {
-    throw new GovdxError('INVALID_REFERENCE', `${provider.name} publishes no service "${input.service}".`, {
-      service: input.service,
-    });
-  }
+  const service = await serviceOf(db, provider, input.service);
   const purpose = await db
     .selectFrom('purposes')
     .select(['id', 'legal_basis', 'special_category_basis'])

@@ -114,6 +114,29 @@ interface Transition {
   actor: Actor;
 }
 
+/** The transition that creates an agreement version (a request, an amendment): undone by deleting it. */
+function created(
+  kind: string,
+  agreementId: string,
+  eventId: string,
+  reason: string | null,
+  actor: Actor,
+): Transition {
+  return {
+    kind,
+    agreementId,
+    before: [],
+    approvalsBefore: [],
+    eventId,
+    alsoChanged: [],
+    alsoEvents: [],
+    enables: false,
+    stops: false,
+    reason,
+    actor,
+  };
+}
+
 const EVENT_KIND: Record<AgreementAction | 'request' | 'activate' | 'supersede', string> = {
   request: 'agreement.requested',
   submit: 'agreement.submitted',
@@ -174,17 +197,7 @@ export class AgreementWorkflow {
         provider: input.provider,
       });
     }
-    const service = await db
-      .selectFrom('services')
-      .select(['id', 'dataset_id', 'title'])
-      .where('organization_id', '=', provider.id)
-      .where('slug', '=', input.service)
-      .executeTakeFirst();
-    if (!service) {
-      throw new GovdxError('INVALID_REFERENCE', `${provider.name} publishes no service "${input.service}".`, {
-        service: input.service,
-      });
-    }
+    const service = await serviceOf(db, provider, input.service);
     const template = input.template
       ? await db
           .selectFrom('agreement_templates')
@@ -316,19 +329,7 @@ export class AgreementWorkflow {
         .execute();
       return insertEvent(trx, id, 'request', null, 'draft', actor, null);
     });
-    await this.#finish({
-      kind: EVENT_KIND.request,
-      agreementId: id,
-      before: [],
-      approvalsBefore: [],
-      eventId,
-      alsoChanged: [],
-      alsoEvents: [],
-      enables: false,
-      stops: false,
-      reason: null,
-      actor,
-    });
+    await this.#finish(created(EVENT_KIND.request, id, eventId, null, actor));
     if (input.submit) return this.act(consumer.id, id, 'submit', principal, null);
     return agreementView(db, await agreementRow(db, id, null));
   }
@@ -533,20 +534,7 @@ export class AgreementWorkflow {
         )
         .execute();
       const eventId = await insertEvent(trx, newId, 'amend', null, 'submitted', actor, input.reason);
-      const transition: Transition = {
-        kind: EVENT_KIND.amend,
-        agreementId: newId,
-        before: [],
-        approvalsBefore: [],
-        eventId,
-        alsoChanged: [],
-        alsoEvents: [],
-        enables: false,
-        stops: false,
-        reason: input.reason,
-        actor,
-      };
-      return { transition, newId };
+      return { transition: created(EVENT_KIND.amend, newId, eventId, input.reason, actor), newId };
     });
     await this.#finish(transition);
     return agreementView(db, await agreementRow(db, newId, null));
@@ -882,6 +870,22 @@ async function insertEvent(
     })
     .execute();
   return id;
+}
+
+/** The provider's service `slug`; INVALID_REFERENCE when it publishes none by that name. */
+export async function serviceOf(db: Db, provider: { id: string; name: string }, slug: string) {
+  const service = await db
+    .selectFrom('services')
+    .select(['id', 'dataset_id', 'title'])
+    .where('organization_id', '=', provider.id)
+    .where('slug', '=', slug)
+    .executeTakeFirst();
+  if (!service) {
+    throw new GovdxError('INVALID_REFERENCE', `${provider.name} publishes no service "${slug}".`, {
+      service: slug,
+    });
+  }
+  return service;
 }
 
 /** Every field must be in the service's schema; special-category ones need an Art. 9(2) condition. */

@@ -27,6 +27,8 @@ export interface Config {
   demoPopulation: number;
   /** Port of the demo's provider APIs (tax agency, health ministry); 0 picks a free port. */
   demoProviderPort: number;
+  /** Port of the demo's housing benefit application (a service that pre-fills its form through consent); 0 picks a free port. */
+  demoServicePort: number;
   /** The ledger's checkpoint origin line (and signing key name); derived from publicUrl when unset. */
   ledgerOrigin: string;
   /** The ledger's signed-note signer key (`PRIVATE+KEY+…`) or a file holding one; unset = kept in the database. */
@@ -202,6 +204,17 @@ export const SETTINGS: readonly Setting[] = [
     defaultText: '8081',
   },
   {
+    key: 'demoServicePort',
+    env: 'GOVDX_DEMO_SERVICE_PORT',
+    flag: '--demo-service-port',
+    kind: 'integer',
+    min: 0,
+    max: 65535,
+    description:
+      "Port of the demo's housing benefit application, a service that pre-fills its form with the citizen's consent; 0 picks a free one.",
+    defaultText: '8082',
+  },
+  {
     key: 'ledgerOrigin',
     env: 'GOVDX_LEDGER_ORIGIN',
     flag: '--ledger-origin',
@@ -323,6 +336,7 @@ export function defaults(): Config {
     webDir: resolve(installRoot, 'web', 'dist'),
     demoPopulation: 100000,
     demoProviderPort: 8081,
+    demoServicePort: 8082,
     ledgerOrigin: '',
     ledgerKey: undefined,
     exchangeTokenSeconds: 300,

@@ -1,14 +1,57 @@
 /**
- * Consents in the store: given (active), revoked. For now recorded by a platform administrator; the
- * consent part adds the person's own flow (OAuth 2 / OIDC) and ISO/IEC TS 27560 receipts.
+ * Consent records in the store: given (active), withdrawn (revoked), past their end (expired), each with
+ * the fields of ISO/IEC TS 27560 and the history of its state. An administrator records consents on a
+ * person's behalf (`admin-recorded`); the consent page records those the person gives themselves.
  */
 import type { Kysely } from 'kysely';
 import type { Static } from 'typebox';
-import { GovdxError, notFound } from '../domain/index.ts';
-import { type ConsentTable, type Database, now, type Page, toPage } from '../store/index.ts';
-import type { Consent, NewConsent } from './schemas.ts';
+import {
+  type ConsentStatus,
+  GovdxError,
+  intersectFields,
+  notFound,
+  type Sensitivity,
+  sensitivityOf,
+} from '../domain/index.ts';
+import {
+  type ConsentEventTable,
+  type ConsentTable,
+  type Database,
+  now,
+  type Page,
+  toPage,
+} from '../store/index.ts';
+import type {
+  Consent,
+  ConsentHistoryEvent,
+  ConsentPiiCategory,
+  ConsentRecipient,
+  NewConsent,
+} from './schemas.ts';
 
 export type ConsentView = Static<typeof Consent>;
+export type NewConsentInput = Static<typeof NewConsent>;
+export type ConsentPii = Static<typeof ConsentPiiCategory>;
+export type ConsentRecipientView = Static<typeof ConsentRecipient>;
+export type ConsentHistoryView = Static<typeof ConsentHistoryEvent>;
+
+/** Collection methods govdx itself uses. */
+export const COLLECTION_METHODS = {
+  adminRecorded: 'admin-recorded',
+  consentPage: 'oauth-consent-page',
+} as const;
+
+/** Who made a change to a consent: a person (null for govdx itself), and whether they are its subject. */
+export interface ConsentActor {
+  personId: string | null;
+  bySubject: boolean;
+  reason?: string | null;
+}
+
+/** The state as it stands at `at`: an active consent past its end date has expired. */
+export function consentState(status: ConsentStatus, expiresAt: string | null, at: string): ConsentStatus {
+  return status === 'active' && expiresAt !== null && expiresAt <= at ? 'expired' : status;
+}
 
 function consents(db: Kysely<Database>) {
   return db
@@ -30,7 +73,31 @@ type ConsentRow = ConsentTable & {
   purpose_title: string;
 };
 
-function toConsent(row: ConsentRow): ConsentView {
+function toHistory(rows: readonly ConsentEventTable[], consent: ConsentTable): ConsentHistoryView[] {
+  const history: ConsentHistoryView[] = rows.map((e) => ({
+    event: e.event,
+    at: e.at,
+    bySubject: e.by_subject === 1,
+    reason: e.reason,
+    ledgerIndex: e.ledger_index === null ? null : Number(e.ledger_index),
+  }));
+  const at = now();
+  if (consentState(consent.status, consent.expires_at, at) === 'expired') {
+    history.push({
+      event: 'expired',
+      at: consent.expires_at!,
+      bySubject: false,
+      reason: null,
+      ledgerIndex: null,
+    });
+  }
+  return history;
+}
+
+function toConsent(row: ConsentRow, events: readonly ConsentEventTable[]): ConsentView {
+  const fields = JSON.parse(row.fields) as string[];
+  const pii = JSON.parse(row.pii_categories) as ConsentPii[];
+  const recipients = JSON.parse(row.recipients) as ConsentRecipientView[];
   return {
     id: row.id,
     subject: row.subject,
@@ -38,18 +105,49 @@ function toConsent(row: ConsentRow): ConsentView {
     consumerName: row.consumer_name,
     purpose: row.purpose_slug,
     purposeTitle: row.purpose_title,
-    fields: JSON.parse(row.fields) as string[],
+    purposeDescription: row.purpose_description,
+    legalBasis: row.legal_basis,
+    specialCategoryBasis: row.special_category_basis,
+    fields,
+    // Records made before the consent part knew their sources still name their fields.
+    piiCategories: pii.length > 0 ? pii : fields.map((field) => ({ field, sensitivity: null, source: null })),
+    recipients:
+      recipients.length > 0 ? recipients : [{ organization: row.consumer_slug, name: row.consumer_name }],
+    retentionDays: row.retention_days,
+    collectionMethod: row.collection_method,
+    language: row.language,
+    notice: { url: row.notice_url, version: row.notice_version },
+    client: row.client_id,
     status: row.status,
+    state: consentState(row.status, row.expires_at, now()),
     givenAt: row.given_at,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
+    history: toHistory(events, row),
   };
+}
+
+async function eventsOf(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<Map<string, ConsentEventTable[]>> {
+  const byConsent = new Map<string, ConsentEventTable[]>(ids.map((id) => [id, []]));
+  if (ids.length === 0) return byConsent;
+  const rows = await db
+    .selectFrom('consent_events')
+    .selectAll()
+    .where('consent_id', 'in', ids)
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
+  for (const row of rows) byConsent.get(row.consent_id)?.push(row);
+  return byConsent;
 }
 
 export async function getConsent(db: Kysely<Database>, id: string): Promise<ConsentView> {
   const row = await consents(db).where('consents.id', '=', id).executeTakeFirst();
   if (!row) throw notFound('consent', id);
-  return toConsent(row);
+  return toConsent(row, (await eventsOf(db, [id])).get(id) ?? []);
 }
 
 /** A person's consents, oldest first. */
@@ -74,17 +172,165 @@ export async function listConsents(
     .orderBy('consents.id')
     .limit(limit + 1)
     .execute();
-  return toPage(rows, limit, (r) => `${r.given_at} ${r.id}`, toConsent);
+  const events = await eventsOf(
+    db,
+    rows.slice(0, limit).map((r) => r.id),
+  );
+  return toPage(
+    rows,
+    limit,
+    (r) => `${r.given_at} ${r.id}`,
+    (r) => toConsent(r, events.get(r.id) ?? []),
+  );
 }
 
+/**
+ * What the consumer's active agreements for the purpose say about the consented fields: each field with
+ * its sensitivity and the register it comes from, and the longest time the consumer may keep them.
+ */
+async function agreedTerms(
+  db: Kysely<Database>,
+  consumerId: string,
+  purposeId: string,
+  consented: readonly string[],
+): Promise<{ pii: ConsentPii[]; retentionDays: number | null }> {
+  const agreements = await db
+    .selectFrom('agreements')
+    .innerJoin('services', 'services.id', 'agreements.service_id')
+    .innerJoin('datasets', 'datasets.id', 'services.dataset_id')
+    .innerJoin('organizations', 'organizations.id', 'agreements.provider_organization_id')
+    .select([
+      'agreements.fields',
+      'agreements.retention_days',
+      'datasets.id as dataset_id',
+      'datasets.slug as dataset_slug',
+      'datasets.title as dataset_title',
+      'services.slug as service_slug',
+      'services.title as service_title',
+      'organizations.slug as organization_slug',
+      'organizations.name as organization_name',
+    ])
+    .where('agreements.consumer_organization_id', '=', consumerId)
+    .where('agreements.purpose_id', '=', purposeId)
+    .where('agreements.status', '=', 'active')
+    .orderBy('agreements.created_at')
+    .execute();
+  const pii: ConsentPii[] = [];
+  let retentionDays: number | null = null;
+  for (const agreement of agreements) {
+    const fields = intersectFields(JSON.parse(agreement.fields) as string[], consented);
+    if (fields.length === 0) continue;
+    const declared = new Map(
+      (
+        await db
+          .selectFrom('fields')
+          .select(['name', 'sensitivity'])
+          .where('dataset_id', '=', agreement.dataset_id)
+          .execute()
+      ).map((f) => [f.name, f.sensitivity as Sensitivity]),
+    );
+    retentionDays = Math.max(retentionDays ?? 0, agreement.retention_days);
+    for (const field of fields) {
+      pii.push({
+        field,
+        sensitivity: sensitivityOf(field, declared) ?? null,
+        source: {
+          organization: agreement.organization_slug,
+          organizationName: agreement.organization_name,
+          dataset: agreement.dataset_slug,
+          datasetTitle: agreement.dataset_title,
+          service: agreement.service_slug,
+          serviceTitle: agreement.service_title,
+        },
+      });
+    }
+  }
+  return { pii, retentionDays };
+}
+
+/** The PII categories a caller named, with their sources looked up. */
+async function namedPii(
+  db: Kysely<Database>,
+  items: NonNullable<NewConsentInput['piiCategories']>,
+): Promise<ConsentPii[]> {
+  const out: ConsentPii[] = [];
+  for (const item of items) {
+    if (!item.source) {
+      out.push({ field: item.field, sensitivity: null, source: null });
+      continue;
+    }
+    const organization = await db
+      .selectFrom('organizations')
+      .select(['id', 'slug', 'name'])
+      .where('slug', '=', item.source.organization)
+      .executeTakeFirst();
+    if (!organization) {
+      throw new GovdxError('INVALID_REFERENCE', `There is no organization "${item.source.organization}".`, {
+        organization: item.source.organization,
+      });
+    }
+    const service = item.source.service
+      ? await db
+          .selectFrom('services')
+          .innerJoin('datasets', 'datasets.id', 'services.dataset_id')
+          .select([
+            'services.slug',
+            'services.title',
+            'datasets.id as dataset_id',
+            'datasets.slug as dataset_slug',
+            'datasets.title as dataset_title',
+          ])
+          .where('services.organization_id', '=', organization.id)
+          .where('services.slug', '=', item.source.service)
+          .executeTakeFirst()
+      : undefined;
+    if (item.source.service && !service) {
+      throw new GovdxError(
+        'INVALID_REFERENCE',
+        `${organization.name} publishes no service "${item.source.service}".`,
+        { service: item.source.service },
+      );
+    }
+    const declared = service
+      ? new Map(
+          (
+            await db
+              .selectFrom('fields')
+              .select(['name', 'sensitivity'])
+              .where('dataset_id', '=', service.dataset_id)
+              .execute()
+          ).map((f) => [f.name, f.sensitivity as Sensitivity]),
+        )
+      : new Map<string, Sensitivity>();
+    out.push({
+      field: item.field,
+      sensitivity: sensitivityOf(item.field, declared) ?? null,
+      source: {
+        organization: organization.slug,
+        organizationName: organization.name,
+        dataset: service?.dataset_slug ?? null,
+        datasetTitle: service?.dataset_title ?? null,
+        service: service?.slug ?? null,
+        serviceTitle: service?.title ?? null,
+      },
+    });
+  }
+  return out;
+}
+
+/**
+ * Records a consent. Only the subject, consumer and purpose are required; what is not given is taken from
+ * the purpose (its text and legal basis) and from the consumer's active agreements for it (the data, with
+ * its sources, and the retention), and the consumer is the recipient.
+ */
 export async function createConsent(
   db: Kysely<Database>,
-  input: Static<typeof NewConsent>,
+  input: NewConsentInput,
   createdBy: string | null,
 ): Promise<ConsentView> {
   const consumer = await db
     .selectFrom('organizations')
-    .select('id')
+    .select(['id', 'slug', 'name'])
     .where('slug', '=', input.consumer)
     .executeTakeFirst();
   if (!consumer) {
@@ -94,7 +340,7 @@ export async function createConsent(
   }
   const purpose = await db
     .selectFrom('purposes')
-    .select('id')
+    .select(['id', 'description', 'legal_basis', 'special_category_basis', 'updated_at'])
     .where('slug', '=', input.purpose)
     .executeTakeFirst();
   if (!purpose) {
@@ -110,12 +356,19 @@ export async function createConsent(
       'A consent cannot end before it is given ("expiresAt" is in the past).',
     );
   }
+  const fields = input.fields ?? [];
+  const agreed = await agreedTerms(db, consumer.id, purpose.id, fields);
+  const pii = input.piiCategories ? await namedPii(db, input.piiCategories) : agreed.pii;
+  const recipients: ConsentRecipientView[] = input.recipients?.map((r) => ({
+    organization: r.organization ?? null,
+    name: r.name,
+  })) ?? [{ organization: consumer.slug, name: consumer.name }];
   const row: ConsentTable = {
     id: crypto.randomUUID(),
     subject: input.subject,
     consumer_organization_id: consumer.id,
     purpose_id: purpose.id,
-    fields: JSON.stringify(input.fields ?? []),
+    fields: JSON.stringify(fields),
     status: 'active',
     given_at: at,
     expires_at: expiresAt,
@@ -123,24 +376,104 @@ export async function createConsent(
     created_by: createdBy,
     created_at: at,
     updated_at: at,
+    purpose_description: purpose.description,
+    legal_basis: input.legalBasis ?? purpose.legal_basis,
+    special_category_basis:
+      input.specialCategoryBasis !== undefined ? input.specialCategoryBasis : purpose.special_category_basis,
+    pii_categories: JSON.stringify(pii),
+    recipients: JSON.stringify(recipients),
+    retention_days: input.retentionDays !== undefined ? input.retentionDays : agreed.retentionDays,
+    collection_method: input.collectionMethod ?? COLLECTION_METHODS.adminRecorded,
+    language: input.language ?? 'en',
+    notice_url: input.noticeUrl ?? null,
+    // Without a notice of its own, the purpose's text is the notice, in its version of that moment.
+    notice_version: input.noticeVersion ?? `purpose:${input.purpose}@${purpose.updated_at}`,
+    client_id: input.client ?? null,
   };
-  await db.insertInto('consents').values(row).execute();
+  await db.transaction().execute(async (tx) => {
+    await tx.insertInto('consents').values(row).execute();
+    await tx
+      .insertInto('consent_events')
+      .values({
+        id: `${row.id}:given`,
+        consent_id: row.id,
+        at,
+        event: 'given',
+        actor_id: createdBy,
+        // Recorded by an administrator, it was given through them; on any other way, by the person.
+        by_subject: row.collection_method === COLLECTION_METHODS.adminRecorded ? 0 : 1,
+        reason: null,
+        ledger_index: null,
+      })
+      .execute();
+  });
   return getConsent(db, row.id);
 }
 
-/** Withdraws a consent; withdrawing it again changes nothing. */
-export async function revokeConsent(db: Kysely<Database>, id: string): Promise<ConsentView> {
-  const current = await getConsent(db, id);
-  if (current.status === 'revoked') return current;
+/**
+ * Withdraws a consent; withdrawing it again changes nothing. True when this call withdrew it (so that of
+ * two at once, one records the withdrawal).
+ */
+export async function withdrawConsentRecord(
+  db: Kysely<Database>,
+  id: string,
+  actor: ConsentActor = { personId: null, bySubject: false },
+): Promise<boolean> {
   const at = now();
-  await db
-    .updateTable('consents')
-    .set({ status: 'revoked', revoked_at: at, updated_at: at })
-    .where('id', '=', id)
-    .execute();
+  return db.transaction().execute(async (tx) => {
+    const updated = await tx
+      .updateTable('consents')
+      .set({ status: 'revoked', revoked_at: at, updated_at: at })
+      .where('id', '=', id)
+      .where('status', '<>', 'revoked')
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) === 0) return false;
+    await tx
+      .insertInto('consent_events')
+      .values({
+        id: `${id}:revoked`,
+        consent_id: id,
+        at,
+        event: 'revoked',
+        actor_id: actor.personId,
+        by_subject: actor.bySubject ? 1 : 0,
+        reason: actor.reason ?? null,
+        ledger_index: null,
+      })
+      .execute();
+    return true;
+  });
+}
+
+/** Withdraws a consent; withdrawing it again changes nothing. */
+export async function revokeConsent(
+  db: Kysely<Database>,
+  id: string,
+  actor?: ConsentActor,
+): Promise<ConsentView> {
+  await getConsent(db, id);
+  await withdrawConsentRecord(db, id, actor);
   return getConsent(db, id);
 }
 
+/** Notes which ledger entry records a change of the consent. */
+export async function noteLedgerIndex(
+  db: Kysely<Database>,
+  id: string,
+  event: 'given' | 'revoked',
+  ledgerIndex: number,
+): Promise<void> {
+  await db
+    .updateTable('consent_events')
+    .set({ ledger_index: ledgerIndex })
+    .where('consent_id', '=', id)
+    .where('event', '=', event)
+    .execute();
+}
+
 export async function deleteConsent(db: Kysely<Database>, id: string): Promise<void> {
-  await db.deleteFrom('consents').where('id', '=', id).execute();
+  await db.transaction().execute(async (tx) => {
+    await tx.deleteFrom('consent_events').where('consent_id', '=', id).execute();
+    await tx.deleteFrom('consents').where('id', '=', id).execute();
+  });
 }

@@ -1,10 +1,56 @@
-/** API shapes of consents. */
+/** API shapes of consents: consent records with the fields of ISO/IEC TS 27560. */
 import { Type } from 'typebox';
 import { FieldName } from '../catalog/schemas.ts';
 import { NationalId } from '../directory/schemas.ts';
-import { CONSENT_STATUSES, Nullable, Slug, Timestamp } from '../domain/index.ts';
+import {
+  CONSENT_STATUSES,
+  HttpUrl,
+  LEGAL_BASES,
+  Nullable,
+  SENSITIVITIES,
+  Slug,
+  SPECIAL_CATEGORY_BASES,
+  Timestamp,
+} from '../domain/index.ts';
 
 export const ConsentStatus = Type.Enum([...CONSENT_STATUSES]);
+
+/** How a consent was collected. Known values are in COLLECTION_METHODS; others may be added. */
+export const CollectionMethod = Type.String({
+  pattern: '^[a-z][a-z0-9-]{0,62}$',
+  description:
+    'How the consent was collected: `admin-recorded` (an administrator on the person’s behalf), `oauth-consent-page` (the person on govdx’s consent page), …',
+});
+
+const ConsentSource = Type.Object({
+  organization: Slug,
+  organizationName: Type.String(),
+  dataset: Nullable(Slug),
+  datasetTitle: Nullable(Type.String()),
+  service: Nullable(Slug),
+  serviceTitle: Nullable(Type.String()),
+});
+
+/** One item of personal data a consent covers (a PII category in ISO/IEC TS 27560). */
+export const ConsentPiiCategory = Type.Object({
+  field: Type.String(),
+  sensitivity: Nullable(Type.Enum([...SENSITIVITIES])),
+  /** The register it comes from, where known. */
+  source: Nullable(ConsentSource),
+});
+
+export const ConsentRecipient = Type.Object({
+  organization: Nullable(Slug),
+  name: Type.String(),
+});
+
+export const ConsentHistoryEvent = Type.Object({
+  event: Type.Enum(['given', 'revoked', 'expired']),
+  at: Timestamp,
+  bySubject: Type.Boolean({ description: 'True when the person themselves did it' }),
+  reason: Nullable(Type.String()),
+  ledgerIndex: Nullable(Type.Integer({ description: 'The ledger entry that records it' })),
+});
 
 export const Consent = Type.Object(
   {
@@ -14,15 +60,41 @@ export const Consent = Type.Object(
     consumerName: Type.String(),
     purpose: Slug,
     purposeTitle: Type.String(),
+    purposeDescription: Type.String({ description: 'The purpose as the person was told it' }),
+    legalBasis: Type.String(),
+    specialCategoryBasis: Nullable(Type.String()),
     fields: Type.Array(Type.String(), {
       description: 'The fields consented to; [] = all the agreement lists',
     }),
+    piiCategories: Type.Array(ConsentPiiCategory),
+    recipients: Type.Array(ConsentRecipient),
+    retentionDays: Nullable(Type.Integer()),
+    collectionMethod: Type.String(),
+    language: Type.String(),
+    notice: Type.Object({ url: Nullable(Type.String()), version: Nullable(Type.String()) }),
+    client: Nullable(Type.String({ description: 'The OAuth client (service) that asked, if any' })),
     status: ConsentStatus,
+    /** The status as it stands now: an active consent past its end date is `expired`. */
+    state: ConsentStatus,
     givenAt: Timestamp,
     expiresAt: Nullable(Timestamp),
     revokedAt: Nullable(Timestamp),
+    history: Type.Array(ConsentHistoryEvent),
   },
   { $id: 'Consent' },
+);
+
+export const NewPiiCategory = Type.Object(
+  {
+    field: FieldName,
+    /** The provider organization and, where known, its service (the dataset is read from the service). */
+    source: Type.Optional(
+      Nullable(
+        Type.Object({ organization: Slug, service: Type.Optional(Slug) }, { additionalProperties: false }),
+      ),
+    ),
+  },
+  { additionalProperties: false },
 );
 
 export const NewConsent = Type.Object(
@@ -32,6 +104,43 @@ export const NewConsent = Type.Object(
     purpose: Slug,
     fields: Type.Optional(Type.Array(FieldName, { maxItems: 500, uniqueItems: true })),
     expiresAt: Type.Optional(Nullable(Timestamp)),
+    legalBasis: Type.Optional(
+      Type.Enum(Object.keys(LEGAL_BASES), { description: 'Default: the purpose’s legal basis' }),
+    ),
+    specialCategoryBasis: Type.Optional(Nullable(Type.Enum(Object.keys(SPECIAL_CATEGORY_BASES)))),
+    piiCategories: Type.Optional(
+      Type.Array(NewPiiCategory, {
+        maxItems: 500,
+        description:
+          'Default: the consented fields of the consumer’s active agreements for the purpose, with their sources',
+      }),
+    ),
+    recipients: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            organization: Type.Optional(Nullable(Slug)),
+            name: Type.String({ minLength: 1, maxLength: 200 }),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 50, description: 'Default: the consumer' },
+      ),
+    ),
+    retentionDays: Type.Optional(
+      Nullable(
+        Type.Integer({
+          minimum: 0,
+          maximum: 36500,
+          description: 'Default: the longest retention of those agreements',
+        }),
+      ),
+    ),
+    collectionMethod: Type.Optional(CollectionMethod),
+    language: Type.Optional(Type.String({ pattern: '^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$', maxLength: 35 })),
+    noticeUrl: Type.Optional(Nullable(HttpUrl)),
+    noticeVersion: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
+    client: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
   },
   { additionalProperties: false },
 );
@@ -49,3 +158,17 @@ export const ConsentRevocation = Type.Object(
   { reason: Type.Optional(Type.String({ maxLength: 2000, description: 'Why, if the person said' })) },
   { additionalProperties: false },
 );
+
+/**
+ * A consent receipt (GET /api/v1/me/consents/{id}/receipt): the Kantara Consent Receipt v1.1 fields, with
+ * the ISO/IEC TS 27560 record under `consentRecord`, and the same receipt as a compact JWS signed by govdx.
+ */
+export const ConsentReceiptDocument = Type.Object({
+  receipt: Type.Record(Type.String(), Type.Unknown(), {
+    description: 'The receipt: Kantara Consent Receipt v1.1 fields and the ISO/IEC TS 27560 record',
+  }),
+  jws: Type.String({
+    description: 'The receipt as a compact JWS (ES256), signed with govdx’s key; its payload is `receipt`',
+  }),
+  jwksUri: Type.String({ description: 'Where the key that verifies the JWS is published' }),
+});

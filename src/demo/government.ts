@@ -342,6 +342,14 @@ export const PURPOSES: readonly DemoPurpose[] = [
   },
   {
     organization: 'housing-agency',
+    slug: 'housing-benefit-application',
+    title: 'Pre-filling your housing benefit application',
+    description:
+      'With your consent, the Housing Agency fills in your housing benefit application with your name, your registered address and your income of last year from the registers, so that you need not type them or bring papers.',
+    legalBasis: 'gdpr-6-1-a',
+  },
+  {
+    organization: 'housing-agency',
     slug: 'housing-register-upkeep',
     title: 'Keeping the social housing register up to date',
     description:
@@ -409,7 +417,7 @@ export interface DemoAgreement {
 /**
  * The data-sharing agreements in force: what each consumer may receive, and why. Bases come from the
  * purposes: public task for housing benefit and social assistance (with Art. 9(2)(b) for health data),
- * consent for pre-filling a rental application.
+ * consent for pre-filling a rental housing or a housing benefit application.
  */
 export const AGREEMENTS: readonly DemoAgreement[] = [
   {
@@ -483,6 +491,30 @@ export const AGREEMENTS: readonly DemoAgreement[] = [
     purpose: 'social-assistance-assessment',
     fields: ['national_id', 'disability_status', 'care_level', 'chronic_conditions.code'],
     retentionDays: 3650,
+  },
+  {
+    provider: 'population-register',
+    service: 'person',
+    consumer: 'housing-agency',
+    purpose: 'housing-benefit-application',
+    fields: ['given_name', 'family_name', 'address_id'],
+    retentionDays: 730,
+  },
+  {
+    provider: 'address-register',
+    service: 'address',
+    consumer: 'housing-agency',
+    purpose: 'housing-benefit-application',
+    fields: ['address_id', 'street', 'house_number', 'apartment', 'postcode', 'municipality'],
+    retentionDays: 730,
+  },
+  {
+    provider: 'tax-agency',
+    service: 'income',
+    consumer: 'housing-agency',
+    purpose: 'housing-benefit-application',
+    fields: ['year', 'taxable_income', 'currency'],
+    retentionDays: 730,
   },
 ];
 

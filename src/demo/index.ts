@@ -9,11 +9,14 @@ import { type RunningNode, startNode } from '../cli/server.ts';
 import type { Config } from '../config/index.ts';
 import { migrateToLatest, openStore, type Store } from '../store/index.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './accounts.ts';
+import { housingAppKeyFile } from './consent-clients.ts';
 import { ORGANIZATIONS } from './government.ts';
+import { type HousingApp, startHousingApp } from './housing-app/index.ts';
 import { type DemoProviders, startDemoProviders } from './providers.ts';
-import { seedDemo } from './seed.ts';
+import { demoKeyDir, seedDemo } from './seed.ts';
 
 export { DEMO_ACCOUNTS, DEMO_PASSWORD, type DemoAccount } from './accounts.ts';
+export { housingAppKeyFile } from './consent-clients.ts';
 export {
   AGREEMENT_STORIES,
   AGREEMENTS,
@@ -26,6 +29,7 @@ export {
   systemClientId,
   TEMPLATES,
 } from './government.ts';
+export { HOUSING_APP, type HousingApp, startHousingApp } from './housing-app/index.ts';
 export { demoCitizens, nationalIdAt, personIndexOf } from './population.ts';
 export {
   DEMO_PROVIDER_SERVICES,
@@ -77,8 +81,8 @@ export interface RunningDemo {
 }
 
 /**
- * Starts the demo provider APIs, opens and migrates the store, seeds the Republic of Example
- * (with a progress bar on a terminal) and starts a govdx node on it.
+ * Starts the demo provider APIs and the housing benefit application, opens and migrates the store,
+ * seeds the Republic of Example (with a progress bar on a terminal) and starts a govdx node on it.
  */
 export async function startDemo(config: Config, options: { reseed: boolean }): Promise<RunningDemo> {
   const providers: DemoProviders = await startDemoProviders({
@@ -88,7 +92,14 @@ export async function startDemo(config: Config, options: { reseed: boolean }): P
     exchange: { issuer: config.publicUrl, jwksUrl: `${config.publicUrl}/exchange/jwks.json` },
   });
   let store: Store | undefined;
+  let housing: HousingApp | undefined;
   try {
+    housing = await startHousingApp({
+      host: config.host,
+      port: config.demoServicePort,
+      govdxUrl: config.publicUrl,
+      keyFile: housingAppKeyFile(demoKeyDir(config)),
+    });
     if (options.reseed && !config.databaseUrl) removeSqliteDatabase(config.dataDir);
     store = openStore({
       databaseUrl: config.databaseUrl,
@@ -100,16 +111,19 @@ export async function startDemo(config: Config, options: { reseed: boolean }): P
     const { summary, keyDir } = await seedDemo(store, config, {
       progress: process.stdout.isTTY === true,
       providerUrl: providers.url,
+      serviceUrl: housing.url,
     });
     process.stdout.write(`${summary}\n`);
     const node = await startNode(config, { store });
     const citizen = DEMO_ACCOUNTS.find((a) => a.nationalId !== null)!;
     const openedStore = store;
+    const service = housing;
     let closed = false;
     return {
       node,
       urls: [
         ['Exchange', `${node.url}/exchange/v1/{provider}/{service}/… (token at ${node.url}/oauth/token)`],
+        ['Housing benefit application (demo service)', `${housing.url}/`],
         ['Demo system keys', `${keyDir}${sep} (private JWKs; see docs/integrating.md)`],
         ['Tax agency API (demo)', `${providers.url}/income/${citizen.nationalId}`],
         ['Health API (demo)', `${providers.url}/health/${citizen.nationalId}`],
@@ -121,6 +135,7 @@ export async function startDemo(config: Config, options: { reseed: boolean }): P
         try {
           await node.close();
           await providers.close();
+          await service.close();
         } finally {
           await openedStore.close();
         }
@@ -128,6 +143,7 @@ export async function startDemo(config: Config, options: { reseed: boolean }): P
     };
   } catch (error) {
     await providers.close();
+    await housing?.close();
     await store?.close();
     throw error;
   }

@@ -31,6 +31,7 @@ import { countRecords, deleteRecords, putRecords } from '../registry/index.ts';
 import { type Database, now, type Store } from '../store/index.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './accounts.ts';
 import { seedAgreements, seedTemplates } from './agreements.ts';
+import { defaultServiceUrl, seedConsentClients } from './consent-clients.ts';
 import {
   CONSENTS,
   DATASETS,
@@ -48,6 +49,8 @@ export interface SeedOptions {
   progress: boolean;
   /** Where the demo provider APIs listen; the proxied services point there. */
   providerUrl?: string;
+  /** Where the demo's housing benefit application listens; its consent client returns there. */
+  serviceUrl?: string;
 }
 
 export type Owner = { id: string; slug: string };
@@ -77,7 +80,8 @@ export type Tally = Record<
   | 'systems'
   | 'agreements'
   | 'templates'
-  | 'consents',
+  | 'consents'
+  | 'consentClients',
   number
 >;
 
@@ -230,7 +234,7 @@ export function demoKeyFile(dir: string, system: Pick<DemoSystem, 'organization'
   return join(dir, `${system.organization}-${system.slug}.private.jwk`);
 }
 
-function readPrivateKey(file: string): JWK | undefined {
+export function readPrivateKey(file: string): JWK | undefined {
   if (!existsSync(file)) return undefined;
   try {
     const jwk = JSON.parse(readFileSync(file, 'utf8')) as JWK;
@@ -241,14 +245,14 @@ function readPrivateKey(file: string): JWK | undefined {
 }
 
 /** Readable by the owner only; written whole or not at all. */
-function writePrivateKey(file: string, jwk: JWK): void {
+export function writePrivateKey(file: string, jwk: JWK): void {
   const partial = `${file}.partial`;
   writeFileSync(partial, `${JSON.stringify(jwk, null, 2)}\n`, { mode: 0o600 });
   chmodSync(partial, 0o600);
   renameSync(partial, file);
 }
 
-const publicPart = (jwk: JWK): JWK & { kid: string } => ({
+export const publicPart = (jwk: JWK): JWK & { kid: string } => ({
   kty: jwk.kty,
   crv: jwk.crv,
   x: jwk.x,
@@ -464,6 +468,7 @@ export async function seedDemo(
     agreements: 0,
     templates: 0,
     consents: 0,
+    consentClients: 0,
   };
   const owners = await seedOrganizations(db, tally);
   const people = await seedAccounts(db, owners, tally);
@@ -475,6 +480,7 @@ export async function seedDemo(
   await seedTemplates(db, owners, people, tally);
   await seedAgreements(db, owners, people, tally);
   await seedConsents(db, owners, tally);
+  await seedConsentClients(db, owners, keyDir, options.serviceUrl ?? defaultServiceUrl(config), tally);
   const registers = await seedRegisters(db, owners, config.demoPopulation, options.progress);
 
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -483,7 +489,8 @@ export async function seedDemo(
   const changes = Object.entries(tally)
     .filter(([, n]) => n > 0)
     .map(([what, n]) => {
-      const plural = what === 'roles' ? 'role assignments' : what;
+      const plural =
+        what === 'roles' ? 'role assignments' : what === 'consentClients' ? 'consent clients' : what;
       return `${n} ${n === 1 ? plural.replace(/s$/, '') : plural}`;
     });
   if (registers.written) changes.push(holding);

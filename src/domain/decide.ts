@@ -66,6 +66,11 @@ export interface DecisionRequest {
   agreements: readonly AgreementTerms[];
   /** Every consent of this subject for this consumer and purpose, whatever its status. */
   consents: readonly ConsentTerms[];
+  /**
+   * The call is made under this one consent (the person API, after the person consented on govdx's
+   * consent page): only it counts, and it is needed whatever the agreement's legal basis.
+   */
+  boundConsent?: string | null;
 }
 
 export type RefusalCode = Extract<
@@ -115,7 +120,8 @@ function refuse(
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-function usable(agreement: AgreementTerms, at: number): boolean {
+/** Whether the agreement lets data flow at `at`: active, and within its validity window. */
+export function inForce(agreement: AgreementTerms, at: number): boolean {
   return agreement.status === 'active' && agreement.validFrom <= at && at < agreement.validUntil;
 }
 
@@ -235,7 +241,7 @@ export function decide(request: DecisionRequest): Decision {
       `${consumer.name} may use ${service.title} only for the purposes agreed with ${service.providerName}, and "${purpose.title}" is not one of them.`,
     );
   }
-  const current = forPurpose.filter((a) => usable(a, request.at));
+  const current = forPurpose.filter((a) => inForce(a, request.at));
   if (current.length === 0) return agreementRefusal(latest(forPurpose), request);
   const agreement = latest(current);
 
@@ -253,7 +259,8 @@ export function decide(request: DecisionRequest): Decision {
     fields.push(field);
   }
 
-  if (!requiresConsent(agreement.legalBasis, agreement.specialCategoryBasis)) {
+  const bound = request.boundConsent ?? null;
+  if (bound === null && !requiresConsent(agreement.legalBasis, agreement.specialCategoryBasis)) {
     return { allowed: true, agreement, consent: null, fields };
   }
   if (!request.subject) {
@@ -263,11 +270,12 @@ export function decide(request: DecisionRequest): Decision {
       agreement,
     );
   }
-  const active = request.consents.filter(
+  const consents = bound === null ? request.consents : request.consents.filter((c) => c.id === bound);
+  const active = consents.filter(
     (c) => c.status === 'active' && (c.expiresAt === null || request.at < c.expiresAt),
   );
   if (active.length === 0) {
-    const last = request.consents.length > 0 ? latest(request.consents) : null;
+    const last = consents.length > 0 ? latest(consents) : null;
     if (last?.status === 'revoked') {
       return refuse(
         'CONSENT_REVOKED',

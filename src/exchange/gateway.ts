@@ -37,6 +37,13 @@ export interface ExchangeCall {
   purpose: string | null;
   subject: string | null;
   official: string | null;
+  /**
+   * Made under this one consent (the person API): only it counts, and it is needed whatever the
+   * agreement's legal basis. Absent for ordinary calls, which any active consent of the subject covers.
+   */
+  consent?: string | null;
+  /** The answer is shown to the data subject before they let it go to the consumer; recorded as such. */
+  preview?: boolean;
 }
 
 export type ExchangeResult =
@@ -129,6 +136,7 @@ export class Gateway {
       path: call.path.slice(0, MAX_PATH_IN_EVENT),
       requestDigest: digest(`${call.method} ${call.path}\n${call.body ?? ''}`),
     };
+    if (call.preview) event.preview = true;
 
     const finish = (outcome: Outcome, code: string) =>
       this.#parts.usage.record(labels, outcome, code, (performance.now() - started) / 1000);
@@ -188,6 +196,7 @@ export class Gateway {
       official: call.official,
       agreements: index.agreements(consumer.id, service.id),
       consents: call.subject && purpose ? index.consents(call.subject, consumer.id, purpose.id) : [],
+      boundConsent: call.consent ?? null,
     });
     event.agreement = decision.agreement?.id ?? null;
     event.consent = decision.consent?.id ?? null;

@@ -27,6 +27,7 @@ export {
   DecisionIndex,
   type IndexedAgreement,
   type IndexedConsent,
+  type IndexedOrganization,
   type IndexedService,
   type IndexedSystem,
 } from './decision-index.ts';

@@ -31,10 +31,22 @@ const STYLE = `
   :focus-visible{outline:3px solid #e66f0e;outline-offset:2px}
   .error{color:#b50909;font-weight:600;border-left:4px solid #b50909;padding-left:.75rem}
   ul{padding-left:1.25rem}
+  main.wide{max-width:44rem}
+  h2{font-size:1.3rem;margin:1.75rem 0 .5rem}
+  h3{font-size:1.1rem;margin:0 0 .25rem}
+  .attributes{list-style:none;padding:0;margin:0}
+  .attributes>li{border-top:1px solid #a9aeb1;padding:.75rem 0}
+  dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:.25rem 0 0}
+  dl.facts dt{font-weight:600}
+  dl.facts dd{margin:0}
+  .note{color:#3d4551}
 `;
 
-/** A whole page. `body` is trusted HTML; escape anything that came from a request before passing it. */
-export function htmlPage(title: string, body: string): string {
+/**
+ * A whole page. `body` is trusted HTML; escape anything that came from a request before passing it.
+ * `wide` pages (the consent page) have room for a list of facts.
+ */
+export function htmlPage(title: string, body: string, options: { wide?: boolean } = {}): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -45,7 +57,7 @@ export function htmlPage(title: string, body: string): string {
 </head>
 <body>
 <header><p>govdx</p></header>
-<main>
+<main${options.wide ? ' class="wide"' : ''}>
 <h1>${escapeHtml(title)}</h1>
 ${body}
 </main>

@@ -29,15 +29,25 @@ export async function sweepOidcPayloads(db: Kysely<Database>): Promise<number> {
 }
 
 export class KyselyAdapter implements Adapter {
+  /** The `model` column: the model's name, after the namespace of its provider when there are several. */
+  private readonly model: string;
+
+  /**
+   * `namespace` keeps the artifacts of one provider apart from another's (the consent authorization
+   * server's are `consent.Session`, …); the embedded identity provider has none.
+   */
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly model: string,
-  ) {}
+    private readonly name: string,
+    namespace = '',
+  ) {
+    this.model = `${namespace}${name}`;
+  }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     const row = {
       payload: JSON.stringify(payload),
-      grant_id: GRANTABLE.has(this.model) ? (payload.grantId ?? null) : null,
+      grant_id: GRANTABLE.has(this.name) ? (payload.grantId ?? null) : null,
       user_code: payload.userCode ?? null,
       uid: payload.uid ?? null,
       expires_at:

@@ -353,11 +353,15 @@ export interface WebhookDeliveryTable {
   delivered_at: string | null;
 }
 
-/** A data subject's consent to one consumer for one purpose (ISO/IEC TS 27560 fields come with the consent part). */
+/**
+ * A data subject's consent to one consumer for one purpose, as a consent record with the fields of
+ * ISO/IEC TS 27560 (see src/consent/receipt.ts for how they map to a receipt).
+ */
 export interface ConsentTable {
   id: string;
-  /** The national ID of the person consenting. */
+  /** The national ID of the person consenting (the PII principal). */
   subject: string;
+  /** The controller: the organization that receives and uses the data. */
   consumer_organization_id: string;
   purpose_id: string;
   /** JSON array of field paths; [] = every field of the agreement. */
@@ -369,6 +373,76 @@ export interface ConsentTable {
   created_by: string | null;
   created_at: string;
   updated_at: string;
+  /** The purpose as the person was told it when they consented ('' when not known). */
+  purpose_description: string;
+  /** GDPR Art. 6(1) basis (`gdpr-6-1-a` for consent) and, for special categories, the Art. 9(2) one. */
+  legal_basis: string;
+  special_category_basis: string | null;
+  /** JSON array of ConsentPiiCategory: each field, its sensitivity and where it comes from, where known. */
+  pii_categories: string;
+  /** JSON array of ConsentRecipient: who receives the data. */
+  recipients: string;
+  /** How long the recipients may keep the data; null when not known. */
+  retention_days: number | null;
+  /** How the consent was collected: `admin-recorded`, `oauth-consent-page`, … */
+  collection_method: string;
+  /** The language of the notice the person saw (BCP 47). */
+  language: string;
+  /** The notice the person was shown, and its version. */
+  notice_url: string | null;
+  notice_version: string | null;
+  /** The OAuth client (the consumer's service) that asked, when it was asked for through one. */
+  client_id: string | null;
+}
+
+/** A consent record's history: each time its state changed, who changed it and why. */
+export interface ConsentEventTable {
+  id: string;
+  consent_id: string;
+  at: string;
+  event: 'given' | 'revoked';
+  actor_id: string | null;
+  /** 1 when the person the consent is about acted themselves. */
+  by_subject: number;
+  reason: string | null;
+  /** The ledger entry that records it (pg's int8 text is converted). */
+  ledger_index: number | string | null;
+}
+
+/**
+ * A service that asks citizens for consent: an OAuth client of the consent authorization server, of one
+ * consumer organization. It authenticates with private_key_jwt (its public keys are in `jwks`).
+ */
+export interface ConsentClientTable {
+  id: string;
+  /** The OAuth client_id, unique across govdx. */
+  client_id: string;
+  organization_id: string;
+  /** The service's name as citizens know it (shown on the consent page). */
+  name: string;
+  /** JSON array of the exact redirect URIs. */
+  redirect_uris: string;
+  /** JSON Web Key Set (public keys): signing keys for client assertions, and an `enc` key to get the person data encrypted. */
+  jwks: string;
+  /** 1 when the citizen sees the values before they are sent. */
+  preview: number;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The purposes a consent client may ask consent for. */
+export interface ConsentClientPurposeTable {
+  client_id: string;
+  purpose_id: string;
+}
+
+/** Which consent record a grant of the consent authorization server was issued under. */
+export interface ConsentGrantTable {
+  grant_id: string;
+  consent_id: string;
+  client_id: string;
+  created_at: string;
 }
 
 /** Client assertions (RFC 7523) already presented, kept until they expire, so none is accepted twice. */
@@ -400,6 +474,7 @@ export interface Database {
   ledger_checkpoints: LedgerCheckpointTable;
   agreements: AgreementTable;
   consents: ConsentTable;
+  consent_events: ConsentEventTable;
   agreement_approvals: AgreementApprovalTable;
   agreement_events: AgreementEventTable;
   agreement_templates: AgreementTemplateTable;
@@ -407,4 +482,7 @@ export interface Database {
   webhooks: WebhookTable;
   webhook_deliveries: WebhookDeliveryTable;
   exchange_assertions: ExchangeAssertionTable;
+  consent_clients: ConsentClientTable;
+  consent_client_purposes: ConsentClientPurposeTable;
+  consent_grants: ConsentGrantTable;
 }

@@ -32,7 +32,7 @@ const PUBLIC_PAGES: Array<[string, string]> = [
   ['open data', '/open-data'],
   ['sign in', '/sign-in'],
   ['agency console, signed out', '/agency-console'],
-  ['my details, signed out', '/my-details'],
+  ['my data, signed out', '/my-data'],
   ['the register of agreements', '/agreements/register'],
   ['the register of agreements, filtered', '/agreements/register?status=revoked&organization=housing-agency'],
   ['emergencies, signed out', '/emergencies'],
@@ -205,11 +205,20 @@ describe('web app accessibility: WCAG 2.1 A and AA by axe', { skip: skipWithoutC
       await assertAccessible(page, 'the agency console (legal reviewer)');
     }));
 
-  test("a citizen's My details page has no violations", () =>
+  test("a citizen's My data page has no violations", () =>
     inWindow(async (page) => {
-      await signIn(page, site, 'citizen', '/my-details');
+      await signIn(page, site, 'citizen', '/my-data');
       await page.getByText('National ID number').waitFor();
-      await assertAccessible(page, 'my details (citizen)');
+      await page.getByRole('heading', { name: 'What you have agreed to share' }).waitFor();
+      await settled(page);
+      await assertAccessible(page, 'my data (citizen)');
+    }));
+
+  test('My data has no violations for someone who is not a citizen', () =>
+    inWindow(async (page) => {
+      await signIn(page, site, 'steward.housing', '/my-data');
+      await page.getByText('Your account has no national ID number').waitFor();
+      await assertAccessible(page, 'my data (not a citizen)');
     }));
 
   test("the auditor's pages have no violations", () =>

@@ -84,14 +84,14 @@ describe('web app: signing in, and what each person is offered', { skip: skipWit
     }
   });
 
-  test('a citizen sees My details but not the agency console', async () => {
+  test('a citizen sees My data but not the agency console', async () => {
     const { context, page } = await newPage(browser);
     try {
       await signIn(page, site, 'citizen');
       const citizen = DEMO_ACCOUNTS.find((a) => a.username === 'citizen')!;
       const navigation = page.getByRole('navigation', { name: 'Main' });
       assert.equal(await navigation.getByRole('link', { name: 'Agency console' }).count(), 0);
-      await navigation.getByRole('link', { name: 'My details' }).click();
+      await navigation.getByRole('link', { name: 'My data' }).click();
       await settled(page);
       const details = await textOf(page.getByRole('main'));
       assert.match(details, new RegExp(citizen.name));

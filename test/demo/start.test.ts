@@ -21,6 +21,7 @@ for (const dialect of DIALECTS) {
           logLevel: 'silent',
           demoPopulation: 200,
           demoProviderPort: 0,
+          demoServicePort: 0,
         },
       });
       const settings = { ...config, databaseUrl: database.databaseUrl };
@@ -31,6 +32,20 @@ for (const dialect of DIALECTS) {
             const organizations = await call(demo.node.url, 'GET', '/api/v1/organizations?limit=50');
             assert.equal(organizations.status, 200, organizations.text);
             assert.equal(organizations.body.items.length, 9);
+
+            // The housing benefit application runs beside govdx, registered at its consent server.
+            const housing = demo.urls.find(([label]) => label.startsWith('Housing benefit application'))![1];
+            const form = await fetch(housing);
+            assert.equal(form.status, 200);
+            assert.match(await form.text(), /Apply for housing benefit/);
+            const start = await fetch(`${housing}start`, { redirect: 'manual' });
+            assert.equal(start.status, 303, 'its pushed authorization request is accepted');
+            const location = new URL(start.headers.get('location')!);
+            assert.equal(`${location.origin}${location.pathname}`, `${demo.node.url}/consent/auth`);
+            assert.match(
+              location.searchParams.get('request_uri') ?? '',
+              /^urn:ietf:params:oauth:request_uri:/,
+            );
 
             const income = demo.urls.find(([label]) => label.startsWith('Tax agency'))![1];
             const citizen = DEMO_ACCOUNTS.find((a) => a.username === 'citizen')!;
@@ -124,6 +139,7 @@ describe('govdx demo --reseed on PostgreSQL', { skip: await skipUnless('postgres
           logLevel: 'silent',
           demoPopulation: 50,
           demoProviderPort: 0,
+          demoServicePort: 0,
         },
       });
       await assert.rejects(

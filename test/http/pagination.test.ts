@@ -13,7 +13,8 @@ for (const dialect of DIALECTS) {
   describe(`pagination of every list (${dialect})`, { skip: await skipUnless(dialect) }, () => {
     let server: TestServer;
     let admin: string;
-    let lists: Array<{ template: string; path: string; key: string }>;
+    /** `token`: who reads the list, when not the platform admin (a citizen reads their own). */
+    let lists: Array<{ template: string; path: string; key: string; token?: string }>;
 
     before(async () => {
       server = await startTestServer(dialect);
@@ -63,12 +64,20 @@ for (const dialect of DIALECTS) {
           fields: ['id'],
           validUntil: '2099-01-01T00:00:00Z',
         });
+        await post('/api/v1/organizations/paged/consent-clients', {
+          clientId: `client-${i}`,
+          name: `Service ${i}`,
+          redirectUris: [`https://service-${i}.paged.example/callback`],
+          jwks,
+          purposes: [`purpose-${i}`],
+        });
         await post('/api/v1/consents', {
           subject: 'PAGED-SUBJECT',
           consumer: `org-${i}`,
           purpose: `purpose-${i}`,
         });
       }
+      const subject = (await server.user([], { nationalId: 'PAGED-SUBJECT' })).token;
       // A webhook with messages owed to it (at an address nothing answers: they stay queued).
       const webhook = await post('/api/v1/organizations/paged/webhooks', {
         url: 'https://hooks.paged.example/govdx',
@@ -118,7 +127,19 @@ for (const dialect of DIALECTS) {
           path: '/api/v1/organizations/paged/agreements',
           key: 'id',
         },
+        {
+          template: '/api/v1/organizations/{org}/consent-clients',
+          path: '/api/v1/organizations/paged/consent-clients',
+          key: 'clientId',
+        },
         { template: '/api/v1/consents', path: '/api/v1/consents?subject=PAGED-SUBJECT', key: 'id' },
+        { template: '/api/v1/me/consents', path: '/api/v1/me/consents', key: 'id', token: subject },
+        {
+          template: '/api/v1/me/access-events',
+          path: '/api/v1/me/access-events',
+          key: 'index',
+          token: subject,
+        },
         { template: '/agreements/register', path: '/agreements/register?organization=paged', key: 'id' },
         {
           template: '/api/v1/organizations/{org}/webhooks/{id}/deliveries',
@@ -144,7 +165,8 @@ for (const dialect of DIALECTS) {
     test('walking pages of 2 returns every item once, in the same order as one big page', async () => {
       for (const list of lists) {
         const and = list.path.includes('?') ? '&' : '?';
-        const whole = await call(server.url, 'GET', `${list.path}${and}limit=200`, { token: admin });
+        const token = list.token ?? admin;
+        const whole = await call(server.url, 'GET', `${list.path}${and}limit=200`, { token });
         assert.equal(whole.status, 200, `${list.path}: ${whole.text}`);
         assert.equal(whole.body.nextCursor, null, `${list.path}: everything fits in one page of 200`);
         const all = whole.body.items.map((item: any) => item[list.key]);
@@ -155,7 +177,7 @@ for (const dialect of DIALECTS) {
           const query: string = cursor
             ? `${and}limit=2&cursor=${encodeURIComponent(cursor)}`
             : `${and}limit=2`;
-          const response = await call(server.url, 'GET', `${list.path}${query}`, { token: admin });
+          const response = await call(server.url, 'GET', `${list.path}${query}`, { token });
           assert.equal(response.status, 200, `${list.path}${query}: ${response.text}`);
           assert.ok(response.body.items.length <= 2);
           walked.push(...response.body.items.map((item: any) => item[list.key]));

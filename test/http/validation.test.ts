@@ -141,6 +141,12 @@ for (const dialect of DIALECTS) {
         body: { subject: 'EX100000017', consumer: 'elsewhere', purpose: 'checking' },
       });
       assert.equal(consent.status, 201, consent.text);
+      const own = await call(server.url, 'POST', '/api/v1/consents', {
+        ...as(tokens.admin!),
+        body: { subject: 'EX100000033', consumer: 'elsewhere', purpose: 'checking' },
+      });
+      assert.equal(own.status, 201, own.text);
+      tokens.citizen = (await server.user([], { nationalId: 'EX100000033' })).token;
       /** Who acts, and who may not: the receiving side for its own moves, the providing side for the rest. */
       const receiving = ['submit', 'withdraw'];
       const agreementAction = (action: keyof typeof agreementIds): WriteRoute => ({
@@ -358,6 +364,27 @@ for (const dialect of DIALECTS) {
         },
         {
           method: 'POST',
+          path: '/api/v1/organizations/provider/consent-clients',
+          template: '/api/v1/organizations/{org}/consent-clients',
+          valid: () => ({
+            clientId: unique(),
+            name: 'A service',
+            redirectUris: ['https://service.provider.example/callback'],
+            jwks,
+            purposes: ['checking'],
+          }),
+          wrongType: {
+            clientId: 'svc-x',
+            name: 'S',
+            redirectUris: 'https://service.provider.example/callback',
+            jwks,
+            purposes: ['checking'],
+          },
+          allowed: () => tokens.steward!,
+          forbidden: () => tokens.dpo!,
+        },
+        {
+          method: 'POST',
           path: '/api/v1/organizations/provider/webhooks',
           template: '/api/v1/organizations/{org}/webhooks',
           valid: () => ({ url: 'https://hooks.provider.example/govdx', events: [] }),
@@ -382,6 +409,15 @@ for (const dialect of DIALECTS) {
           wrongType: { reason: 5 },
           allowed: () => tokens.admin!,
           forbidden: () => tokens.orgAdmin!,
+        },
+        {
+          method: 'POST',
+          path: `/api/v1/me/consents/${own.body.id}/revoke`,
+          template: '/api/v1/me/consents/{id}/revoke',
+          valid: () => ({ reason: 'I changed my mind.' }),
+          wrongType: { reason: 5 },
+          allowed: () => tokens.citizen!,
+          forbidden: () => tokens.admin!,
         },
       ];
     });

@@ -44,6 +44,7 @@ export async function tableCounts(db: import('kysely').Kysely<any>): Promise<Rec
     'emergencies',
     'webhooks',
     'consents',
+    'consent_events',
   ];
   const counts: Record<string, number> = {};
   for (const table of tables) {

@@ -11,7 +11,7 @@ import { AuditorOrganizationPage, AuditorPage } from './pages/auditor.tsx';
 import { DatasetPage, DatasetsPage } from './pages/datasets.tsx';
 import { EmergenciesPage } from './pages/emergencies.tsx';
 import { HomePage } from './pages/home.tsx';
-import { MyDetailsPage } from './pages/my-details.tsx';
+import { MyDataPage } from './pages/my-data.tsx';
 import { NotFoundPage } from './pages/not-found.tsx';
 import { OpenDataPage } from './pages/open-data.tsx';
 import { OrganizationPage, OrganizationsPage } from './pages/organizations.tsx';
@@ -59,7 +59,8 @@ function Layout() {
             <Route path="/datasets" element={<DatasetsPage />} />
             <Route path="/services" element={<ServicesPage />} />
             <Route path="/open-data" element={<OpenDataPage />} />
-            <Route path="/my-details" element={<MyDetailsPage />} />
+            <Route path="/my-data" element={<MyDataPage />} />
+            <Route path="/my-details" element={<MyDataPage />} />
             <Route path="/agency-console" element={<AgencyConsolePage />} />
             <Route path="/agency-console/:org/agreements" element={<OrganizationAgreementsPage />} />
             <Route path="/agency-console/:org/agreements/new" element={<RequestAgreementPage />} />
@@ -118,7 +119,7 @@ function Header() {
     ['/open-data', 'Open data'],
     ['/agreements/register', 'Agreements'],
   ];
-  if (isCitizen(roles)) links.push(['/my-details', 'My details']);
+  if (isCitizen(roles)) links.push(['/my-data', 'My data']);
   if (consoleOrganizations(roles).size > 0) links.push(['/agency-console', 'Agency console']);
   if (isAuditor(roles)) links.push(['/auditor', 'Auditor']);
   if (isPlatformAdmin(roles)) links.push(['/emergencies', 'Emergencies']);

@@ -5,8 +5,10 @@
 import type { Static } from 'typebox';
 import type * as agreements from '../../src/agreements/schemas.ts';
 import type * as catalog from '../../src/catalog/schemas.ts';
+import type * as consent from '../../src/consent/schemas.ts';
 import type * as directory from '../../src/directory/schemas.ts';
 import type { Role } from '../../src/domain/index.ts';
+import type * as tracker from '../../src/tracker/schemas.ts';
 
 export type Organization = Static<typeof directory.Organization>;
 export type Person = Static<typeof directory.Person>;
@@ -29,6 +31,10 @@ export type NewTemplate = Static<typeof agreements.NewTemplate>;
 export type Emergency = Static<typeof agreements.Emergency>;
 export type RegisterEntry = Static<typeof agreements.RegisterEntry>;
 export type TimeToShare = Static<typeof agreements.TimeToShare>;
+export type Consent = Static<typeof consent.Consent>;
+export type MyData = Static<typeof tracker.MyData>;
+export type RegisterRecord = MyData['records'][number];
+export type AccessEvent = Static<typeof tracker.AccessEvent>;
 
 /** How one service of the organization is used through the exchange (GET …/services/{slug}/usage). */
 export interface ServiceUsage {

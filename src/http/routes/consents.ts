@@ -1,12 +1,10 @@
 /**
- * Consents, as far as the exchange needs them now: a platform admin records and revokes them on a
- * person's behalf. The person's own consent flow comes with the consent part.
+ * Consents recorded by a platform admin on a person's behalf (`admin-recorded`). People withdraw their
+ * own under /api/v1/me (routes/tracker.ts) and give them on the consent page.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import * as consent from '../../consent/index.ts';
-import { GovdxError } from '../../domain/index.ts';
-import { EVENT_KINDS } from '../../ledger/index.ts';
 import { pageArgs } from '../page.ts';
 import { errorResponses, PageOf } from '../schemas.ts';
 
@@ -14,10 +12,15 @@ const c = consent.schemas;
 const written = { ...errorResponses, 409: Type.Ref('Error'), 422: Type.Ref('Error'), 503: Type.Ref('Error') };
 
 const ADMIN_ONLY =
-  'For now only a platform administrator records consents, on the person’s behalf; the consent part adds the person’s own flow (OAuth 2 / OIDC) and ISO/IEC TS 27560 receipts.';
+  'A platform administrator records consents here on the person’s behalf (collection method `admin-recorded` unless said otherwise); people give their own on the consent page and withdraw them under /api/v1/me.';
 
 export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.store.db;
+  const effects: consent.ConsentEffects = {
+    db,
+    ledger: app.ledger,
+    changed: (change) => app.exchange.changed(change),
+  };
   const tags = ['Consents'];
 
   app.get('/consents', {
@@ -57,29 +60,7 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: c.Consent, ...written },
     },
     handler: async (request, reply) => {
-      const given = await consent.createConsent(db, request.body, request.principal!.personId);
-      await app.exchange.changed({ table: 'consents', id: given.id });
-      try {
-        await app.ledger.append({
-          kind: EVENT_KINDS.consentGiven,
-          subject: given.subject,
-          consent: given.id,
-          consumer: given.consumer,
-          purpose: given.purpose,
-          fields: given.fields,
-          expiresAt: given.expiresAt,
-          by: request.principal!.personId,
-        });
-      } catch (cause) {
-        await consent.deleteConsent(db, given.id);
-        await app.exchange.changed({ table: 'consents', id: given.id });
-        const error = new GovdxError(
-          'LEDGER_UNAVAILABLE',
-          'The consent could not be recorded on the ledger, so it was not taken. Try again shortly.',
-        );
-        error.cause = cause;
-        throw error;
-      }
+      const given = await consent.giveConsent(effects, request.body, request.principal!.personId);
       return reply.status(201).send(given);
     },
   });
@@ -94,31 +75,11 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: c.ConsentRevocation,
       response: { 200: c.Consent, ...written },
     },
-    handler: async (request) => {
-      const before = await consent.getConsent(db, request.params.id);
-      const revoked = await consent.revokeConsent(db, request.params.id);
-      await app.exchange.changed({ table: 'consents', id: revoked.id });
-      if (before.status !== 'revoked') {
-        try {
-          await app.ledger.append({
-            kind: EVENT_KINDS.consentRevoked,
-            subject: revoked.subject,
-            consent: revoked.id,
-            consumer: revoked.consumer,
-            purpose: revoked.purpose,
-            reason: request.body.reason ?? null,
-            by: request.principal!.personId,
-          });
-        } catch (cause) {
-          const error = new GovdxError(
-            'LEDGER_UNAVAILABLE',
-            'The consent is withdrawn, but this could not be recorded on the ledger. Tell the platform operators.',
-          );
-          error.cause = cause;
-          throw error;
-        }
-      }
-      return revoked;
-    },
+    handler: async (request) =>
+      consent.withdrawConsent(effects, request.params.id, {
+        personId: request.principal!.personId,
+        bySubject: false,
+        reason: request.body.reason ?? null,
+      }),
   });
 };

@@ -1,16 +1,10 @@
 /**
- * The embedded identity provider at /idp, when no external issuer is configured.
- *
- * oidc-provider is a Koa application. It is mounted as Fastify routes (`/idp/*`) whose handler
- * hijacks the reply and hands the raw request and response to Koa, with the `/idp` prefix moved to
- * `originalUrl` as Express and @fastify/middie do (oidc-provider reads it to build its own URLs).
- * Fastify must leave the request body unread, because oidc-provider parses its own form posts from
- * the stream: so those routes live in their own scope whose only content-type parser reads nothing.
+ * The embedded identity provider at /idp, when no external issuer is configured, mounted as
+ * Fastify routes (see ../oidc-mount.ts).
  *
  * The login and consent pages (idp-pages.ts) are ordinary Fastify routes at /idp/interaction/:uid
  * (more specific routes win over the wildcard); they report back through provider.interactionResult().
  */
-import type { IncomingMessage } from 'node:http';
 import formbody from '@fastify/formbody';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -19,6 +13,7 @@ import type { Interaction } from 'oidc-provider';
 import { Type } from 'typebox';
 import { checkIdpPassword, createIdentityProvider } from '../../identity/index.ts';
 import { consentPage, idpPages, interactionExpiredPage, loginPage } from '../idp-pages.ts';
+import { mountOidcProvider } from '../oidc-mount.ts';
 
 const PREFIX = '/idp';
 
@@ -39,20 +34,7 @@ export const idpRoutes: FastifyPluginAsyncTypebox = async (app) => {
     onServerError: (error) => app.log.error({ err: error }, 'identity provider failed'),
     pages: idpPages(config.publicUrl),
   });
-  const handle = provider.callback();
-
-  await app.register(async (scope) => {
-    // Whatever parsers the app has (JSON, forms), none may touch the provider's request bodies.
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
-    scope.all(`${PREFIX}/*`, { schema: { hide: true } }, (request, reply) => {
-      reply.hijack();
-      const raw = request.raw as IncomingMessage & { originalUrl?: string };
-      raw.originalUrl = raw.url;
-      raw.url = (raw.url ?? '/').slice(PREFIX.length) || '/';
-      void handle(raw, reply.raw);
-    });
-  });
+  await mountOidcProvider(app, PREFIX, provider);
 
   /** The interaction this browser is in, when it is the one named in the URL. */
   async function currentInteraction(uid: string, request: FastifyRequest, reply: FastifyReply) {

@@ -2,6 +2,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { agreementRoutes, publicAgreementRoutes } from './agreements.ts';
 import { authRoutes } from './auth.ts';
+import { consentClientRoutes } from './consent-clients.ts';
+import { consentServerRoutes } from './consent-server.ts';
 import { consentRoutes } from './consents.ts';
 import { exchangeFreshness, exchangeRoutes, serviceUsageRoutes } from './exchange.ts';
 import { healthRoutes } from './health.ts';
@@ -10,6 +12,7 @@ import { ledgerRoutes } from './ledger.ts';
 import { oauthRoutes } from './oauth.ts';
 import { organizationRoutes, peopleRoutes } from './organizations.ts';
 import { datasetRoutes, purposeRoutes, serviceRoutes, systemRoutes } from './resources.ts';
+import { trackerRoutes } from './tracker.ts';
 import { webhookRoutes } from './webhooks.ts';
 
 export const routes: FastifyPluginAsync = async (app) => {
@@ -17,6 +20,7 @@ export const routes: FastifyPluginAsync = async (app) => {
   await app.register(healthRoutes);
   await app.register(idpRoutes);
   await app.register(authRoutes);
+  await app.register(consentServerRoutes);
   await app.register(ledgerRoutes, { prefix: '/ledger' });
   await app.register(oauthRoutes);
   await app.register(exchangeRoutes, { prefix: '/exchange' });
@@ -31,6 +35,8 @@ export const routes: FastifyPluginAsync = async (app) => {
       await api.register(purposeRoutes);
       await api.register(agreementRoutes);
       await api.register(consentRoutes);
+      await api.register(consentClientRoutes);
+      await api.register(trackerRoutes);
       await api.register(serviceUsageRoutes);
       await api.register(webhookRoutes);
     },

@@ -5,6 +5,8 @@ import * as m0003 from './0003_ledger.ts';
 import * as m0004 from './0004_exchange.ts';
 import * as m0005 from './0005_ledger_subjects.ts';
 import * as m0006 from './0006_agreement_workflow.ts';
+import * as m0007 from './0007_consent_records.ts';
+import * as m0008 from './0008_consent_clients.ts';
 
 /**
  * Every migration, in order. Names sort in the order they run; each runs on SQLite and PostgreSQL.
@@ -17,4 +19,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004_exchange': m0004,
   '0005_ledger_subjects': m0005,
   '0006_agreement_workflow': m0006,
+  '0007_consent_records': m0007,
+  '0008_consent_clients': m0008,
 };

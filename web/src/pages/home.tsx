@@ -19,7 +19,7 @@ export function HomePage() {
           <h2 id="for-citizens">If you live here</h2>
           <ul className="list">
             <li>
-              <Link to="/my-details">See the details the government holds about you</Link>
+              <Link to="/my-data">See the data the government holds about you, and who looked at it</Link>
             </li>
             <li>
               <Link to="/open-data">Browse open data</Link>

@@ -1,0 +1,108 @@
+/**
+ * Giving and withdrawing a consent as one act: the record changes, the exchange hears of it before the
+ * caller is answered (so the very next call is decided on it), and the ledger records it (`consent.given`,
+ * `consent.revoked`, with the person as subject, so they can read it and check it). Every way in (the
+ * admin API, the citizen's own page, the consent page) goes through here.
+ */
+import type { Kysely } from 'kysely';
+import { GovdxError } from '../domain/index.ts';
+import type { Change } from '../exchange/index.ts';
+import { type Appended, EVENT_KINDS, type LedgerEvent } from '../ledger/index.ts';
+import type { Database } from '../store/index.ts';
+import {
+  type ConsentActor,
+  type ConsentView,
+  createConsent,
+  deleteConsent,
+  getConsent,
+  type NewConsentInput,
+  noteLedgerIndex,
+  withdrawConsentRecord,
+} from './consents.ts';
+
+export interface ConsentEffects {
+  db: Kysely<Database>;
+  ledger: { append(event: LedgerEvent): Promise<Appended> };
+  /** Tells the exchange (app.exchange.changed). */
+  changed(change: Change): Promise<void>;
+}
+
+/**
+ * Records a consent and its `consent.given` ledger entry. When the ledger cannot record it, the consent
+ * is not taken (LEDGER_UNAVAILABLE): no data may flow on a consent nobody can later prove.
+ */
+export async function giveConsent(
+  effects: ConsentEffects,
+  input: NewConsentInput,
+  createdBy: string | null,
+): Promise<ConsentView> {
+  const { db } = effects;
+  const given = await createConsent(db, input, createdBy);
+  await effects.changed({ table: 'consents', id: given.id });
+  let appended: Appended;
+  try {
+    appended = await effects.ledger.append({
+      kind: EVENT_KINDS.consentGiven,
+      subject: given.subject,
+      consent: given.id,
+      consumer: given.consumer,
+      purpose: given.purpose,
+      fields: given.fields,
+      expiresAt: given.expiresAt,
+      collectionMethod: given.collectionMethod,
+      client: given.client,
+      by: createdBy,
+    });
+  } catch (cause) {
+    await deleteConsent(db, given.id);
+    await effects.changed({ table: 'consents', id: given.id });
+    const error = new GovdxError(
+      'LEDGER_UNAVAILABLE',
+      'The consent could not be recorded on the ledger, so it was not taken. Try again shortly.',
+    );
+    error.cause = cause;
+    throw error;
+  }
+  await noteLedgerIndex(db, given.id, 'given', appended.index);
+  return getConsent(db, given.id);
+}
+
+/**
+ * Withdraws a consent: the exchange refuses the next call made on it, and `consent.revoked` is appended.
+ * Withdrawing a withdrawn consent changes nothing and records nothing. The withdrawal stands even when the
+ * ledger cannot record it (the person's choice comes first); that is then reported as LEDGER_UNAVAILABLE.
+ */
+export async function withdrawConsent(
+  effects: ConsentEffects,
+  id: string,
+  actor: ConsentActor,
+): Promise<ConsentView> {
+  const { db } = effects;
+  await getConsent(db, id);
+  const withdrawn = await withdrawConsentRecord(db, id, actor);
+  const revoked = await getConsent(db, id);
+  await effects.changed({ table: 'consents', id });
+  if (!withdrawn) return revoked;
+  let appended: Appended;
+  try {
+    appended = await effects.ledger.append({
+      kind: EVENT_KINDS.consentRevoked,
+      subject: revoked.subject,
+      consent: revoked.id,
+      consumer: revoked.consumer,
+      purpose: revoked.purpose,
+      reason: actor.reason ?? null,
+      by: actor.personId,
+      bySubject: actor.bySubject,
+    });
+  } catch (cause) {
+    const error = new GovdxError(
+      'LEDGER_UNAVAILABLE',
+      'The consent is withdrawn, but this could not be recorded on the ledger. Tell the platform operators.',
+    );
+    error.cause = cause;
+    throw error;
+  }
+  await noteLedgerIndex(db, id, 'revoked', appended.index);
+  return getConsent(db, id);
+}

@@ -1,0 +1,70 @@
+/** An organization's consent clients: the services that send citizens to govdx to ask for consent. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import * as consent from '../../consent/index.ts';
+import { pageArgs } from '../page.ts';
+import { errorResponses, PageOf, PageQuery, Slug } from '../schemas.ts';
+
+const s = consent.clientSchemas;
+const OrgParams = Type.Object({ org: Slug });
+const ClientParams = Type.Object({ org: Slug, clientId: Type.String({ maxLength: 64 }) });
+const WRITERS = ['organization_admin', 'data_steward'] as const;
+const READERS = [...WRITERS, 'data_protection_officer', 'auditor'] as const;
+
+const HOW =
+  'The service authenticates at the consent server (`/consent`) with private_key_jwt, uses PKCE (S256) and may push its ' +
+  'authorization requests (PAR). It asks for attribute scopes and one of its registered purposes (`purpose=<slug>`); see docs/consent.md.';
+
+export const consentClientRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const db = app.store.db;
+  const tags = ['Consent'];
+
+  app.get('/organizations/:org/consent-clients', {
+    config: { access: { roles: READERS, inOrganization: true } },
+    schema: {
+      tags,
+      summary: "List an organization's consent clients (services that ask citizens for consent)",
+      params: OrgParams,
+      querystring: PageQuery,
+      response: { 200: PageOf(s.ConsentClient), ...errorResponses },
+    },
+    handler: async (request) => {
+      const { limit, after } = pageArgs(request.query);
+      return consent.listConsentClients(db, request.organization!, limit, after);
+    },
+  });
+
+  app.post('/organizations/:org/consent-clients', {
+    config: { access: { roles: WRITERS, inOrganization: true } },
+    schema: {
+      tags,
+      summary: 'Register a service as a consent client (an OAuth client of the consent server)',
+      description: HOW,
+      params: OrgParams,
+      body: s.NewConsentClient,
+      response: { 201: s.ConsentClient, ...errorResponses, 409: Type.Ref('Error'), 422: Type.Ref('Error') },
+    },
+    handler: async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await consent.createConsentClient(
+            db,
+            request.organization!,
+            request.body,
+            request.principal!.personId,
+          ),
+        ),
+  });
+
+  app.get('/organizations/:org/consent-clients/:clientId', {
+    config: { access: { roles: READERS, inOrganization: true } },
+    schema: {
+      tags,
+      summary: 'Read a consent client',
+      params: ClientParams,
+      response: { 200: s.ConsentClient, ...errorResponses },
+    },
+    handler: async (request) => consent.getConsentClient(db, request.organization!, request.params.clientId),
+  });
+};

@@ -1,0 +1,13 @@
+/**
+ * The tracker: a citizen's view of what the registers hold about them, of every ledger event about them
+ * (each with a receipt they can check against the signed ledger), and of their consents.
+ */
+export {
+  type AccessEventView,
+  accessEventsAbout,
+  allAccessEventsAbout,
+  describeEvent,
+  type LedgerReader,
+} from './access-events.ts';
+export { factsAbout } from './facts.ts';
+export * as schemas from './schemas.ts';

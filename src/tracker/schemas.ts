@@ -1,0 +1,100 @@
+/** API shapes of the citizen's tracker ("My data"). */
+import { Type } from 'typebox';
+import { Consent } from '../consent/schemas.ts';
+import { Nullable, SENSITIVITIES, Slug, Timestamp } from '../domain/index.ts';
+
+const Named = Type.Object({ slug: Slug, name: Type.String() });
+
+export const Fact = Type.Object({
+  field: Type.String(),
+  description: Type.String(),
+  sensitivity: Nullable(Type.Enum([...SENSITIVITIES])),
+  value: Type.Unknown(),
+});
+
+/** One record a hosted register holds about the person (or that their record points to). */
+export const RegisterRecord = Type.Object({
+  organization: Slug,
+  organizationName: Type.String(),
+  dataset: Slug,
+  datasetTitle: Type.String(),
+  key: Type.String({ description: 'The record’s key in its register' }),
+  updatedAt: Timestamp,
+  linkedBy: Nullable(
+    Type.Object(
+      { dataset: Slug, field: Type.String() },
+      { description: 'Set when this record is yours through a field of another (your address)' },
+    ),
+  ),
+  facts: Type.Array(Fact),
+});
+
+/** A register that is asked about people by their identifier, but answered by its keeper's own system. */
+export const RegisterElsewhere = Type.Object({
+  organization: Slug,
+  organizationName: Type.String(),
+  dataset: Slug,
+  datasetTitle: Type.String(),
+  description: Type.String(),
+});
+
+export const MyData = Type.Object({
+  subject: Type.String({ description: 'Your national ID' }),
+  records: Type.Array(RegisterRecord),
+  elsewhere: Type.Array(RegisterElsewhere, {
+    description:
+      'Registers about people that govdx does not hold a copy of: their keepers answer from their own systems',
+  }),
+});
+
+/** One ledger event about the person, in plain parts. */
+export const AccessEvent = Type.Object({
+  index: Type.Integer({ description: 'The ledger entry; its receipt proves it is in the signed ledger' }),
+  kind: Type.String({ description: '`access`, `consent.given`, `consent.revoked`, …' }),
+  at: Nullable(Timestamp),
+  outcome: Nullable(Type.Enum(['allowed', 'denied', 'failed'])),
+  code: Nullable(Type.String({ description: 'Why it was refused or failed' })),
+  consumer: Nullable(Named),
+  system: Nullable(Named),
+  official: Nullable(Type.String({ description: 'The official acting (On-Behalf-Of)' })),
+  provider: Nullable(Named),
+  service: Nullable(Named),
+  fields: Type.Array(Type.String()),
+  purpose: Nullable(Named),
+  agreement: Nullable(Type.String()),
+  consent: Nullable(Type.String()),
+  event: Type.Record(Type.String(), Type.Unknown(), { description: 'The event exactly as committed' }),
+});
+
+export const PageQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    cursor: Type.Optional(Type.String({ maxLength: 512 })),
+  },
+  { additionalProperties: false },
+);
+
+export const EntryReceipt = Type.Object({
+  index: Type.Integer(),
+  event: Type.Record(Type.String(), Type.Unknown()),
+  salt: Type.String({ description: '32 random bytes, base64: commitment = SHA-256(salt ‖ JCS(event))' }),
+  commitment: Type.String(),
+  leafHash: Type.String(),
+  inclusionProof: Type.Object({ treeSize: Type.Integer(), hashes: Type.Array(Type.String()) }),
+  checkpoint: Type.String({ description: 'The signed checkpoint the proof leads to' }),
+});
+
+export const MyExport = Type.Object({
+  exportedAt: Timestamp,
+  person: Type.Object({ name: Type.String(), nationalId: Type.String() }),
+  data: MyData,
+  accessEvents: Type.Array(AccessEvent),
+  receipts: Type.Array(EntryReceipt, {
+    description: 'Each event’s receipt, to check against the ledger without govdx',
+  }),
+  consents: Type.Array(Consent),
+  ledger: Type.Object({
+    verifierKey: Type.String({ description: 'The key that signs the ledger’s checkpoints' }),
+    checkpoint: Type.String(),
+  }),
+});

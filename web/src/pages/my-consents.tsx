@@ -1,0 +1,211 @@
+/** The citizen's consents: what each lets an organization receive, its receipt, and withdrawing it. */
+import { useEffect, useRef, useState } from 'react';
+import { LEGAL_BASES } from '../../../src/domain/index.ts';
+import { ApiError, type Consent, request } from '../api.ts';
+import { ErrorAlert, formatDate, Pager, Status, SummaryList, SummaryRow } from '../page.tsx';
+import { usePaged } from '../use-api.ts';
+import { Refusal } from './refusal.tsx';
+
+/** `given_name` → "given name", `birth_place.country` → "birth place: country". */
+export function plainField(field: string): string {
+  return field.replaceAll('_', ' ').replaceAll('.', ': ');
+}
+
+const STATES: Record<Consent['state'], { label: string; tone: string }> = {
+  active: { label: 'In force', tone: 'open' },
+  revoked: { label: 'Withdrawn', tone: 'grey' },
+  expired: { label: 'Ended', tone: 'grey' },
+};
+
+const METHODS: Record<string, string> = {
+  'admin-recorded': 'Recorded for you by an administrator',
+  'oauth-consent-page': 'You gave it on govdx’s consent page',
+};
+
+export function MyConsents() {
+  const consents = usePaged<Consent>('/api/v1/me/consents', 20);
+  const [confirming, setConfirming] = useState<Consent | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState('');
+  const [failure, setFailure] = useState<ApiError | null>(null);
+
+  const withdraw = (consent: Consent) => {
+    setBusy(true);
+    setFailure(null);
+    request<Consent>('POST', `/api/v1/me/consents/${consent.id}/revoke`, { body: {} }).then(
+      (withdrawn) => {
+        setBusy(false);
+        setConfirming(null);
+        setDone(
+          `You withdrew your consent. ${withdrawn.consumerName} can no longer get your data for “${withdrawn.purposeTitle}”.`,
+        );
+        consents.reload();
+      },
+      (error: unknown) => {
+        setBusy(false);
+        setFailure(
+          error instanceof ApiError ? error : new ApiError('UNEXPECTED', 'Something went wrong.', 0),
+        );
+      },
+    );
+  };
+
+  return (
+    <section aria-labelledby="consents-heading">
+      <h2 id="consents-heading">What you have agreed to share</h2>
+      <p>
+        Some organizations may use your data only with your consent. You can withdraw it at any time: they are
+        refused from the very next request.
+      </p>
+      <p role="status" className="notice">
+        {done}
+      </p>
+      {failure ? <ErrorAlert error={failure} title="Your consent was not withdrawn" /> : null}
+      <Status loading={consents.loading} label="Loading your consents…" />
+      {consents.error ? <Refusal error={consents.error} /> : null}
+      {consents.data ? (
+        consents.data.items.length === 0 ? (
+          <p>You have not given any organization consent to use your data.</p>
+        ) : (
+          <>
+            {consents.data.items.map((consent) => (
+              <ConsentCard
+                key={consent.id}
+                consent={consent}
+                confirming={confirming?.id === consent.id}
+                busy={busy}
+                onWithdraw={() => {
+                  setDone('');
+                  setConfirming(consent);
+                }}
+                onConfirm={() => withdraw(consent)}
+                onCancel={() => setConfirming(null)}
+              />
+            ))}
+            <Pager paged={consents} label="your consents" />
+          </>
+        )
+      ) : null}
+    </section>
+  );
+}
+
+function ConsentCard({
+  consent,
+  confirming,
+  busy,
+  onWithdraw,
+  onConfirm,
+  onCancel,
+}: {
+  consent: Consent;
+  confirming: boolean;
+  busy: boolean;
+  onWithdraw(): void;
+  onConfirm(): void;
+  onCancel(): void;
+}) {
+  const state = STATES[consent.state];
+  const ended = consent.history.find((h) => h.event === consent.state);
+  return (
+    <div className="panel">
+      <h3>
+        {consent.consumerName}: {consent.purposeTitle}
+      </h3>
+      <p>
+        <strong className={`tag tag--${state.tone}`}>{state.label}</strong>
+        {ended && consent.state !== 'active' ? ` since ${formatDate(ended.at)}` : ''}
+      </p>
+      <SummaryList>
+        <SummaryRow term="Why">{consent.purposeDescription || consent.purposeTitle}</SummaryRow>
+        <SummaryRow term="Legal basis">
+          {LEGAL_BASES[consent.legalBasis as keyof typeof LEGAL_BASES] ?? consent.legalBasis}
+        </SummaryRow>
+        <SummaryRow term="What they may receive">
+          {consent.piiCategories.length === 0 ? (
+            'Everything their agreement lists'
+          ) : (
+            <ul className="list">
+              {consent.piiCategories.map((p) => (
+                <li key={`${p.field}-${p.source?.organization ?? ''}`}>
+                  {plainField(p.field)}
+                  {p.source ? ` (from the ${p.source.datasetTitle ?? p.source.organizationName})` : ''}
+                </li>
+              ))}
+            </ul>
+          )}
+        </SummaryRow>
+        <SummaryRow term="Who receives it">{consent.recipients.map((r) => r.name).join(', ')}</SummaryRow>
+        <SummaryRow term="How long they keep it">
+          {consent.retentionDays === null ? 'Not stated' : `${consent.retentionDays} days`}
+        </SummaryRow>
+        <SummaryRow term="Given on">{formatDate(consent.givenAt)}</SummaryRow>
+        <SummaryRow term="Ends">
+          {consent.expiresAt ? formatDate(consent.expiresAt) : 'When you withdraw it'}
+        </SummaryRow>
+        <SummaryRow term="How it was given">
+          {METHODS[consent.collectionMethod] ?? consent.collectionMethod}
+        </SummaryRow>
+      </SummaryList>
+      <div className="button-group">
+        <a
+          className="button button--secondary"
+          href={`/api/v1/me/consents/${consent.id}/receipt`}
+          download={`consent-receipt-${consent.id}.json`}
+        >
+          Download the receipt
+          <span className="visually-hidden">
+            {' '}
+            of your consent to {consent.consumerName} for {consent.purposeTitle}
+          </span>
+        </a>
+        {consent.state === 'active' && !confirming ? (
+          <button type="button" className="button button--warning" onClick={onWithdraw}>
+            Withdraw
+            <span className="visually-hidden">
+              {' '}
+              your consent to {consent.consumerName} for {consent.purposeTitle}
+            </span>
+          </button>
+        ) : null}
+      </div>
+      {confirming ? (
+        <ConfirmWithdraw consent={consent} busy={busy} onConfirm={onConfirm} onCancel={onCancel} />
+      ) : null}
+    </div>
+  );
+}
+
+function ConfirmWithdraw({
+  consent,
+  busy,
+  onConfirm,
+  onCancel,
+}: {
+  consent: Consent;
+  busy: boolean;
+  onConfirm(): void;
+  onCancel(): void;
+}) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+  return (
+    <div className="panel panel--warning">
+      <h4 ref={heading} tabIndex={-1}>
+        Withdraw your consent to {consent.consumerName}?
+      </h4>
+      <p>
+        {consent.consumerName} will no longer be able to get your data for “{consent.purposeTitle}”.
+        Withdrawing does not undo what they have already received.
+      </p>
+      <div className="button-group">
+        <button type="button" className="button button--warning" disabled={busy} onClick={onConfirm}>
+          Yes, withdraw it
+        </button>
+        <button type="button" className="button button--secondary" disabled={busy} onClick={onCancel}>
+          Keep it
+        </button>
+      </div>
+    </div>
+  );
+}

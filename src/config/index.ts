@@ -241,7 +241,7 @@ export const SETTINGS: readonly Setting[] = [
     min: 1,
     max: 86400,
     description:
-      'How often govdx ends agreements past their end date and tells the parties of those ending within 30 days, in seconds. (The exchange refuses an agreement past its end date at once either way.)',
+      'How often govdx ends agreements and consents past their end date (recorded on the ledger) and tells the parties of agreements ending within 30 days, in seconds. (The exchange refuses an agreement past its end date at once either way.)',
     defaultText: '60',
   },
   {

@@ -82,7 +82,8 @@ function toHistory(rows: readonly ConsentEventTable[], consent: ConsentTable): C
     ledgerIndex: e.ledger_index === null ? null : Number(e.ledger_index),
   }));
   const at = now();
-  if (consentState(consent.status, consent.expires_at, at) === 'expired') {
+  // Past its end date but not yet marked by the sweep (recording.ts: expireDueConsents).
+  if (consent.status === 'active' && consentState(consent.status, consent.expires_at, at) === 'expired') {
     history.push({
       event: 'expired',
       at: consent.expires_at!,
@@ -445,6 +446,51 @@ export async function withdrawConsentRecord(
   });
 }
 
+/** Active consents whose end date is at or before `at`. */
+export async function dueConsents(db: Kysely<Database>, at: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('consents')
+    .select('id')
+    .where('status', '=', 'active')
+    .where('expires_at', '<=', at)
+    .orderBy('expires_at')
+    .limit(1000)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Marks an active consent past its end date as expired, with its history entry; false when it is not
+ * due, or another node marked it first.
+ */
+export async function expireConsentRecord(db: Kysely<Database>, id: string, at: string): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    const row = await tx.selectFrom('consents').select('expires_at').where('id', '=', id).executeTakeFirst();
+    const updated = await tx
+      .updateTable('consents')
+      .set({ status: 'expired', updated_at: at })
+      .where('id', '=', id)
+      .where('status', '=', 'active')
+      .where('expires_at', '<=', at)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) === 0 || !row?.expires_at) return false;
+    await tx
+      .insertInto('consent_events')
+      .values({
+        id: `${id}:expired`,
+        consent_id: id,
+        at: row.expires_at,
+        event: 'expired',
+        actor_id: null,
+        by_subject: 0,
+        reason: 'Its end date has passed.',
+        ledger_index: null,
+      })
+      .execute();
+    return true;
+  });
+}
+
 /** Withdraws a consent; withdrawing it again changes nothing. */
 export async function revokeConsent(
   db: Kysely<Database>,
@@ -460,7 +506,7 @@ export async function revokeConsent(
 export async function noteLedgerIndex(
   db: Kysely<Database>,
   id: string,
-  event: 'given' | 'revoked',
+  event: 'given' | 'revoked' | 'expired',
   ledgerIndex: number,
 ): Promise<void> {
   await db

@@ -16,6 +16,6 @@ export {
   receiptController,
   signConsentReceipt,
 } from './receipt.ts';
-export { type ConsentEffects, giveConsent, withdrawConsent } from './recording.ts';
+export { type ConsentEffects, expireDueConsents, giveConsent, withdrawConsent } from './recording.ts';
 export * from './requests.ts';
 export * as schemas from './schemas.ts';

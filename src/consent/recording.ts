@@ -14,6 +14,8 @@ import {
   type ConsentView,
   createConsent,
   deleteConsent,
+  dueConsents,
+  expireConsentRecord,
   getConsent,
   type NewConsentInput,
   noteLedgerIndex,
@@ -105,4 +107,40 @@ export async function withdrawConsent(
   }
   await noteLedgerIndex(db, id, 'revoked', appended.index);
   return getConsent(db, id);
+}
+
+/**
+ * Marks the consents past their end date as expired and appends `consent.expired` for each (the
+ * exchange already refuses them by their date; this makes the end part of the record the person and
+ * an auditor can check). Several nodes may sweep at once: each consent is marked once, by whichever
+ * wins. An expiry stands even when the ledger cannot record it; the first such failure is thrown after
+ * the others are done.
+ */
+export async function expireDueConsents(effects: ConsentEffects, at: Date = new Date()): Promise<number> {
+  const { db } = effects;
+  const iso = at.toISOString();
+  let expired = 0;
+  let failure: unknown = null;
+  for (const id of await dueConsents(db, iso)) {
+    if (!(await expireConsentRecord(db, id, iso))) continue;
+    expired++;
+    await effects.changed({ table: 'consents', id });
+    const consent = await getConsent(db, id);
+    try {
+      const appended = await effects.ledger.append({
+        kind: 'consent.expired',
+        subject: consent.subject,
+        consent: consent.id,
+        consumer: consent.consumer,
+        purpose: consent.purpose,
+        expiresAt: consent.expiresAt,
+        by: null,
+      });
+      await noteLedgerIndex(db, id, 'expired', appended.index);
+    } catch (error) {
+      failure ??= error;
+    }
+  }
+  if (failure) throw failure;
+  return expired;
 }

@@ -13,6 +13,7 @@ import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { AgreementWorkflow, enqueueWebhookEvent, WebhookDispatcher } from '../agreements/index.ts';
 import type { Config } from '../config/index.ts';
+import { expireDueConsents } from '../consent/index.ts';
 import { GovdxError } from '../domain/index.ts';
 import { Exchange } from '../exchange/index.ts';
 import { type Ledger, openLedger } from '../ledger/index.ts';
@@ -60,6 +61,28 @@ function validators() {
     ajv.addSchema(ErrorResponse, 'Error');
   }
   return { strict, coercing };
+}
+
+/** Runs `task` now and then every `ms`, one run at a time; stop() waits for a run in progress. */
+function repeat(ms: number, task: () => Promise<unknown>) {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | null = null;
+  const run = () => {
+    running ??= task().finally(() => {
+      running = null;
+    });
+  };
+  return {
+    start() {
+      run();
+      timer = setInterval(run, ms);
+      timer.unref();
+    },
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -163,6 +186,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.decorate('agreements', workflow);
   app.addHook('onReady', async () => workflow.start(config.agreementSweepSeconds * 1000));
+  // Consents past their end date are marked expired and recorded, on the same rhythm.
+  const consentSweep = repeat(config.agreementSweepSeconds * 1000, () =>
+    expireDueConsents({ db: store.db, ledger, changed: (change) => exchange.changed(change) }).catch(
+      (error) => app.log.error({ err: error }, 'consents: expiring consents failed'),
+    ),
+  );
+  app.addHook('onReady', async () => consentSweep.start());
+  app.addHook('onClose', () => consentSweep.stop());
   app.addHook('onClose', () => workflow.stop());
   app.decorate('hasWebApp', existsSync(join(config.webDir, 'index.html')));
   await app.register(accessPlugin, { store });

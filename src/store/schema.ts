@@ -400,7 +400,7 @@ export interface ConsentEventTable {
   id: string;
   consent_id: string;
   at: string;
-  event: 'given' | 'revoked';
+  event: 'given' | 'revoked' | 'expired';
   actor_id: string | null;
   /** 1 when the person the consent is about acted themselves. */
   by_subject: number;

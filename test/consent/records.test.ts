@@ -11,6 +11,7 @@ import {
   type ConsentEffects,
   consentReceipt,
   createConsent,
+  expireDueConsents,
   getConsent,
   listConsents,
   withdrawConsent,
@@ -196,6 +197,32 @@ for (const dialect of DIALECTS) {
         reason: null,
         ledgerIndex: null,
       });
+    });
+
+    test('the sweep marks a consent past its end date expired, once, with its own ledger entry', async () => {
+      const consent = await createConsent(
+        fresh.store.db,
+        {
+          subject: ben,
+          consumer: 'housing-agency',
+          purpose: 'rental-application-prefill',
+          expiresAt: new Date(Date.now() + 60_000).toISOString(),
+        },
+        null,
+      );
+      const before = appended.length;
+      const later = new Date(Date.now() + 120_000);
+      await expireDueConsents(effects, new Date());
+      assert.equal((await getConsent(fresh.store.db, consent.id)).status, 'active', 'not yet due');
+      assert.ok((await expireDueConsents(effects, later)) >= 1);
+      assert.equal(await expireDueConsents(effects, later), 0, 'each consent expires once');
+      const expired = await getConsent(fresh.store.db, consent.id);
+      assert.equal(expired.status, 'expired');
+      const ends = expired.history.filter((h) => h.event === 'expired');
+      assert.equal(ends.length, 1, 'one history entry, not a recorded and a computed one');
+      const recorded = appended.slice(before).find((e) => e.consent === consent.id);
+      assert.deepEqual([recorded?.kind, recorded?.subject], ['consent.expired', ben]);
+      assert.equal(ends[0]!.ledgerIndex, appended.indexOf(recorded!));
     });
 
     test('withdrawing twice at once withdraws once: one history entry, one ledger entry', async () => {

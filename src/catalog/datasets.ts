@@ -1,20 +1,27 @@
 /** Datasets an organization is the authoritative source for, with their schema of fields. */
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Static } from 'typebox';
 import { GovdxError, notFound, type Sensitivity } from '../domain/index.ts';
 import {
   type Database,
   type DatasetTable,
+  type DistributionTable,
   type FieldTable,
   isUniqueViolation,
   now,
   type Page,
   toPage,
 } from '../store/index.ts';
-import type { Dataset, DatasetChanges, Field, NewDataset } from './schemas.ts';
+import type { AccessRights, Frequency, Theme } from './authority-tables.ts';
+import type { Dataset, DatasetChanges, Field, NewDataset, NewDistribution } from './schemas.ts';
 
 export type DatasetView = Static<typeof Dataset>;
 type FieldInput = Static<typeof Field>;
+type DistributionInput = Static<typeof NewDistribution>;
+type MetadataInput = Omit<
+  Static<typeof DatasetChanges>,
+  'title' | 'description' | 'classification' | 'stewardId' | 'keyField' | 'fields'
+>;
 type Owner = { id: string; slug: string };
 
 function datasets(db: Kysely<Database>) {
@@ -29,7 +36,7 @@ function datasets(db: Kysely<Database>) {
       'people.name as steward_name',
     ]);
 }
-type DatasetRow = DatasetTable & {
+type DatasetRow = Selectable<DatasetTable> & {
   organization_slug: string;
   organization_name: string;
   steward_name: string | null;
@@ -53,7 +60,28 @@ async function fieldsOf(db: Kysely<Database>, datasetIds: string[]): Promise<Map
   return byDataset;
 }
 
-function toDataset(row: DatasetRow, fields: FieldTable[]): DatasetView {
+async function distributionsOf(
+  db: Kysely<Database>,
+  datasetIds: string[],
+): Promise<Map<string, DistributionTable[]>> {
+  const byDataset = new Map<string, DistributionTable[]>();
+  if (datasetIds.length === 0) return byDataset;
+  const rows = await db
+    .selectFrom('distributions')
+    .selectAll()
+    .where('dataset_id', 'in', datasetIds)
+    .orderBy('dataset_id')
+    .orderBy('position')
+    .execute();
+  for (const row of rows) {
+    const list = byDataset.get(row.dataset_id) ?? [];
+    list.push(row);
+    byDataset.set(row.dataset_id, list);
+  }
+  return byDataset;
+}
+
+function toDataset(row: DatasetRow, fields: FieldTable[], distributions: DistributionTable[]): DatasetView {
   return {
     id: row.id,
     slug: row.slug,
@@ -69,6 +97,31 @@ function toDataset(row: DatasetRow, fields: FieldTable[]): DatasetView {
       type: f.type,
       sensitivity: f.sensitivity,
       description: f.description,
+    })),
+    keywords: JSON.parse(row.keywords) as string[],
+    themes: JSON.parse(row.themes) as Theme[],
+    spatial: row.spatial,
+    temporalStart: row.temporal_start,
+    temporalEnd: row.temporal_end,
+    license: row.license,
+    accessRights: row.access_rights as AccessRights | null,
+    updateFrequency: row.update_frequency as Frequency | null,
+    contactPoint:
+      row.contact_point_name && row.contact_point_email
+        ? { name: row.contact_point_name, email: row.contact_point_email }
+        : null,
+    issued: row.issued,
+    modified: row.modified,
+    distributions: distributions.map((d) => ({
+      id: d.id,
+      title: d.title,
+      description: d.description,
+      kind: d.kind,
+      format: d.format as DatasetView['distributions'][number]['format'],
+      mediaType: d.media_type,
+      accessUrl: d.access_url,
+      downloadUrl: d.download_url,
+      createdAt: d.created_at,
     })),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -117,15 +170,14 @@ export async function listDatasets(
     .orderBy('datasets.slug')
     .limit(limit + 1)
     .execute();
-  const fields = await fieldsOf(
-    db,
-    rows.slice(0, limit).map((r) => r.id),
-  );
+  const ids = rows.slice(0, limit).map((r) => r.id);
+  const fields = await fieldsOf(db, ids);
+  const distributions = await distributionsOf(db, ids);
   return toPage(
     rows,
     limit,
     (r) => `${r.organization_slug}/${r.slug}`,
-    (r) => toDataset(r, fields.get(r.id) ?? []),
+    (r) => toDataset(r, fields.get(r.id) ?? [], distributions.get(r.id) ?? []),
   );
 }
 
@@ -133,7 +185,7 @@ export async function findDataset(
   db: Kysely<Database>,
   organizationId: string,
   slug: string,
-): Promise<DatasetTable> {
+): Promise<Selectable<DatasetTable>> {
   const row = await db
     .selectFrom('datasets')
     .selectAll()
@@ -154,7 +206,11 @@ export async function getDataset(
     .where('datasets.slug', '=', slug)
     .executeTakeFirst();
   if (!row) throw notFound('dataset', slug);
-  return toDataset(row, (await fieldsOf(db, [row.id])).get(row.id) ?? []);
+  return toDataset(
+    row,
+    (await fieldsOf(db, [row.id])).get(row.id) ?? [],
+    (await distributionsOf(db, [row.id])).get(row.id) ?? [],
+  );
 }
 
 /** The steward must be a person holding the data steward role in the owning organization. */
@@ -215,6 +271,63 @@ async function replaceFields(
     .execute();
 }
 
+async function replaceDistributions(
+  tx: Transaction<Database>,
+  datasetId: string,
+  distributions: DistributionInput[],
+): Promise<void> {
+  await tx.deleteFrom('distributions').where('dataset_id', '=', datasetId).execute();
+  if (distributions.length === 0) return;
+  const at = now();
+  await tx
+    .insertInto('distributions')
+    .values(
+      distributions.map((d, position) => ({
+        id: crypto.randomUUID(),
+        dataset_id: datasetId,
+        position,
+        title: d.title,
+        description: d.description ?? '',
+        kind: d.kind,
+        format: d.format ?? null,
+        media_type: d.mediaType ?? null,
+        access_url: d.accessUrl,
+        download_url: d.downloadUrl ?? null,
+        created_at: at,
+      })),
+    )
+    .execute();
+}
+
+/** The metadata columns an input sets; a member left out leaves its column as it is. */
+function metadataColumns(input: MetadataInput) {
+  const columns: Partial<Omit<DatasetTable, 'keywords' | 'themes'> & { keywords: string; themes: string }> =
+    {};
+  if (input.keywords !== undefined) columns.keywords = JSON.stringify(input.keywords);
+  if (input.themes !== undefined) columns.themes = JSON.stringify(input.themes);
+  if (input.spatial !== undefined) columns.spatial = input.spatial;
+  if (input.temporalStart !== undefined) columns.temporal_start = input.temporalStart;
+  if (input.temporalEnd !== undefined) columns.temporal_end = input.temporalEnd;
+  if (input.license !== undefined) columns.license = input.license;
+  if (input.accessRights !== undefined) columns.access_rights = input.accessRights;
+  if (input.updateFrequency !== undefined) columns.update_frequency = input.updateFrequency;
+  if (input.contactPoint !== undefined) {
+    columns.contact_point_name = input.contactPoint?.name ?? null;
+    columns.contact_point_email = input.contactPoint?.email ?? null;
+  }
+  if (input.issued !== undefined) columns.issued = input.issued;
+  if (input.modified !== undefined) columns.modified = input.modified;
+  return columns;
+}
+
+function checkTemporal(start: string | null | undefined, end: string | null | undefined): void {
+  if (start && end && start > end)
+    throw new GovdxError('VALIDATION_FAILED', 'The temporal coverage ends before it starts.', {
+      temporalStart: start,
+      temporalEnd: end,
+    });
+}
+
 export async function createDataset(
   db: Kysely<Database>,
   owner: Owner,
@@ -222,9 +335,10 @@ export async function createDataset(
 ): Promise<DatasetView> {
   const keyField = input.keyField ?? null;
   checkFields(input.fields, keyField);
+  checkTemporal(input.temporalStart, input.temporalEnd);
   if (input.stewardId) await checkSteward(db, owner.id, input.stewardId);
   const at = now();
-  const row: DatasetTable = {
+  const row = {
     id: crypto.randomUUID(),
     organization_id: owner.id,
     slug: input.slug,
@@ -233,6 +347,7 @@ export async function createDataset(
     classification: input.classification,
     steward_id: input.stewardId ?? null,
     key_field: keyField,
+    ...metadataColumns(input),
     created_at: at,
     updated_at: at,
   };
@@ -240,6 +355,7 @@ export async function createDataset(
     await db.transaction().execute(async (tx) => {
       await tx.insertInto('datasets').values(row).execute();
       await replaceFields(tx, row.id, input.fields);
+      await replaceDistributions(tx, row.id, input.distributions ?? []);
     });
   } catch (error) {
     if (isUniqueViolation(error))
@@ -261,6 +377,10 @@ export async function updateDataset(
   const keyField = changes.keyField !== undefined ? changes.keyField : current.key_field;
   const fields = changes.fields ?? (await fieldsOf(db, [current.id])).get(current.id) ?? [];
   checkFields(fields, keyField);
+  checkTemporal(
+    changes.temporalStart !== undefined ? changes.temporalStart : current.temporal_start,
+    changes.temporalEnd !== undefined ? changes.temporalEnd : current.temporal_end,
+  );
   const stewardId = changes.stewardId !== undefined ? changes.stewardId : current.steward_id;
   if (changes.stewardId) await checkSteward(db, owner.id, changes.stewardId);
   if (keyField === null) {
@@ -286,11 +406,39 @@ export async function updateDataset(
         classification: changes.classification ?? current.classification,
         steward_id: stewardId,
         key_field: keyField,
+        ...metadataColumns(changes),
         updated_at: now(),
       })
       .where('id', '=', current.id)
       .execute();
     if (changes.fields) await replaceFields(tx, current.id, changes.fields);
+    if (changes.distributions) await replaceDistributions(tx, current.id, changes.distributions);
   });
   return getDataset(db, owner.id, slug);
+}
+
+/** Datasets by position in the catalog's stable order (organization, then slug), for numbered pages. */
+export async function datasetsAt(
+  db: Kysely<Database>,
+  offset: number,
+  limit: number,
+): Promise<DatasetView[]> {
+  const rows = await datasets(db)
+    .orderBy('organizations.slug')
+    .orderBy('datasets.slug')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  const ids = rows.map((r) => r.id);
+  const fields = await fieldsOf(db, ids);
+  const distributions = await distributionsOf(db, ids);
+  return rows.map((r) => toDataset(r, fields.get(r.id) ?? [], distributions.get(r.id) ?? []));
+}
+
+export async function countDatasets(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom('datasets')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

@@ -2,18 +2,80 @@
 import { Type } from 'typebox';
 import {
   CLASSIFICATIONS,
+  Email,
   FIELD_TYPES,
   HttpUrl,
+  Nullable,
   SENSITIVITIES,
   SERVICE_KINDS,
   Slug,
   Timestamp,
 } from '../domain/index.ts';
+import { ACCESS_RIGHTS, FILE_TYPES, FREQUENCIES, THEMES } from './authority-tables.ts';
 
 export const Sensitivity = Type.Enum([...SENSITIVITIES]);
 export const FieldType = Type.Enum([...FIELD_TYPES]);
 export const Classification = Type.Enum([...CLASSIFICATIONS]);
 export const ServiceKind = Type.Enum([...SERVICE_KINDS]);
+export const Theme = Type.Enum([...THEMES], { description: 'EU data-theme code' });
+export const AccessRights = Type.Enum([...ACCESS_RIGHTS], { description: 'EU access-right code' });
+export const Frequency = Type.Enum([...FREQUENCIES], { description: 'EU frequency code' });
+export const FileType = Type.Enum([...FILE_TYPES], { description: 'EU file-type code' });
+export const DistributionKind = Type.Enum(['download', 'service']);
+const Day = Type.String({ format: 'date' });
+
+export const ContactPoint = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    email: Email,
+  },
+  { additionalProperties: false },
+);
+
+export const NewDistribution = Type.Object(
+  {
+    title: Type.String({ minLength: 1, maxLength: 200 }),
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    kind: DistributionKind,
+    format: Type.Optional(Nullable(FileType)),
+    mediaType: Type.Optional(Nullable(Type.String({ pattern: '^[a-z]+/[A-Za-z0-9.+-]+$', maxLength: 100 }))),
+    accessUrl: HttpUrl,
+    downloadUrl: Type.Optional(Nullable(HttpUrl)),
+  },
+  { additionalProperties: false },
+);
+
+export const Distribution = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  description: Type.String(),
+  kind: DistributionKind,
+  format: Nullable(FileType),
+  mediaType: Nullable(Type.String()),
+  accessUrl: Type.String(),
+  downloadUrl: Nullable(Type.String()),
+  createdAt: Timestamp,
+});
+
+/** The catalog metadata a dataset may carry beside its schema; every part optional on input. */
+const metadataInput = {
+  keywords: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 50 })),
+  themes: Type.Optional(Type.Array(Theme, { maxItems: THEMES.length, uniqueItems: true })),
+  spatial: Type.Optional(
+    Nullable(Type.String({ minLength: 1, maxLength: 500, description: 'A place IRI or name' })),
+  ),
+  temporalStart: Type.Optional(Nullable(Day)),
+  temporalEnd: Type.Optional(Nullable(Day)),
+  license: Type.Optional(Nullable(HttpUrl)),
+  accessRights: Type.Optional(Nullable(AccessRights)),
+  updateFrequency: Type.Optional(Nullable(Frequency)),
+  contactPoint: Type.Optional(Nullable(ContactPoint)),
+  issued: Type.Optional(Nullable(Day)),
+  modified: Type.Optional(Nullable(Day)),
+  distributions: Type.Optional(
+    Type.Array(NewDistribution, { maxItems: 50, description: 'The complete list of distributions' }),
+  ),
+};
 
 /** A field name; dots address nested members (`address.postcode`). */
 export const FieldName = Type.String({
@@ -50,6 +112,18 @@ export const Dataset = Type.Object(
         description: Type.String(),
       }),
     ),
+    keywords: Type.Array(Type.String()),
+    themes: Type.Array(Theme),
+    spatial: Nullable(Type.String()),
+    temporalStart: Nullable(Type.String()),
+    temporalEnd: Nullable(Type.String()),
+    license: Nullable(Type.String()),
+    accessRights: Nullable(AccessRights),
+    updateFrequency: Nullable(Frequency),
+    contactPoint: Nullable(Type.Object({ name: Type.String(), email: Type.String() })),
+    issued: Nullable(Type.String()),
+    modified: Nullable(Type.String()),
+    distributions: Type.Array(Distribution),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
@@ -65,6 +139,7 @@ export const NewDataset = Type.Object(
     stewardId: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
     keyField: Type.Optional(Type.Union([FieldName, Type.Null()])),
     fields: Type.Array(Field, { maxItems: 500 }),
+    ...metadataInput,
   },
   { additionalProperties: false },
 );
@@ -79,6 +154,7 @@ export const DatasetChanges = Type.Object(
     fields: Type.Optional(
       Type.Array(Field, { maxItems: 500, description: 'The complete new list of fields' }),
     ),
+    ...metadataInput,
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -5,6 +5,7 @@
 import type { Static } from 'typebox';
 import type { schemas as catalog } from '../catalog/index.ts';
 import type { schemas as directory } from '../directory/index.ts';
+import { CC_BY_4_0, COUNTRY, OPEN_DATASETS } from './open-data.ts';
 
 export interface DemoOrganization extends Static<typeof directory.NewOrganization> {
   /** Short name used in usernames (`steward.population`) and e-mail domains. */
@@ -120,7 +121,8 @@ const field = (
   description: string,
 ): Field => ({ name, type, sensitivity, description });
 
-export const DATASETS: readonly DemoDataset[] = [
+/** The base registers: restricted except the address register, reached through the exchange. */
+const REGISTERS: readonly DemoDataset[] = [
   {
     organization: 'population-register',
     slug: 'population',
@@ -129,6 +131,14 @@ export const DATASETS: readonly DemoDataset[] = [
       'Every resident of the Republic of Example: name, birth, citizenship, residence and household.',
     classification: 'confidential',
     keyField: 'national_id',
+    keywords: ['population', 'residents', 'households', 'base register'],
+    themes: ['SOCI', 'GOVE'],
+    spatial: COUNTRY,
+    license: null,
+    accessRights: 'NON_PUBLIC',
+    updateFrequency: 'DAILY',
+    contactPoint: { name: 'Population register helpdesk', email: 'data@population.example' },
+    issued: '2024-01-01',
     fields: [
       field(
         'national_id',
@@ -164,6 +174,14 @@ export const DATASETS: readonly DemoDataset[] = [
     description: 'Every address in the Republic of Example, with its postcode and coordinates.',
     classification: 'public',
     keyField: 'address_id',
+    keywords: ['addresses', 'postcodes', 'coordinates', 'base register'],
+    themes: ['REGI'],
+    spatial: COUNTRY,
+    license: CC_BY_4_0,
+    accessRights: 'PUBLIC',
+    updateFrequency: 'DAILY',
+    contactPoint: { name: 'Address data desk', email: 'data@address.example' },
+    issued: '2024-01-01',
     fields: [
       field('address_id', 'string', 'open', 'Address identifier: AD and eight digits'),
       field('street', 'string', 'open', 'Street name'),
@@ -182,6 +200,14 @@ export const DATASETS: readonly DemoDataset[] = [
     description: 'Companies, sole proprietors, partnerships and non-profits, with their boards.',
     classification: 'internal',
     keyField: 'registry_code',
+    keywords: ['companies', 'non-profits', 'boards', 'base register'],
+    themes: ['ECON'],
+    spatial: COUNTRY,
+    license: null,
+    accessRights: 'RESTRICTED',
+    updateFrequency: 'DAILY',
+    contactPoint: { name: 'Business register helpdesk', email: 'data@business.example' },
+    issued: '2024-01-01',
     fields: [
       field('registry_code', 'string', 'open', 'Registry code: eight digits'),
       field('name', 'string', 'open', 'Registered name'),
@@ -201,6 +227,14 @@ export const DATASETS: readonly DemoDataset[] = [
     description: "A resident's taxable income of the last tax year, as declared and assessed.",
     classification: 'confidential',
     keyField: 'national_id',
+    keywords: ['income', 'taxes', 'employment'],
+    themes: ['ECON', 'SOCI'],
+    spatial: COUNTRY,
+    license: null,
+    accessRights: 'NON_PUBLIC',
+    updateFrequency: 'ANNUAL',
+    contactPoint: { name: 'Tax data requests desk', email: 'data@tax.example' },
+    issued: '2024-01-01',
     fields: [
       field('national_id', 'string', 'personal', 'National identification number'),
       field('year', 'integer', 'personal', 'Tax year'),
@@ -226,6 +260,14 @@ export const DATASETS: readonly DemoDataset[] = [
     description: 'Disability assessments, chronic conditions and assessed care level of residents.',
     classification: 'restricted',
     keyField: 'national_id',
+    keywords: ['disability', 'care', 'health'],
+    themes: ['HEAL', 'SOCI'],
+    spatial: COUNTRY,
+    license: null,
+    accessRights: 'NON_PUBLIC',
+    updateFrequency: 'DAILY',
+    contactPoint: { name: 'Health data requests desk', email: 'data@health.example' },
+    issued: '2024-01-01',
     fields: [
       field('national_id', 'string', 'personal', 'National identification number'),
       field(
@@ -247,6 +289,9 @@ export const DATASETS: readonly DemoDataset[] = [
     ],
   },
 ];
+
+/** Every dataset of the demo catalog: the base registers first, then the open datasets. */
+export const DATASETS: readonly DemoDataset[] = [...REGISTERS, ...OPEN_DATASETS];
 
 type NewService = Static<typeof catalog.NewService>;
 

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Kysely } from 'kysely';
-import { createDataset, createService, updateService } from '../catalog/index.ts';
+import { createDataset, createService, updateDataset, updateService } from '../catalog/index.ts';
 import type { Config } from '../config/index.ts';
 import { createConsent } from '../consent/index.ts';
 import {
@@ -168,18 +168,50 @@ async function seedAccounts(db: Db, owners: Map<string, Owner>, tally: Tally): P
   return people;
 }
 
-async function seedDatasets(db: Db, owners: Map<string, Owner>, people: Map<string, string>, tally: Tally) {
+/** Open datasets are downloadable as CSV and JSON from the catalog (served by the catalog's download routes). */
+function downloads(publicUrl: string, organization: string, slug: string) {
+  const base = `${publicUrl.replace(/\/$/, '')}/catalog/datasets/${organization}/${slug}`;
+  return [
+    { format: 'CSV' as const, mediaType: 'text/csv', extension: 'csv' },
+    { format: 'JSON' as const, mediaType: 'application/json', extension: 'json' },
+  ].map(({ format, mediaType, extension }) => ({
+    title: `${format} download`,
+    kind: 'download' as const,
+    format,
+    mediaType,
+    accessUrl: `${base}.${extension}`,
+    downloadUrl: `${base}.${extension}`,
+  }));
+}
+
+async function seedDatasets(
+  db: Db,
+  owners: Map<string, Owner>,
+  people: Map<string, string>,
+  publicUrl: string,
+  tally: Tally,
+) {
   for (const { organization, ...input } of DATASETS) {
     const owner = owners.get(organization)!;
     const existing = await db
       .selectFrom('datasets')
-      .select('id')
+      .select(['id', 'keywords'])
       .where('organization_id', '=', owner.id)
       .where('slug', '=', input.slug)
       .executeTakeFirst();
-    if (existing) continue;
+    const distributions =
+      input.classification === 'public' ? downloads(publicUrl, organization, input.slug) : [];
+    if (existing) {
+      // A demo store seeded before the catalog had metadata gets it once; the registers are left as they are.
+      if (existing.keywords === '[]' && input.keywords?.length) {
+        const { slug, fields, keyField, classification, ...metadata } = input;
+        await updateDataset(db, owner, slug, { ...metadata, distributions });
+        tally.datasets++;
+      }
+      continue;
+    }
     const short = ORGANIZATIONS.find((o) => o.slug === organization)!.short;
-    await createDataset(db, owner, { ...input, stewardId: people.get(`steward.${short}`)! });
+    await createDataset(db, owner, { ...input, distributions, stewardId: people.get(`steward.${short}`)! });
     tally.datasets++;
   }
 }
@@ -472,7 +504,7 @@ export async function seedDemo(
   };
   const owners = await seedOrganizations(db, tally);
   const people = await seedAccounts(db, owners, tally);
-  await seedDatasets(db, owners, people, tally);
+  await seedDatasets(db, owners, people, config.publicUrl, tally);
   await seedServices(db, owners, options.providerUrl ?? defaultProviderUrl(config), tally);
   await seedPurposes(db, owners, tally);
   const keyDir = demoKeyDir(config);

@@ -5,6 +5,8 @@
  * ids and timestamps are text (timestamps ISO-8601 UTC, so they sort as text), flags are integers
  * 0/1, JSON documents are text. Column names are snake_case; the API speaks camelCase.
  */
+
+import type { Generated } from 'kysely';
 import type {
   AgreementStatus,
   Classification,
@@ -77,8 +79,42 @@ export interface DatasetTable {
   steward_id: string | null;
   /** The field that identifies one record (e.g. national_id); required for hosted services. */
   key_field: string | null;
+  /** JSON array of free keywords. */
+  keywords: Generated<string>;
+  /** JSON array of EU data-theme codes (ECON, HEAL, …). */
+  themes: Generated<string>;
+  /** A place IRI or name the data covers. */
+  spatial: string | null;
+  temporal_start: string | null;
+  temporal_end: string | null;
+  /** Licence IRI, e.g. http://publications.europa.eu/resource/authority/licence/CC_BY_4_0. */
+  license: string | null;
+  /** EU access-right code: PUBLIC, RESTRICTED or NON_PUBLIC. */
+  access_rights: string | null;
+  /** EU frequency code: DAILY, WEEKLY, MONTHLY, ANNUAL, … */
+  update_frequency: string | null;
+  contact_point_name: string | null;
+  contact_point_email: string | null;
+  issued: string | null;
+  modified: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** A way to get a dataset: a file to download or a service to call. */
+export interface DistributionTable {
+  id: string;
+  dataset_id: string;
+  position: number;
+  title: string;
+  description: string;
+  kind: 'download' | 'service';
+  /** EU file-type code (CSV, JSON, …). */
+  format: string | null;
+  media_type: string | null;
+  access_url: string;
+  download_url: string | null;
+  created_at: string;
 }
 
 export interface FieldTable {
@@ -460,6 +496,7 @@ export interface Database {
   systems: SystemTable;
   datasets: DatasetTable;
   fields: FieldTable;
+  distributions: DistributionTable;
   services: ServiceTable;
   purposes: PurposeTable;
   access_tokens: AccessTokenTable;

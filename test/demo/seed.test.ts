@@ -223,6 +223,41 @@ for (const dialect of DIALECTS) {
       await seed(fresh);
     });
 
+    test('the demo catalog holds at least 50 datasets, open ones with CSV and JSON downloads', async () => {
+      const { items: all, nextCursor } = await listDatasets(db, {}, 200, null);
+      assert.equal(nextCursor, null);
+      assert.ok(all.length >= 50, `${all.length} datasets`);
+      const open = all.filter((d) => d.classification === 'public');
+      assert.ok(open.length >= 40 && open.length < all.length, 'open and restricted datasets');
+      for (const dataset of open) {
+        assert.deepEqual(
+          dataset.distributions.map((d) => d.format),
+          ['CSV', 'JSON'],
+          dataset.slug,
+        );
+        assert.ok(dataset.license && dataset.contactPoint && dataset.themes.length > 0, dataset.slug);
+      }
+      assert.ok(
+        all.every((d) => d.fields.every((f) => f.sensitivity === 'open') || d.classification !== 'public'),
+      );
+    });
+
+    test('a store seeded before datasets had catalog metadata gets the metadata on the next seed', async () => {
+      await db
+        .updateTable('datasets')
+        .set({ keywords: '[]', themes: '[]', access_rights: null })
+        .where('slug', '=', 'population')
+        .execute();
+      await seed(fresh);
+      const row = await db
+        .selectFrom('datasets')
+        .select(['keywords', 'access_rights'])
+        .where('slug', '=', 'population')
+        .executeTakeFirstOrThrow();
+      assert.notEqual(row.keywords, '[]');
+      assert.equal(row.access_rights, 'NON_PUBLIC');
+    });
+
     test('registers left half-written by an interrupted run are written again in full', async () => {
       const complete = await digest(db);
       // What a crash between two batches leaves: some records, and no mark of completion.

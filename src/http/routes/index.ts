@@ -2,6 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { agreementRoutes, publicAgreementRoutes } from './agreements.ts';
 import { authRoutes } from './auth.ts';
+import { catalogRoutes } from './catalog.ts';
 import { consentClientRoutes } from './consent-clients.ts';
 import { consentServerRoutes } from './consent-server.ts';
 import { consentRoutes } from './consents.ts';
@@ -25,6 +26,7 @@ export const routes: FastifyPluginAsync = async (app) => {
   await app.register(oauthRoutes);
   await app.register(exchangeRoutes, { prefix: '/exchange' });
   await app.register(publicAgreementRoutes, { prefix: '/agreements' });
+  await app.register(catalogRoutes, { prefix: '/catalog' });
   await app.register(
     async (api) => {
       await api.register(organizationRoutes);

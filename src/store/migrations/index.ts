@@ -7,6 +7,7 @@ import * as m0005 from './0005_ledger_subjects.ts';
 import * as m0006 from './0006_agreement_workflow.ts';
 import * as m0007 from './0007_consent_records.ts';
 import * as m0008 from './0008_consent_clients.ts';
+import * as m0009 from './0009_catalog_metadata.ts';
 
 /**
  * Every migration, in order. Names sort in the order they run; each runs on SQLite and PostgreSQL.
@@ -21,4 +22,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006_agreement_workflow': m0006,
   '0007_consent_records': m0007,
   '0008_consent_clients': m0008,
+  '0009_catalog_metadata': m0009,
 };

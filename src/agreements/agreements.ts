@@ -66,6 +66,13 @@ export type AgreementRow = AgreementTable & {
   emergency_ends_at: string | null;
 };
 
+/** The emergency an agreement was made under, if any. */
+export function emergencyRef(row: AgreementRow): { id: string; name: string; endsAt: string } | null {
+  return row.emergency_id && row.emergency_name && row.emergency_ends_at
+    ? { id: row.emergency_id, name: row.emergency_name, endsAt: row.emergency_ends_at }
+    : null;
+}
+
 /** The fields a dataset declares, with their sensitivity. */
 export async function declaredFields(db: Db, datasetId: string): Promise<Map<string, Sensitivity>> {
   const rows = await db
@@ -153,10 +160,7 @@ function toAgreement(
     rateLimitPerMinute: row.rate_limit_per_minute,
     quotaPerDay: row.quota_per_day,
     template: row.template_slug,
-    emergency:
-      row.emergency_id && row.emergency_name && row.emergency_ends_at
-        ? { id: row.emergency_id, name: row.emergency_name, endsAt: row.emergency_ends_at }
-        : null,
+    emergency: emergencyRef(row),
     approvals,
     submittedAt: row.submitted_at,
     activatedAt: row.activated_at,

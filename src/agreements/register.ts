@@ -12,7 +12,7 @@ import {
 } from '../domain/index.ts';
 import type { Page } from '../store/index.ts';
 import { toPage } from '../store/index.ts';
-import { type AgreementRow, agreementRows, type Db } from './agreements.ts';
+import { type AgreementRow, agreementRows, type Db, emergencyRef } from './agreements.ts';
 import type { RegisterEntry, TimeToShare } from './schemas.ts';
 
 export type RegisterEntryView = Static<typeof RegisterEntry>;
@@ -48,10 +48,7 @@ function toEntry(row: AgreementRow): RegisterEntryView {
     status: row.status,
     activatedAt: row.activated_at,
     endedAt: row.ended_at,
-    emergency:
-      row.emergency_id && row.emergency_name && row.emergency_ends_at
-        ? { id: row.emergency_id, name: row.emergency_name, endsAt: row.emergency_ends_at }
-        : null,
+    emergency: emergencyRef(row),
   };
 }
 

@@ -3,6 +3,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import { agreementRoutes, publicAgreementRoutes } from './agreements.ts';
 import { authRoutes } from './auth.ts';
 import { catalogRoutes } from './catalog.ts';
+import { catalogDownloadRoutes } from './catalog-downloads.ts';
+import { catalogQualityRoutes, publicQualityRoutes } from './catalog-quality.ts';
+import { catalogSearchRoutes } from './catalog-search.ts';
+import { ckanRoutes } from './ckan.ts';
 import { consentClientRoutes } from './consent-clients.ts';
 import { consentServerRoutes } from './consent-server.ts';
 import { consentRoutes } from './consents.ts';
@@ -27,6 +31,10 @@ export const routes: FastifyPluginAsync = async (app) => {
   await app.register(exchangeRoutes, { prefix: '/exchange' });
   await app.register(publicAgreementRoutes, { prefix: '/agreements' });
   await app.register(catalogRoutes, { prefix: '/catalog' });
+  await app.register(catalogSearchRoutes, { prefix: '/catalog' });
+  await app.register(catalogDownloadRoutes, { prefix: '/catalog' });
+  await app.register(publicQualityRoutes, { prefix: '/catalog' });
+  await app.register(ckanRoutes, { prefix: '/api/3' });
   await app.register(
     async (api) => {
       await api.register(organizationRoutes);
@@ -41,6 +49,7 @@ export const routes: FastifyPluginAsync = async (app) => {
       await api.register(trackerRoutes);
       await api.register(serviceUsageRoutes);
       await api.register(webhookRoutes);
+      await api.register(catalogQualityRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -8,6 +8,9 @@ import * as m0006 from './0006_agreement_workflow.ts';
 import * as m0007 from './0007_consent_records.ts';
 import * as m0008 from './0008_consent_clients.ts';
 import * as m0009 from './0009_catalog_metadata.ts';
+import * as m0010 from './0010_catalog_search.ts';
+import * as m0011 from './0011_catalog_quality.ts';
+import * as m0012 from './0012_open_data_downloads.ts';
 
 /**
  * Every migration, in order. Names sort in the order they run; each runs on SQLite and PostgreSQL.
@@ -23,4 +26,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0007_consent_records': m0007,
   '0008_consent_clients': m0008,
   '0009_catalog_metadata': m0009,
+  '0010_catalog_search': m0010,
+  '0011_catalog_quality': m0011,
+  '0012_open_data_downloads': m0012,
 };

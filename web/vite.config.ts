@@ -14,7 +14,7 @@ export default defineConfig({
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
   server: {
     proxy: {
-      ...Object.fromEntries(['/api', '/auth', '/idp', '/docs'].map((path) => [path, api])),
+      ...Object.fromEntries(['/api', '/auth', '/idp', '/docs', '/catalog'].map((path) => [path, api])),
       // The public register's data; a browser opening /agreements/register itself gets the app.
       '/agreements': {
         target: api,

@@ -14,6 +14,7 @@ import {
 } from '../store/index.ts';
 import type { AccessRights, Frequency, Theme } from './authority-tables.ts';
 import type { Dataset, DatasetChanges, Field, NewDataset, NewDistribution } from './schemas.ts';
+import { indexDatasets } from './search-index.ts';
 
 export type DatasetView = Static<typeof Dataset>;
 type FieldInput = Static<typeof Field>;
@@ -356,6 +357,7 @@ export async function createDataset(
       await tx.insertInto('datasets').values(row).execute();
       await replaceFields(tx, row.id, input.fields);
       await replaceDistributions(tx, row.id, input.distributions ?? []);
+      await indexDatasets(tx, [row.id]);
     });
   } catch (error) {
     if (isUniqueViolation(error))
@@ -413,6 +415,7 @@ export async function updateDataset(
       .execute();
     if (changes.fields) await replaceFields(tx, current.id, changes.fields);
     if (changes.distributions) await replaceDistributions(tx, current.id, changes.distributions);
+    await indexDatasets(tx, [current.id]);
   });
   return getDataset(db, owner.id, slug);
 }
@@ -433,6 +436,21 @@ export async function datasetsAt(
   const fields = await fieldsOf(db, ids);
   const distributions = await distributionsOf(db, ids);
   return rows.map((r) => toDataset(r, fields.get(r.id) ?? [], distributions.get(r.id) ?? []));
+}
+
+/** Datasets by id, in the order of the ids given; ids of no dataset are left out. */
+export async function datasetsById(db: Kysely<Database>, ids: string[]): Promise<DatasetView[]> {
+  if (ids.length === 0) return [];
+  const [rows, fields, distributions] = await Promise.all([
+    datasets(db).where('datasets.id', 'in', ids).execute(),
+    fieldsOf(db, ids),
+    distributionsOf(db, ids),
+  ]);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    return row ? [toDataset(row, fields.get(id) ?? [], distributions.get(id) ?? [])] : [];
+  });
 }
 
 export async function countDatasets(db: Kysely<Database>): Promise<number> {

@@ -1,6 +1,13 @@
 export * from './authority-tables.ts';
+export * from './ckan.ts';
 export * from './datasets.ts';
 export { catalogIri, catalogQuads, datasetIri, toJsonLd, toTurtle } from './dcat.ts';
+export * from './downloads.ts';
+export * from './mqa.ts';
 export * from './publication.ts';
+export * from './quality.ts';
+export * from './quality-checks.ts';
 export * as schemas from './schemas.ts';
+export * from './search.ts';
 export * from './services.ts';
+export * from './url-checks.ts';

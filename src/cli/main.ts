@@ -188,6 +188,27 @@ ledger
     process.exitCode = await ledgerAudit(options);
   });
 
+const catalogCommand = program.command('catalog').description("The catalog: checks of its datasets' quality");
+
+withSettings(
+  catalogCommand
+    .command('check')
+    .description(
+      "Check hosted datasets' records now (completeness, validity, duplicate keys, freshness) and whether outside distribution addresses answer; runs are kept as history",
+    ),
+)
+  .option('--org <slug>', 'Only the datasets of this organization')
+  .option('--dataset <slug>', 'Only datasets with this slug')
+  .option('--no-links', 'Do not check distribution addresses')
+  .action(async (options: Record<string, unknown>) => {
+    const { catalogCheck } = await import('./catalog.ts');
+    process.exitCode = await catalogCheck(configFrom(options), {
+      org: options.org as string | undefined,
+      dataset: options.dataset as string | undefined,
+      links: options.links !== false,
+    });
+  });
+
 const exchange = program
   .command('exchange')
   .description('Act as a system calling the exchange: sign a client assertion, or get an access token');

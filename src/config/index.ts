@@ -49,6 +49,8 @@ export interface Config {
   webhooksAllowHttp: boolean;
   /** How often agreements past their end date are ended and those ending soon flagged, in seconds. */
   agreementSweepSeconds: number;
+  /** How often hosted datasets' records and distribution links are checked, in hours (0: never on a schedule). */
+  qualityCheckHours: number;
 }
 
 type Kind = 'string' | 'integer' | 'enum' | 'boolean';
@@ -245,6 +247,17 @@ export const SETTINGS: readonly Setting[] = [
     defaultText: '60',
   },
   {
+    key: 'qualityCheckHours',
+    env: 'GOVDX_QUALITY_CHECK_HOURS',
+    flag: '--quality-check-hours',
+    kind: 'integer',
+    min: 0,
+    max: 8760,
+    description:
+      "How often govdx checks hosted datasets' records (completeness, validity, duplicate keys, freshness) and whether distribution links answer, in hours; one dataset at a time, never two nodes on the same dataset. 0: only when a steward asks.",
+    defaultText: '24',
+  },
+  {
     key: 'exchangeTokenSeconds',
     env: 'GOVDX_EXCHANGE_TOKEN_SECONDS',
     flag: '--exchange-token-seconds',
@@ -347,6 +360,7 @@ export function defaults(): Config {
     providerMaxResponseBytes: 1048576,
     webhooksAllowHttp: false,
     agreementSweepSeconds: 60,
+    qualityCheckHours: 24,
   };
 }
 

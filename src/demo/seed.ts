@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { createDataset, createService, updateDataset, updateService } from '../catalog/index.ts';
 import type { Config } from '../config/index.ts';
 import { createConsent } from '../consent/index.ts';
@@ -42,6 +42,8 @@ import {
   SYSTEMS,
   systemKeyId,
 } from './government.ts';
+import { OPEN_DATASETS } from './open-data.ts';
+import { seedOpenDataRecords } from './open-data-records.ts';
 import { businessAt, businessCount, demoCitizens, isAdult, population } from './population.ts';
 
 export interface SeedOptions {
@@ -514,6 +516,14 @@ export async function seedDemo(
   await seedConsents(db, owners, tally);
   await seedConsentClients(db, owners, keyDir, options.serviceUrl ?? defaultServiceUrl(config), tally);
   const registers = await seedRegisters(db, owners, config.demoPopulation, options.progress);
+  const openIds = new Map<string, string>();
+  for (const d of OPEN_DATASETS) openIds.set(d.slug, await datasetId(db, owners, d.organization, d.slug));
+  const openRecords = await seedOpenDataRecords(db, openIds);
+  if (store.dialect === 'postgres' && (registers.written || openRecords > 0)) {
+    // Fresh statistics for the tables just filled, so that reading records in key order (downloads,
+    // data-quality checks) uses the index at once rather than after autovacuum gets round to it.
+    await sql`analyze records`.execute(db);
+  }
 
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const { mark } = registers;
@@ -526,6 +536,7 @@ export async function seedDemo(
       return `${n} ${n === 1 ? plural.replace(/s$/, '') : plural}`;
     });
   if (registers.written) changes.push(holding);
+  if (openRecords > 0) changes.push(`${count(openRecords)} open-data records`);
   const summary =
     changes.length === 0
       ? `The Republic of Example is already seeded (${holding}); nothing changed.`

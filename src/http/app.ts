@@ -12,6 +12,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { AgreementWorkflow, enqueueWebhookEvent, WebhookDispatcher } from '../agreements/index.ts';
+import { runDueQualityChecks } from '../catalog/index.ts';
 import type { Config } from '../config/index.ts';
 import { expireDueConsents } from '../consent/index.ts';
 import { GovdxError } from '../domain/index.ts';
@@ -194,6 +195,28 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   app.addHook('onReady', async () => consentSweep.start());
   app.addHook('onClose', () => consentSweep.stop());
+  // Hosted datasets' records and distribution links are checked when due, one dataset at a time. Each
+  // look (at most hourly: timers cannot wait longer than 24.8 days) checks only what has fallen due.
+  if (config.qualityCheckHours > 0) {
+    const everyMs = config.qualityCheckHours * 3_600_000;
+    const stopping = new AbortController();
+    const qualityRun = repeat(Math.min(everyMs, 3_600_000), () =>
+      runDueQualityChecks({
+        db: store.db,
+        dialect: store.dialect,
+        publicUrl: config.publicUrl,
+        everyMs,
+        signal: stopping.signal,
+        onError: (error, dataset) => app.log.error({ err: error }, `catalog: checking ${dataset} failed`),
+      }).catch((error) => app.log.error({ err: error }, 'catalog: quality checks failed')),
+    );
+    app.addHook('onReady', async () => qualityRun.start());
+    // A node shutting down does not wait for a long check: it stops between two batches.
+    app.addHook('onClose', () => {
+      stopping.abort();
+      return qualityRun.stop();
+    });
+  }
   app.addHook('onClose', () => workflow.stop());
   app.decorate('hasWebApp', existsSync(join(config.webDir, 'index.html')));
   await app.register(accessPlugin, { store });

@@ -101,6 +101,15 @@ export interface DatasetTable {
   updated_at: string;
 }
 
+/** Downloads of an open dataset, counted per format and day (UTC, YYYY-MM-DD). */
+export interface DatasetDownloadTable {
+  dataset_id: string;
+  format: 'csv' | 'json';
+  day: string;
+  /** pg may hand an int back as a number; a sum over it as text. */
+  count: number;
+}
+
 /** A way to get a dataset: a file to download or a service to call. */
 export interface DistributionTable {
   id: string;
@@ -124,6 +133,31 @@ export interface FieldTable {
   type: FieldType;
   sensitivity: Sensitivity;
   description: string;
+}
+
+/**
+ * One dataset as catalog search sees it (src/catalog/search.ts): its words, folded (lower case, no
+ * accents), and its sort keys. SQLite indexes the words in the FTS5 table catalog_search_text, kept in
+ * step by triggers; PostgreSQL in the generated, weighted tsvector column `document` (GIN index).
+ */
+export interface CatalogSearchTable {
+  doc_id: Generated<number>;
+  dataset_id: string;
+  title: string;
+  keywords: string;
+  /** Description, field names and descriptions, publisher's name. */
+  body: string;
+  /** The title folded, for sorting the same way on both dialects. */
+  sort_title: string;
+  modified: string | null;
+  issued: string | null;
+}
+
+/** One facet value of a dataset (publisher, theme, classification, format, license), for counting. */
+export interface CatalogFacetTable {
+  dataset_id: string;
+  facet: string;
+  value: string;
 }
 
 export interface ServiceTable {
@@ -488,6 +522,40 @@ export interface ExchangeAssertionTable {
   expires_at: string;
 }
 
+/** What the link checker last saw at a distribution address (catalog quality, MQA accessibility). */
+export interface CatalogLinkCheckTable {
+  url: string;
+  status: number | null;
+  ok: number;
+  problem: string | null;
+  checked_at: string;
+}
+
+/** One data-quality check of a hosted dataset's records, kept as history. */
+export interface QualityCheckRunTable {
+  id: string;
+  dataset_id: string;
+  started_at: string;
+  finished_at: string;
+  trigger: 'schedule' | 'person';
+  person_id: string | null;
+  record_count: number;
+  /** JSON array of per-field counts. */
+  fields: string;
+  key_field: string | null;
+  duplicate_records: number;
+  duplicate_values: number;
+  freshness: 'fresh' | 'stale' | 'unknown';
+  last_updated: string | null;
+}
+
+/** A node's claim on checking one dataset, so that no two nodes check it at once. */
+export interface QualityCheckClaimTable {
+  dataset_id: string;
+  claim_id: string;
+  expires_at: string;
+}
+
 export interface Database {
   organizations: OrganizationTable;
   people: PersonTable;
@@ -497,6 +565,9 @@ export interface Database {
   datasets: DatasetTable;
   fields: FieldTable;
   distributions: DistributionTable;
+  catalog_search: CatalogSearchTable;
+  catalog_facets: CatalogFacetTable;
+  dataset_downloads: DatasetDownloadTable;
   services: ServiceTable;
   purposes: PurposeTable;
   access_tokens: AccessTokenTable;
@@ -522,4 +593,7 @@ export interface Database {
   consent_clients: ConsentClientTable;
   consent_client_purposes: ConsentClientPurposeTable;
   consent_grants: ConsentGrantTable;
+  catalog_link_checks: CatalogLinkCheckTable;
+  quality_check_runs: QualityCheckRunTable;
+  quality_check_claims: QualityCheckClaimTable;
 }

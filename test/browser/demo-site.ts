@@ -9,6 +9,7 @@ import { type Browser, type BrowserContext, chromium, type Locator, type Page } 
 import { freePort, startNode } from '../../src/cli/index.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { DEMO_PASSWORD, seedDemo } from '../../src/demo/index.ts';
+import type { Dialect } from '../../src/store/index.ts';
 import { freshStore } from '../support/stores.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -46,13 +47,20 @@ export interface DemoSite {
   close(): Promise<void>;
 }
 
-/** A govdx node on a free port, on a fresh SQLite store seeded with the demo government (200 residents). */
-export async function startDemoSite(): Promise<DemoSite> {
-  const fresh = await freshStore('sqlite');
+/** A govdx node on a free port, on a fresh store (SQLite unless asked) seeded with the demo government (200 residents). */
+export async function startDemoSite(dialect: Dialect = 'sqlite'): Promise<DemoSite> {
+  const fresh = await freshStore(dialect);
   const port = await freePort('127.0.0.1');
   const config = loadConfig({
     env: {},
-    flags: { host: '127.0.0.1', port, logLevel: 'silent', dataDir: fresh.dataDir, demoPopulation: 200 },
+    flags: {
+      host: '127.0.0.1',
+      port,
+      logLevel: 'silent',
+      dataDir: fresh.dataDir,
+      demoPopulation: 200,
+      ...(fresh.databaseUrl ? { databaseUrl: fresh.databaseUrl } : {}),
+    },
   });
   if (!existsSync(join(config.webDir, 'index.html'))) {
     await fresh.drop();

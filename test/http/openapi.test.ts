@@ -31,6 +31,12 @@ describe('the OpenAPI document', () => {
         const where = `${method.toUpperCase()} ${path}`;
         assert.ok(Array.isArray(operation.security), `${where} declares security`);
         assert.ok(operation.summary, `${where} has a summary`);
+        if (path.startsWith('/api/3')) {
+          // CKAN's Action API refuses in CKAN's own envelope (see docs/catalog.md), not in govdx's Error.
+          const ckan = operation.responses['409'] ?? operation.responses['400'] ?? operation.responses['403'];
+          assert.ok(ckan?.content?.['application/json']?.schema, `${where} documents CKAN's refusals`);
+          continue;
+        }
         const refusal = operation.responses['400'] ?? operation.responses['401'];
         assert.equal(
           refusal?.content?.['application/json']?.schema?.$ref,

@@ -91,6 +91,9 @@ for (const dialect of DIALECTS) {
       for (let i = 0; i < ITEMS; i++) {
         await enqueueWebhookEvent(server.fresh.store.db, [paged.id], 'agreement.approved', { n: i });
       }
+      for (let i = 0; i < ITEMS; i++) {
+        await post('/api/v1/organizations/paged/datasets/dataset-0/quality-checks', {});
+      }
       lists = [
         { template: '/api/v1/organizations', path: '/api/v1/organizations', key: 'slug' },
         { template: '/api/v1/people', path: '/api/v1/people', key: 'id' },
@@ -116,6 +119,11 @@ for (const dialect of DIALECTS) {
           key: 'slug',
         },
         { template: '/api/v1/services', path: '/api/v1/services', key: 'id' },
+        {
+          template: '/api/v1/organizations/{org}/datasets/{slug}/quality-checks',
+          path: '/api/v1/organizations/paged/datasets/dataset-0/quality-checks',
+          key: 'id',
+        },
         {
           template: '/api/v1/organizations/{org}/services',
           path: '/api/v1/organizations/paged/services',

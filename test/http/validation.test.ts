@@ -262,6 +262,15 @@ for (const dialect of DIALECTS) {
         },
         {
           method: 'POST',
+          path: '/api/v1/organizations/provider/datasets/people/quality-checks',
+          template: '/api/v1/organizations/{org}/datasets/{slug}/quality-checks',
+          valid: () => ({ checkLinks: false }),
+          wrongType: { checkLinks: 'yes' },
+          allowed: () => tokens.steward!,
+          forbidden: () => tokens.dpo!,
+        },
+        {
+          method: 'POST',
           path: '/api/v1/organizations/provider/services',
           template: '/api/v1/organizations/{org}/services',
           valid: () => ({ slug: unique(), dataset: 'people', title: 'Another lookup', kind: 'hosted' }),

@@ -33,7 +33,15 @@ export async function startTestServer(
   const port = await freePort('127.0.0.1');
   const config = loadConfig({
     env: {},
-    flags: { host: '127.0.0.1', port, logLevel: 'silent', dataDir: fresh.dataDir, ...overrides },
+    flags: {
+      host: '127.0.0.1',
+      port,
+      logLevel: 'silent',
+      dataDir: fresh.dataDir,
+      // The periodic data-quality run reads every record; tests that test it turn it on.
+      qualityCheckHours: 0,
+      ...overrides,
+    },
   });
   if (options.prepare) {
     try {

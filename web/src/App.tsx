@@ -8,13 +8,15 @@ import { RegisterPage } from './pages/agreement-register.tsx';
 import { RequestAgreementPage } from './pages/agreement-request.tsx';
 import { OrganizationAgreementsPage } from './pages/agreements.tsx';
 import { AuditorOrganizationPage, AuditorPage } from './pages/auditor.tsx';
+import { EditDatasetPage } from './pages/dataset-edit.tsx';
+import { DatasetQualityPage } from './pages/dataset-quality.tsx';
 import { DatasetPage, DatasetsPage } from './pages/datasets.tsx';
 import { EmergenciesPage } from './pages/emergencies.tsx';
 import { HomePage } from './pages/home.tsx';
 import { MyDataPage } from './pages/my-data.tsx';
 import { NotFoundPage } from './pages/not-found.tsx';
 import { OpenDataPage } from './pages/open-data.tsx';
-import { OrganizationPage, OrganizationsPage } from './pages/organizations.tsx';
+import { OrganizationPage, OrganizationsPage, QualityLeaderboardPage } from './pages/organizations.tsx';
 import { ServicePage, ServicesPage } from './pages/services.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
 import { consoleOrganizations, isAuditor, isCitizen, isPlatformAdmin } from './roles.ts';
@@ -55,10 +57,13 @@ function Layout() {
             <Route path="/organizations" element={<OrganizationsPage />} />
             <Route path="/organizations/:org" element={<OrganizationPage />} />
             <Route path="/organizations/:org/datasets/:slug" element={<DatasetPage />} />
+            <Route path="/organizations/:org/datasets/:slug/edit" element={<EditDatasetPage />} />
+            <Route path="/organizations/:org/datasets/:slug/quality" element={<DatasetQualityPage />} />
             <Route path="/organizations/:org/services/:slug" element={<ServicePage />} />
             <Route path="/datasets" element={<DatasetsPage />} />
             <Route path="/services" element={<ServicesPage />} />
             <Route path="/open-data" element={<OpenDataPage />} />
+            <Route path="/open-data/quality" element={<QualityLeaderboardPage />} />
             <Route path="/my-data" element={<MyDataPage />} />
             <Route path="/my-details" element={<MyDataPage />} />
             <Route path="/agency-console" element={<AgencyConsolePage />} />

@@ -16,6 +16,8 @@ export type Member = Static<typeof directory.Member>;
 export type System = Static<typeof directory.System>;
 export type Dataset = Static<typeof catalog.Dataset>;
 export type Field = Dataset['fields'][number];
+export type Distribution = Dataset['distributions'][number];
+export type DatasetChanges = Static<typeof catalog.DatasetChanges>;
 export type Service = Static<typeof catalog.Service>;
 export type Purpose = Static<typeof directory.Purpose>;
 export type Agreement = Static<typeof agreements.Agreement>;
@@ -61,6 +63,113 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+/** The catalog's facets: what a search can be narrowed by. */
+export type FacetName = 'publisher' | 'theme' | 'classification' | 'format' | 'license';
+
+export interface FacetValue {
+  value: string;
+  label: string;
+  count: number;
+}
+
+/** One page of catalog search results (GET /catalog/search), with counts per facet value. */
+export interface SearchResults {
+  total: number;
+  page: number;
+  pageSize: number;
+  items: Dataset[];
+  facets: Partial<Record<FacetName, FacetValue[]>>;
+}
+
+/** A dataset's metadata quality, after the EU's Metadata Quality Assessment (MQA). */
+export type QualityRating = 'Excellent' | 'Good' | 'Sufficient' | 'Bad';
+
+export interface QualityIndicator {
+  id: string;
+  label: string;
+  points: number;
+  max: number;
+  met: boolean;
+  reason: string;
+}
+
+export interface QualityDimension {
+  id: string;
+  label: string;
+  score: number;
+  max: number;
+  indicators: QualityIndicator[];
+}
+
+/** A data-quality check of a hosted dataset's records (completeness, validity, duplicates, freshness). */
+export interface QualityCheckRun {
+  id: string;
+  organization: string;
+  dataset: string;
+  startedAt: string;
+  finishedAt: string;
+  trigger: 'schedule' | 'person';
+  triggeredBy: { id: string; name: string } | null;
+  records: number;
+  fields: Array<{
+    name: string;
+    type: string;
+    present: number;
+    valid: number;
+    completeness: number | null;
+    validity: number | null;
+  }>;
+  keyField: string | null;
+  duplicateRecords: number;
+  duplicateValues: number;
+  freshness: {
+    status: 'fresh' | 'stale' | 'unknown';
+    lastUpdated: string | null;
+    updateFrequency: string | null;
+    periodDays: number | null;
+  };
+  summary: { completeness: number | null; validity: number | null; findings: string[] };
+}
+
+export interface DatasetQuality {
+  organization: string;
+  dataset: string;
+  title: string;
+  score: number;
+  max: number;
+  rating: QualityRating;
+  dimensions: QualityDimension[];
+  checks: QualityCheckRun | null;
+}
+
+/** One organization on the leaderboard (GET /catalog/quality/organizations). */
+export interface OrganizationRanking {
+  organization: string;
+  organizationName: string;
+  datasets: number;
+  /** Mean of its datasets' scores, to one decimal. */
+  score: number;
+  max: number;
+  rating: QualityRating;
+}
+
+/** An organization's mean score and each dataset's (GET /catalog/quality/organizations/{org}). */
+export interface OrganizationQuality {
+  organization: string;
+  organizationName: string;
+  score: number | null;
+  max: number;
+  rating: QualityRating | null;
+  datasets: Array<{ slug: string; title: string; score: number; rating: QualityRating }>;
+}
+
+/** How often an open dataset was downloaded. */
+export interface DatasetUsage {
+  total: number;
+  byFormat: { csv: number; json: number };
+  last30Days: Array<{ day: string; count: number }>;
+}
+
 /** A role as the API reports it: held in an organization (by slug), or globally (null). */
 export interface RoleGrant {
   role: Role;
@@ -98,11 +207,14 @@ export class ApiError extends Error {
   override name = 'ApiError';
   readonly code: string;
   readonly status: number;
+  /** What the API adds to explain the refusal, e.g. `{ issues: [{ in, path, message }] }`. */
+  readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: string, message: string, status: number) {
+  constructor(code: string, message: string, status: number, details?: Record<string, unknown>) {
     super(message);
     this.code = code;
     this.status = status;
+    this.details = details;
   }
 }
 
@@ -139,13 +251,17 @@ export async function request<T>(
     body = null;
   }
   if (!response.ok) {
-    const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+    const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)
+      ?.error;
     throw new ApiError(
       typeof error?.code === 'string' ? error.code : `HTTP_${response.status}`,
       typeof error?.message === 'string'
         ? error.message
         : `The service answered with an error (${response.status}). Try again later.`,
       response.status,
+      typeof error?.details === 'object' && error.details !== null
+        ? (error.details as Record<string, unknown>)
+        : undefined,
     );
   }
   return body as T;

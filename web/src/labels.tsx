@@ -57,6 +57,7 @@ export function FieldsTable({ fields, caption }: { fields: Field[]; caption: str
             <td>{field.type}</td>
             <td>
               <SensitivityTag sensitivity={field.sensitivity} />
+              <span className="hint table__hint">{SENSITIVITY_LABELS[field.sensitivity].meaning}</span>
             </td>
             <td>{field.description || '—'}</td>
           </tr>

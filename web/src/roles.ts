@@ -39,3 +39,11 @@ export function consoleOrganizations(roles: readonly RoleGrant[]): Map<string, R
   }
   return organizations;
 }
+
+/** The roles that may describe a dataset and request data: an organization's stewards and administrators. */
+export const STEWARD_ROLES: readonly Role[] = ['data_steward', 'organization_admin'];
+
+/** Whether the person may edit the descriptions of `org`'s datasets and run their checks. */
+export function canSteward(roles: readonly RoleGrant[], org: string): boolean {
+  return roles.some((r) => r.organization === org && STEWARD_ROLES.includes(r.role));
+}

@@ -9,6 +9,7 @@ import * as catalog from '../../catalog/index.ts';
 import * as directory from '../../directory/index.ts';
 import { notFound } from '../../domain/index.ts';
 import { errorResponses, Slug } from '../schemas.ts';
+import { sendDownload } from './catalog-downloads.ts';
 
 const tags = ['Catalog'];
 const PUBLIC = { access: { public: true } } as const;
@@ -33,8 +34,9 @@ const PageQuery = Type.Object(
 
 const Format = Type.Union([Type.Literal('ttl'), Type.Literal('jsonld')]);
 const DatasetFile = Type.String({
-  pattern: '^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\\.(ttl|jsonld)$',
-  description: 'The dataset slug and the format: <slug>.ttl or <slug>.jsonld',
+  pattern: '^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\\.(ttl|jsonld|csv|json)$',
+  description:
+    'The dataset slug and the format: <slug>.ttl or <slug>.jsonld (metadata), <slug>.csv or <slug>.json (records of an open dataset)',
 });
 
 export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -65,14 +67,28 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: PUBLIC,
     schema: {
       tags,
-      summary: 'One dataset as DCAT-AP 3.0.1, inside a catalog that lists only it',
+      summary:
+        'One dataset as DCAT-AP 3.0.1, inside a catalog that lists only it; or the records of an open dataset as CSV or JSON',
       params: Type.Object({ org: Slug, file: DatasetFile }),
-      response: { 200: Document('dcat:Dataset'), ...errorResponses },
+      response: {
+        200: {
+          description: 'dcat:Dataset (.ttl, .jsonld), or the records of an open dataset (.csv, .json)',
+          content: {
+            ...Document('').content,
+            'text/csv': { schema: Type.String() },
+            'application/json': { schema: Type.Array(Type.Object({}, { additionalProperties: true })) },
+          },
+        },
+        ...errorResponses,
+      },
     },
     handler: async (request, reply) => {
       const dot = request.params.file.lastIndexOf('.');
       const slug = request.params.file.slice(0, dot);
-      const format = request.params.file.slice(dot + 1) as 'ttl' | 'jsonld';
+      const extension = request.params.file.slice(dot + 1);
+      if (extension === 'csv' || extension === 'json')
+        return sendDownload(db, request, reply, request.params.org, slug, extension);
+      const format = extension as 'ttl' | 'jsonld';
       const organization = await directory.findOrganization(db, request.params.org);
       const content = await catalog.loadDatasetDocument(db, publicUrl, organization.id, slug);
       const quads = catalog.catalogQuads(content, format);

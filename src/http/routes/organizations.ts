@@ -1,6 +1,7 @@
 /** Organizations, their members and roles, and their personal access tokens. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import * as catalog from '../../catalog/index.ts';
 import * as directory from '../../directory/index.ts';
 import { GovdxError, holdsRole, MEMBERSHIP_ROLES } from '../../domain/index.ts';
 import { createToken, listTokens, revokeToken } from '../../identity/index.ts';
@@ -74,7 +75,13 @@ export const organizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: s.OrganizationChanges,
       response: { 200: s.Organization, ...errorResponses },
     },
-    handler: async (request) => directory.updateOrganization(db, request.params.org, request.body),
+    handler: async (request) =>
+      // The publisher's name is part of its datasets' search words: renamed together, or not at all.
+      db.transaction().execute(async (tx) => {
+        const organization = await directory.updateOrganization(tx, request.params.org, request.body);
+        if (request.body.name !== undefined) await catalog.reindexPublisher(tx, organization.id);
+        return organization;
+      }),
   });
 
   app.get('/organizations/:org/members', {

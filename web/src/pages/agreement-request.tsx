@@ -3,8 +3,8 @@
  * scratch (service, purpose, fields, end date, retention, onward sharing, safeguards); saved as a
  * draft or sent for approval at once.
  */
-import { type FormEvent, useId, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import {
   APPROVAL_PARTIES,
   requiredApprovals,
@@ -65,11 +65,27 @@ export function RequestAgreementPage() {
   const navigate = useNavigate();
   const organization = useApi<Organization>(`/api/v1/organizations/${encodeURIComponent(org)}`);
   const organizations = useApi<ApiPage<Organization>>('/api/v1/organizations?limit=200');
-  const [provider, setProvider] = useState('');
+  // A link from a dataset's page ("Request access") names the provider and, when it has one, the service.
+  const [params] = useSearchParams();
+  const prefill = useRef({
+    provider: params.get('provider') ?? '',
+    service: params.get('service') ?? '',
+  });
+  const [provider, setProvider] = useState(prefill.current.provider === org ? '' : prefill.current.provider);
   const [start, setStart] = useState('');
+  const [scratchService, setScratchService] = useState('');
   const templates = useApi<AgreementTemplate[]>(
     provider ? withQuery('/api/v1/agreement-templates', { provider }) : null,
   );
+  // Once the provider's templates are known, a prefilled service starts from its template if it has one.
+  useEffect(() => {
+    const wanted = prefill.current;
+    if (!wanted.service || !templates.data || provider !== wanted.provider) return;
+    const match = templates.data.find((t) => t.service === wanted.service && !t.emergency);
+    setStart(match ? match.slug : 'scratch');
+    if (!match) setScratchService(wanted.service);
+    wanted.service = '';
+  }, [templates.data, provider]);
   const name = organization.data?.name ?? org;
   const providerName = organizations.data?.items.find((o) => o.slug === provider)?.name ?? provider;
   const template = templates.data?.find((t) => t.slug === start);
@@ -112,6 +128,8 @@ export function RequestAgreementPage() {
         onChange={(event) => {
           setProvider(event.currentTarget.value);
           setStart('');
+          setScratchService('');
+          prefill.current.service = '';
         }}
       >
         <option value="">Choose an organization</option>
@@ -165,6 +183,7 @@ export function RequestAgreementPage() {
         <ScratchRequest
           key={provider}
           org={org}
+          initialService={scratchService}
           name={name}
           provider={provider}
           providerName={providerName}
@@ -288,12 +307,15 @@ type ScratchErrors = Partial<
 
 function ScratchRequest({
   org,
+  initialService,
   name,
   provider,
   providerName,
   onSend,
 }: {
   org: string;
+  /** The service to start with, when the request comes from a dataset's page. */
+  initialService: string;
   name: string;
   provider: string;
   providerName: string;
@@ -303,7 +325,7 @@ function ScratchRequest({
     `/api/v1/organizations/${encodeURIComponent(provider)}/services?limit=200`,
   );
   const purposes = useApi<ApiPage<Purpose>>(withQuery('/api/v1/purposes', { organization: org, limit: 200 }));
-  const [service, setService] = useState('');
+  const [service, setService] = useState(initialService);
   const [purpose, setPurpose] = useState('');
   const [fields, setFields] = useState<Set<string>>(new Set());
   const [errors, setErrors] = useState<ScratchErrors>({});

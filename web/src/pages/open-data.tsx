@@ -1,17 +1,24 @@
-import type { Dataset } from '../api.ts';
-import { ErrorAlert, Page, Pager, Status } from '../page.tsx';
-import { usePaged } from '../use-api.ts';
-import { DatasetList } from './datasets.tsx';
+/** The open-data portal: the catalog search, kept to the datasets anyone may download and reuse. */
+import { Link } from 'react-router-dom';
+import { CatalogSearch } from './catalog-search.tsx';
 
 export function OpenDataPage() {
-  const datasets = usePaged<Dataset>('/api/v1/datasets?classification=public');
   return (
-    <Page title="Open data">
-      <p className="lead">Datasets anyone may see and reuse. They hold no data about individual people.</p>
-      <Status loading={datasets.loading} label="Loading open datasets…" />
-      {datasets.error ? <ErrorAlert error={datasets.error} /> : null}
-      {datasets.data ? <DatasetList datasets={datasets.data.items} /> : null}
-      <Pager paged={datasets} label="open datasets" />
-    </Page>
+    <CatalogSearch
+      title="Open data"
+      scope={{ fixed: { classification: 'public' }, noun: 'open datasets' }}
+      lead={
+        <>
+          <p className="lead">
+            Data anyone may download and reuse, free of charge. It holds no data about individual people.
+          </p>
+          <p>
+            Each dataset can be downloaded as a spreadsheet (CSV) or for programs (JSON).{' '}
+            <Link to="/open-data/quality">See which organizations describe their data best</Link>, or{' '}
+            <Link to="/datasets">search all datasets</Link>, including those that are not open.
+          </p>
+        </>
+      }
+    />
   );
 }

@@ -1,5 +1,6 @@
 import { Link, useParams } from 'react-router-dom';
-import type { Dataset, Organization, Service } from '../api.ts';
+import type { Dataset, Organization, OrganizationQuality, OrganizationRanking, Service } from '../api.ts';
+import { pointsText, RATING_MEANINGS, RatingTag } from '../catalog-labels.tsx';
 import { ErrorAlert, Page, Pager, Status, SummaryList, SummaryRow } from '../page.tsx';
 import { useApi, usePaged } from '../use-api.ts';
 import { DatasetList } from './datasets.tsx';
@@ -50,6 +51,7 @@ export function OrganizationPage() {
   const organization = useApi<Organization>(`/api/v1/organizations/${encodeURIComponent(org)}`);
   const datasets = usePaged<Dataset>(`/api/v1/organizations/${encodeURIComponent(org)}/datasets`);
   const services = usePaged<Service>(`/api/v1/organizations/${encodeURIComponent(org)}/services`);
+  const quality = useApi<OrganizationQuality>(`/catalog/quality/organizations/${encodeURIComponent(org)}`);
   const o = organization.data;
   return (
     <Page title={o?.name ?? 'Organization'} caption={o ? KIND_LABELS[o.kind] : undefined}>
@@ -74,6 +76,20 @@ export function OrganizationPage() {
           {datasets.data ? <DatasetList datasets={datasets.data.items} headingLevel={3} /> : null}
           <Pager paged={datasets} label="datasets" />
 
+          <h2>How well it describes its data</h2>
+          <p>
+            Every dataset's description is scored for how easily people can find, understand and reuse the
+            data. This is the average over the organization's datasets.
+          </p>
+          <Status loading={quality.loading} label="Loading the quality score…" />
+          {quality.error ? (
+            <ErrorAlert error={quality.error} title="The quality score is not available" />
+          ) : null}
+          {quality.data ? <OrganizationScore quality={quality.data} /> : null}
+          <p>
+            <Link to="/open-data/quality">Compare all organizations</Link>
+          </p>
+
           <h2>Services</h2>
           <p>The ways other organizations can reach this data through the exchange.</p>
           <Status loading={services.loading} label="Loading services…" />
@@ -85,5 +101,106 @@ export function OrganizationPage() {
         </>
       ) : null}
     </Page>
+  );
+}
+
+/** Organizations ranked by the average quality of their datasets' descriptions. */
+export function QualityLeaderboardPage() {
+  const ranking = useApi<{ items: OrganizationRanking[] }>('/catalog/quality/organizations');
+  const items = [...(ranking.data?.items ?? [])].sort(
+    (a, b) => b.score - a.score || a.organizationName.localeCompare(b.organizationName, 'en'),
+  );
+  return (
+    <Page title="How well organizations describe their data">
+      <p className="lead">
+        A good description helps people find data, understand it and know what they may do with it.
+      </p>
+      <p>
+        Each dataset's description is scored the way the European data portal scores it, out of 405 points. An
+        organization's score is the average over its datasets, open or not.
+      </p>
+      <Status loading={ranking.loading} label="Loading the scores…" />
+      {ranking.error ? <ErrorAlert error={ranking.error} /> : null}
+      {ranking.data ? (
+        items.length === 0 ? (
+          <p>No organization has datasets to score yet.</p>
+        ) : (
+          <table className="table">
+            <caption className="table__caption">Organizations, best described first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Rank</th>
+                <th scope="col">Organization</th>
+                <th scope="col">Datasets</th>
+                <th scope="col">Average score</th>
+                <th scope="col">Rating</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((item, index) => (
+                <tr key={item.organization}>
+                  <td>{index + 1}</td>
+                  <th scope="row">
+                    <Link to={`/organizations/${item.organization}`}>{item.organizationName}</Link>
+                  </th>
+                  <td>{item.datasets}</td>
+                  <td>{pointsText(item.score, item.max)}</td>
+                  <td>
+                    <RatingTag rating={item.rating} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )
+      ) : null}
+      <p>
+        <Link to="/open-data">Back to open data</Link>
+      </p>
+    </Page>
+  );
+}
+
+function OrganizationScore({ quality }: { quality: OrganizationQuality }) {
+  if (quality.score === null || quality.rating === null) return <p>It has no datasets to score yet.</p>;
+  const n = quality.datasets.length;
+  return (
+    <>
+      <p className="quality-summary">
+        <span className="figure">{pointsText(quality.score, quality.max)}</span>
+        On average, over {n} {n === 1 ? 'dataset' : 'datasets'}. Rated <RatingTag rating={quality.rating} />.{' '}
+        {RATING_MEANINGS[quality.rating]}
+      </p>
+      <details className="details">
+        <summary>The score of each dataset, lowest first</summary>
+        <table className="table">
+          <caption className="visually-hidden">
+            The score of each dataset of {quality.organizationName}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Dataset</th>
+              <th scope="col">Score</th>
+              <th scope="col">Rating</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...quality.datasets]
+              .sort((a, b) => a.score - b.score || a.title.localeCompare(b.title, 'en'))
+              .map((d) => (
+                <tr key={d.slug}>
+                  <th scope="row">
+                    <Link to={`/organizations/${quality.organization}/datasets/${d.slug}`}>{d.title}</Link>
+                  </th>
+                  <td>{pointsText(d.score, quality.max)}</td>
+                  <td>
+                    <RatingTag rating={d.rating} />
+                  </td>
+                </tr>
+              ))}
+          </tbody>
+        </table>
+      </details>
+    </>
   );
 }

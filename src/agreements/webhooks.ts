@@ -16,6 +16,7 @@ import type { Kysely } from 'kysely';
 import { Webhook as Signer } from 'standardwebhooks';
 import type { Static } from 'typebox';
 import { GovdxError, notFound } from '../domain/index.ts';
+import { type OutboundResponse, outboundFetch } from '../http/outbound.ts';
 import {
   type Database,
   now,
@@ -239,6 +240,8 @@ export interface WebhookDispatcherOptions {
   db: Kysely<Database>;
   /** Whether plain http:// URLs may be called (config webhooksAllowHttp); checked again at each attempt. */
   allowHttp?: boolean;
+  /** Whether private, loopback and link-local addresses may be called (config outboundPrivateNetworks). */
+  allowPrivateNetworks?: boolean;
   /** How long to wait for a receiver's whole answer. */
   timeoutMs?: number;
   /** Attempts in all, the first included, before a delivery is given up as failed. */
@@ -282,7 +285,7 @@ export function retryDelayMs(attempts: number, baseMs: number, maxMs: number): n
 
 export class WebhookDispatcher {
   readonly #db: Kysely<Database>;
-  readonly #options: typeof DEFAULTS & { allowHttp: boolean };
+  readonly #options: typeof DEFAULTS & { allowHttp: boolean; allowPrivateNetworks: boolean };
   readonly #now: () => Date;
   readonly #onError: (error: unknown, what: string) => void;
   /** Passes run one after another; this settles when the last one queued has. */
@@ -300,6 +303,7 @@ export class WebhookDispatcher {
       pollMs: options.pollMs ?? DEFAULTS.pollMs,
       batchSize: options.batchSize ?? DEFAULTS.batchSize,
       allowHttp: options.allowHttp ?? false,
+      allowPrivateNetworks: options.allowPrivateNetworks ?? false,
     };
     this.#now = options.now ?? (() => new Date());
     this.#onError = options.onError ?? (() => {});
@@ -410,14 +414,18 @@ export class WebhookDispatcher {
       'webhook-signature': new Signer(delivery.secret).sign(delivery.id, sentAt, delivery.payload),
     };
     try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers,
-        body: delivery.payload,
-        // A redirect is not an answer: following it would send the message where nobody registered.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.#options.timeoutMs),
-      });
+      const response = await outboundFetch(
+        url,
+        {
+          method: 'POST',
+          headers,
+          body: delivery.payload,
+          // A redirect is not an answer: following it would send the message where nobody registered.
+          redirect: 'manual',
+          signal: AbortSignal.timeout(this.#options.timeoutMs),
+        },
+        this.#options.allowPrivateNetworks,
+      );
       if (response.status >= 200 && response.status < 300) {
         await response.body?.cancel();
         return { status: response.status, error: null };
@@ -455,7 +463,7 @@ export class WebhookDispatcher {
 }
 
 /** The start of a refusal's body, to show the organization why its receiver said no. */
-async function excerpt(response: Response): Promise<string> {
+async function excerpt(response: OutboundResponse): Promise<string> {
   if (!response.body) return '(no body)';
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -148,6 +148,8 @@ export interface DueRunOptions {
   everyMs: number;
   /** How long to wait for an address to answer. */
   timeoutMs?: number;
+  /** Whether private, loopback and link-local addresses may be asked (config outboundPrivateNetworks). */
+  allowPrivateNetworks?: boolean;
   /** Told of each dataset checked, for a progress display. */
   onDataset?: (dataset: DatasetView, done: number, total: number) => void;
   /** Limits the run to some datasets (the CLI's --org and --dataset); all when unset. */
@@ -199,7 +201,8 @@ export async function runDueQualityChecks(
       const check = seen.get(url);
       return !check || Date.parse(check.checkedAt) < dueBefore;
     });
-    addresses += (await checkAddresses(db, due, options.timeoutMs, signal)).length;
+    addresses += (await checkAddresses(db, due, options.timeoutMs, signal, options.allowPrivateNetworks))
+      .length;
   }
   return { datasets, addresses };
 }

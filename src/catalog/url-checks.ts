@@ -4,6 +4,7 @@
  * address is asked over HTTP and the answer is stored, to be refreshed by the periodic quality run.
  */
 import type { Kysely } from 'kysely';
+import { outboundFetch } from '../http/outbound.ts';
 import { type Database, now } from '../store/index.ts';
 import type { DatasetView } from './datasets.ts';
 import type { LinkState } from './mqa.ts';
@@ -47,6 +48,8 @@ function describeFailure(error: unknown, timeoutMs: number): string {
   // The fetch standard blocks some ports (e.g. 25, mail) for web clients.
   if (cause?.message === 'bad port') return 'the address uses a port that web clients may not use';
   switch (cause?.code) {
+    case 'EPRIVATEADDRESS':
+      return 'the address is in a private network, which govdx does not call';
     case 'ECONNREFUSED':
       return 'the server refused the connection';
     case 'ENOTFOUND':
@@ -70,16 +73,22 @@ export async function probeAddress(
   url: string,
   timeoutMs = 10_000,
   signal?: AbortSignal,
+  /** Whether private, loopback and link-local addresses may be asked (config outboundPrivateNetworks). */
+  allowPrivateNetworks = false,
 ): Promise<Omit<LinkCheck, 'url'>> {
   const ask = async (method: 'HEAD' | 'GET') => {
-    const response = await fetch(url, {
-      method,
-      redirect: 'manual',
-      signal: signal
-        ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
-        : AbortSignal.timeout(timeoutMs),
-      headers: { 'user-agent': 'govdx-link-checker (+https://github.com/govdx)' },
-    });
+    const response = await outboundFetch(
+      url,
+      {
+        method,
+        redirect: 'manual',
+        signal: signal
+          ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
+          : AbortSignal.timeout(timeoutMs),
+        headers: { 'user-agent': 'govdx-link-checker (+https://github.com/govdx)' },
+      },
+      allowPrivateNetworks,
+    );
     await response.body?.cancel().catch(() => {});
     return response.status;
   };
@@ -112,12 +121,13 @@ export async function checkAddresses(
   timeoutMs?: number,
   /** Stops asking (a node shutting down): addresses not yet answered are left as they were. */
   signal?: AbortSignal,
+  allowPrivateNetworks = false,
 ): Promise<LinkCheck[]> {
   const results: LinkCheck[] = [];
   let next = 0;
   const worker = async () => {
     while (next < urls.length && !signal?.aborted)
-      await checkOne(db, urls[next++]!, timeoutMs, results, signal);
+      await checkOne(db, urls[next++]!, timeoutMs, results, signal, allowPrivateNetworks);
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL, urls.length) }, worker));
   return results;
@@ -130,8 +140,9 @@ async function checkOne(
   timeoutMs: number | undefined,
   results: LinkCheck[],
   signal: AbortSignal | undefined,
+  allowPrivateNetworks: boolean,
 ): Promise<void> {
-  const result = { url, ...(await probeAddress(url, timeoutMs, signal)) };
+  const result = { url, ...(await probeAddress(url, timeoutMs, signal, allowPrivateNetworks)) };
   if (signal?.aborted) return;
   const row = {
     url,

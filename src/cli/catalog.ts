@@ -87,7 +87,13 @@ export async function catalogCheck(
         if (page.nextCursor === null || page.items.length === 0) break;
         after = `${page.items.at(-1)!.organization}/${page.items.at(-1)!.slug}`;
       }
-      const checks = await checkAddresses(db, [...urls]);
+      const checks = await checkAddresses(
+        db,
+        [...urls],
+        undefined,
+        undefined,
+        config.outboundPrivateNetworks,
+      );
       const failed = checks.filter((c) => !c.ok);
       out(`Checked ${checks.length} outside address(es); ${failed.length} do not answer.`);
       for (const c of failed) out(`  - ${c.url}: ${c.problem}`);

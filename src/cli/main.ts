@@ -94,6 +94,9 @@ withSettings(
       ...(unset('logLevel', 'GOVDX_LOG_LEVEL') ? { logLevel: 'warn' } : {}),
       // Their webhook receivers run on the same machine, without TLS.
       ...(unset('webhooksAllowHttp', 'GOVDX_WEBHOOKS_ALLOW_HTTP') ? { webhooksAllowHttp: 'true' } : {}),
+      ...(unset('outboundPrivateNetworks', 'GOVDX_OUTBOUND_PRIVATE_NETWORKS')
+        ? { outboundPrivateNetworks: 'true' }
+        : {}),
     };
     const config = await resolvePort(
       configFrom({ ...options, ...demoDefaults }),

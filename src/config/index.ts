@@ -47,6 +47,8 @@ export interface Config {
   providerMaxResponseBytes: number;
   /** Whether organizations may register webhooks at plain `http:` URLs (for trials and tests only). */
   webhooksAllowHttp: boolean;
+  /** Whether webhooks and link checks may call private, loopback and link-local addresses (trials and tests). */
+  outboundPrivateNetworks: boolean;
   /** How often agreements past their end date are ended and those ending soon flagged, in seconds. */
   agreementSweepSeconds: number;
   /** How often hosted datasets' records and distribution links are checked, in hours (0: never on a schedule). */
@@ -328,6 +330,15 @@ export const SETTINGS: readonly Setting[] = [
       'Whether organizations may register webhooks at plain http:// URLs (true or false); otherwise https:// only.',
     defaultText: 'false',
   },
+  {
+    key: 'outboundPrivateNetworks',
+    env: 'GOVDX_OUTBOUND_PRIVATE_NETWORKS',
+    flag: '--outbound-private-networks',
+    kind: 'boolean',
+    description:
+      'Whether webhook deliveries and link checks may call private, loopback and link-local addresses (true or false); otherwise public internet addresses only.',
+    defaultText: 'false',
+  },
 ];
 
 const installRoot = resolve(import.meta.dirname, '..', '..');
@@ -359,6 +370,7 @@ export function defaults(): Config {
     providerTimeoutMs: 10000,
     providerMaxResponseBytes: 1048576,
     webhooksAllowHttp: false,
+    outboundPrivateNetworks: false,
     agreementSweepSeconds: 60,
     qualityCheckHours: 24,
   };

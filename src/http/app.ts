@@ -171,6 +171,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const webhooks = new WebhookDispatcher({
     db: store.db,
     allowHttp: config.webhooksAllowHttp,
+    allowPrivateNetworks: config.outboundPrivateNetworks,
     onError: (error, what) => app.log.error({ err: error }, `webhooks: ${what} failed`),
   });
   app.decorate('webhooks', webhooks);
@@ -206,6 +207,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         dialect: store.dialect,
         publicUrl: config.publicUrl,
         everyMs,
+        allowPrivateNetworks: config.outboundPrivateNetworks,
         signal: stopping.signal,
         onError: (error, dataset) => app.log.error({ err: error }, `catalog: checking ${dataset} failed`),
       }).catch((error) => app.log.error({ err: error }, 'catalog: quality checks failed')),

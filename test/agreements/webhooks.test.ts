@@ -85,6 +85,7 @@ for (const dialect of DIALECTS) {
       const created = new WebhookDispatcher({
         db: db(),
         allowHttp: true,
+        allowPrivateNetworks: true,
         maxAttempts: 3,
         retryBaseMs: 3_600_000,
         now: () => new Date(Date.now() + ahead),
@@ -195,6 +196,18 @@ for (const dialect of DIALECTS) {
       assert.equal(messages.length, 2);
       for (const message of messages) assert.equal(verified(message, secret).type, 'agreement.suspended');
       assert.equal(messages[0]!.headers['webhook-id'], messages[1]!.headers['webhook-id']);
+    });
+
+    test('a node that does not allow private networks never calls a receiver on this machine', async () => {
+      const { id } = await register('/inside');
+      const node = dispatcher({ allowPrivateNetworks: false });
+      await enqueueWebhookEvent(db(), [housing], 'agreement.approved', { agreement: { id: 'a-9' } });
+      await node.deliverDue();
+      const [delivery] = (await deliveries(id)).items;
+      assert.equal(delivery.status, 'pending', 'kept to retry, as an unreachable receiver is');
+      assert.equal(delivery.lastResponseStatus, null);
+      assert.match(delivery.lastError, /is not a public internet address/);
+      assert.equal(receiver.at('/inside').length, 0, 'nothing reached the receiver');
     });
 
     test('a receiver that always answers 500 is given up as failed after the most attempts', async () => {

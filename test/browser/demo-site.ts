@@ -59,6 +59,8 @@ export async function startDemoSite(dialect: Dialect = 'sqlite'): Promise<DemoSi
       logLevel: 'silent',
       dataDir: fresh.dataDir,
       demoPopulation: 200,
+      // No scheduled data-quality run competing with the browser; the catalog test runs one on request.
+      qualityCheckHours: 0,
       ...(fresh.databaseUrl ? { databaseUrl: fresh.databaseUrl } : {}),
     },
   });

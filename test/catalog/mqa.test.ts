@@ -277,26 +277,26 @@ describe('the link checker', () => {
   after(() => new Promise((resolve) => site?.close(resolve)));
 
   test('a server that refuses HEAD is asked with GET', async () => {
-    const result = await probeAddress(`${base}/no-head`);
+    const result = await probeAddress(`${base}/no-head`, 10_000, undefined, true);
     assert.deepEqual([result.status, result.ok, result.problem], [200, true, null]);
     assert.deepEqual(asked.splice(0), ['HEAD /no-head', 'GET /no-head']);
   });
 
   test('a redirect counts as answering and is not followed', async () => {
-    const result = await probeAddress(`${base}/moved`);
+    const result = await probeAddress(`${base}/moved`, 10_000, undefined, true);
     assert.deepEqual([result.status, result.ok], [301, true]);
     assert.deepEqual(asked.splice(0), ['HEAD /moved']);
   });
 
   test('a 404 and a closed port are not answering, and say why', async () => {
-    const missing = await probeAddress(`${base}/gone`);
+    const missing = await probeAddress(`${base}/gone`, 10_000, undefined, true);
     assert.deepEqual([missing.status, missing.ok], [404, false]);
     assert.match(missing.problem ?? '', /status 404/);
     const gone = createServer();
     await new Promise<void>((resolve) => gone.listen(0, '127.0.0.1', resolve));
     const port = (gone.address() as AddressInfo).port;
     await new Promise((resolve) => gone.close(resolve));
-    const closed = await probeAddress(`http://127.0.0.1:${port}/`, 2000);
+    const closed = await probeAddress(`http://127.0.0.1:${port}/`, 2000, undefined, true);
     assert.deepEqual([closed.status, closed.ok], [null, false]);
     assert.match(closed.problem ?? '', /refused the connection/);
   });

@@ -40,6 +40,8 @@ export async function startTestServer(
       dataDir: fresh.dataDir,
       // The periodic data-quality run reads every record; tests that test it turn it on.
       qualityCheckHours: 0,
+      // Webhook receivers and linked servers in the tests are on this machine; test/http/outbound refuses them.
+      outboundPrivateNetworks: 'true',
       ...overrides,
     },
   });

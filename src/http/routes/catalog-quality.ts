@@ -215,7 +215,13 @@ export const catalogQualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (request, reply) => {
       const dataset = await catalog.getDataset(db, request.organization!.id, request.params.slug);
       if (request.body.checkLinks !== false)
-        await catalog.checkAddresses(db, catalog.externalAddresses(publicUrl, dataset));
+        await catalog.checkAddresses(
+          db,
+          catalog.externalAddresses(publicUrl, dataset),
+          undefined,
+          undefined,
+          app.config.outboundPrivateNetworks,
+        );
       const run = await catalog.runQualityCheck(
         { db, dialect, trigger: 'person', personId: request.principal!.personId },
         dataset,

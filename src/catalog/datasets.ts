@@ -43,9 +43,19 @@ type DatasetRow = Selectable<DatasetTable> & {
   steward_name: string | null;
 };
 
+/** Rows grouped by their dataset, in the order given. */
+function byDataset<Row extends { dataset_id: string }>(rows: Row[]): Map<string, Row[]> {
+  const groups = new Map<string, Row[]>();
+  for (const row of rows) {
+    const list = groups.get(row.dataset_id) ?? [];
+    list.push(row);
+    groups.set(row.dataset_id, list);
+  }
+  return groups;
+}
+
 async function fieldsOf(db: Kysely<Database>, datasetIds: string[]): Promise<Map<string, FieldTable[]>> {
-  const byDataset = new Map<string, FieldTable[]>();
-  if (datasetIds.length === 0) return byDataset;
+  if (datasetIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('fields')
     .selectAll()
@@ -53,20 +63,14 @@ async function fieldsOf(db: Kysely<Database>, datasetIds: string[]): Promise<Map
     .orderBy('dataset_id')
     .orderBy('position')
     .execute();
-  for (const row of rows) {
-    const list = byDataset.get(row.dataset_id) ?? [];
-    list.push(row);
-    byDataset.set(row.dataset_id, list);
-  }
-  return byDataset;
+  return byDataset(rows);
 }
 
 async function distributionsOf(
   db: Kysely<Database>,
   datasetIds: string[],
 ): Promise<Map<string, DistributionTable[]>> {
-  const byDataset = new Map<string, DistributionTable[]>();
-  if (datasetIds.length === 0) return byDataset;
+  if (datasetIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('distributions')
     .selectAll()
@@ -74,12 +78,7 @@ async function distributionsOf(
     .orderBy('dataset_id')
     .orderBy('position')
     .execute();
-  for (const row of rows) {
-    const list = byDataset.get(row.dataset_id) ?? [];
-    list.push(row);
-    byDataset.set(row.dataset_id, list);
-  }
-  return byDataset;
+  return byDataset(rows);
 }
 
 function toDataset(row: DatasetRow, fields: FieldTable[], distributions: DistributionTable[]): DatasetView {

@@ -5,8 +5,8 @@ import { DATASETS, ORGANIZATIONS, SERVICES } from '../../src/demo/index.ts';
 import {
   accessibilityViolations,
   type DemoSite,
+  inNewWindow,
   launchChromium,
-  newPage,
   settled,
   signIn,
   skipWithoutChromium,
@@ -58,15 +58,7 @@ describe('web app accessibility: WCAG 2.1 A and AA by axe', { skip: skipWithoutC
     await site?.close();
   });
 
-  /** Runs `body` in a fresh browser window (signed out) and closes it after. */
-  async function inWindow(body: (page: Page) => Promise<void>): Promise<void> {
-    const { context, page } = await newPage(browser);
-    try {
-      await body(page);
-    } finally {
-      await context.close();
-    }
-  }
+  const inWindow = (body: (page: Page) => Promise<void>) => inNewWindow(browser, body);
 
   for (const [what, path] of PUBLIC_PAGES) {
     test(`${what} (${path}) has no violations`, () =>

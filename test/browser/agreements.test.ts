@@ -19,6 +19,7 @@ import {
 import {
   accessibilityViolations,
   type DemoSite,
+  inNewWindow,
   launchChromium,
   newPage,
   settled,
@@ -73,15 +74,7 @@ describe('web app: a data-sharing agreement from request to revocation', {
     await site?.close();
   });
 
-  /** Runs `body` in a fresh browser window (signed out) and closes it after. */
-  async function inWindow(body: (page: Page) => Promise<void>): Promise<void> {
-    const { context, page } = await newPage(browser);
-    try {
-      await body(page);
-    } finally {
-      await context.close();
-    }
-  }
+  const inWindow = (body: (page: Page) => Promise<void>) => inNewWindow(browser, body);
 
   test("the Housing Agency's data steward requests data with the Population Register Office's template and sends it", () =>
     inWindow(async (page) => {

@@ -11,8 +11,8 @@ import { DIALECTS, skipUnless } from '../support/stores.ts';
 import {
   accessibilityViolations,
   type DemoSite,
+  inNewWindow,
   launchChromium,
-  newPage,
   settled,
   signIn,
   skipWithoutChromium,
@@ -64,14 +64,7 @@ for (const dialect of DIALECTS) {
       await site?.close();
     });
 
-    async function inWindow(body: (page: Page) => Promise<void>): Promise<void> {
-      const { context, page } = await newPage(browser);
-      try {
-        await body(page);
-      } finally {
-        await context.close();
-      }
-    }
+    const inWindow = (body: (page: Page) => Promise<void>) => inNewWindow(browser, body);
 
     test('searching open data for a word, then ticking a topic, narrows the results and the address follows', () =>
       inWindow(async (page) => {

@@ -93,6 +93,16 @@ export async function newPage(browser: Browser): Promise<{ context: BrowserConte
   return { context, page: await context.newPage() };
 }
 
+/** Runs `body` in a fresh browser window (signed out) and closes the window after. */
+export async function inNewWindow(browser: Browser, body: (page: Page) => Promise<void>): Promise<void> {
+  const { context, page } = await newPage(browser);
+  try {
+    await body(page);
+  } finally {
+    await context.close();
+  }
+}
+
 /** Waits until the page has its heading and nothing is still loading. */
 export async function settled(page: Page): Promise<void> {
   await page.locator('h1').first().waitFor();

@@ -12,6 +12,12 @@
  * all, split into `--rounds` rounds that each run every case in turn; a ratio is taken within each round and
  * the median over the rounds is reported.
  *
+ * Beside the rates, it counts the CPU time each call costs the whole machine (gateway, provider, load generator,
+ * database: everything), and measures alone the two parts of a governed call that no gateway can leave out: one
+ * request-assertion signature and one durable ledger append (in bulk, where it is cheapest). From these it
+ * prints the best ratio a governed call could reach if everything else it does (token check, decision,
+ * minimization, JSON, metrics) cost nothing.
+ *
  *   npm run bench -- exchange [--seconds 15] [--rounds 5] [--connections 32] [--dialect sqlite|postgres]
  *                             [--cases direct,proxy,governed,hosted]   (a subset, for profiling; no ratios)
  */
@@ -43,6 +49,26 @@ function cpuSecondsOf(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/** CPU time the whole machine has spent (every core, every process), in µs, from /proc/stat: 0 where there is none. */
+function machineBusyMicros(): number {
+  try {
+    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+    // user nice system idle iowait irq softirq steal: all but idle and iowait are work.
+    const [user, nice, system, , , irq, softirq, steal] = ticks.map(Number);
+    return ((user! + nice! + system! + irq! + softirq! + (steal ?? 0)) / 100) * 1e6;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU µs per call of what `work` does, run `count` times (this process, every thread). */
+async function cpuPerCall(count: number, work: (i: number) => unknown): Promise<number> {
+  const before = process.cpuUsage();
+  for (let i = 0; i < count; i += 1) await work(i);
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / count;
 }
 
 function option(args: string[], name: string, fallback: string): string {
@@ -198,8 +224,13 @@ export async function main(args: string[]): Promise<void> {
   const perRound = seconds / rounds;
   /** Per case: every round's result, and the CPU time of this process (govdx, or the proxy in (b)) and of the provider. */
   const measured = new Map(
-    chosen.map((c) => [c.key, { runs: [] as LoadResult[], ownUs: 0, providerUs: 0, calls: 0, busy: 0 }]),
+    chosen.map((c) => [
+      c.key,
+      { runs: [] as LoadResult[], ownUs: 0, providerUs: 0, machineUs: 0, calls: 0, busy: 0 },
+    ]),
   );
+  /** The parts no governed call can leave out, measured alone after the rounds (CPU µs each). */
+  let unavoidable = { signatureUs: 0, ledgerAppendUs: 0 };
   try {
     for (const c of chosen) {
       const check = await fetch(c.url, { headers: await c.headers() });
@@ -216,16 +247,20 @@ export async function main(args: string[]): Promise<void> {
         const m = measured.get(c.key)!;
         const headers = await c.headers();
         const [ownBefore, providerBefore] = [process.cpuUsage(), cpuSecondsOf(provider.pid)];
+        const machineBefore = machineBusyMicros();
         const loopBefore = loopUtilization();
         const run = await load(c.name, c.url, { connections, seconds: perRound, headers });
         const own = process.cpuUsage(ownBefore);
         m.runs.push(run);
         m.ownUs += own.user + own.system;
         m.providerUs += (cpuSecondsOf(provider.pid) - providerBefore) * 1e6;
+        m.machineUs += machineBusyMicros() - machineBefore;
         m.calls += run.requestsPerSecond * perRound;
         m.busy += loopUtilization(loopBefore).utilization / rounds;
       }
     }
+    if (only.length === 0)
+      unavoidable = await unavoidableParts(node.app, config.publicUrl, directUrl, subject);
   } finally {
     await proxy.close();
     await node.close();
@@ -242,7 +277,10 @@ export async function main(args: string[]): Promise<void> {
   };
   const results: Record<string, LoadResult> = {};
   /** CPU time per call, in µs: of this process (govdx, or the pass-through proxy in (b)) and of the provider's. */
-  const cpu: Record<string, { gatewayUs: number; providerUs: number; gatewayEventLoopBusy: number }> = {};
+  const cpu: Record<
+    string,
+    { gatewayUs: number; providerUs: number; machineUs: number; gatewayEventLoopBusy: number }
+  > = {};
   for (const c of chosen) {
     const m = measured.get(c.key)!;
     results[c.key] = {
@@ -257,6 +295,8 @@ export async function main(args: string[]): Promise<void> {
     cpu[c.key] = {
       gatewayUs: Math.round(m.ownUs / m.calls),
       providerUs: Math.round(m.providerUs / m.calls),
+      /** Every process on the machine (load generator and database included). */
+      machineUs: Math.round(m.machineUs / m.calls),
       /** Share of the time this process's event loop was busy: near 1, it is what limits the rate. */
       gatewayEventLoopBusy: Math.round(m.busy * 100) / 100,
     };
@@ -264,7 +304,7 @@ export async function main(args: string[]): Promise<void> {
   const table = (title: string) =>
     printTable(
       title,
-      ['case', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'CPU µs/call: gateway', 'provider'],
+      ['case', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'CPU µs/call: gateway', 'provider', 'machine'],
       Object.entries(results).map(([key, r]) => [
         r.name,
         Math.round(r.requestsPerSecond),
@@ -273,6 +313,7 @@ export async function main(args: string[]): Promise<void> {
         r.errors + r.non2xx,
         key === 'direct' ? '-' : cpu[key]!.gatewayUs,
         cpu[key]!.providerUs,
+        cpu[key]!.machineUs,
       ]),
     );
 
@@ -304,12 +345,132 @@ export async function main(args: string[]): Promise<void> {
       return [k, v, Math.min(...all), Math.max(...all)];
     }),
   );
+  const ceiling = bestGoverned(cpu, unavoidable);
+  printTable(
+    'At best: a governed call that costs the machine only what (b) costs, plus one signature and one ledger append ' +
+      "(measured alone, in bulk), plus the provider's extra work on a governed request; everything else free",
+    ['part', 'CPU µs per call'],
+    [
+      ['(b) pass-through proxy, whole machine', cpu.proxy!.machineUs],
+      ['one request-assertion signature (ES256)', unavoidable.signatureUs],
+      ['one durable ledger append, in bulk', unavoidable.ledgerAppendUs],
+      ["the provider's extra work, (c) over (b)", ceiling.providerExtraUs],
+      ['= a governed call at best', ceiling.bestMachineUs],
+      ['(c) as measured, whole machine', cpu.governed!.machineUs],
+      ['left for everything else, to reach c/b = 0.8', ceiling.budgetForRestAtTargetUs],
+      ['(c) spends on everything else now', ceiling.restNowUs],
+    ],
+  );
+  printTable(
+    'Ratios from CPU per call (as if every case kept both cores equally busy)',
+    ['ratio', 'measured CPU', 'at best', 'target'],
+    [
+      ['governed_over_direct', ceiling.cpuRatios.governedOverDirect, ceiling.best.governedOverDirect, 0.5],
+      ['governed_over_proxy', ceiling.cpuRatios.governedOverProxy, ceiling.best.governedOverProxy, 0.8],
+    ],
+  );
   const file = writeResult('exchange', {
     settings: { seconds, rounds, connections, dialect, population: POPULATION },
     results,
     cpuMicrosecondsPerCall: cpu,
     ratios,
     perRoundRatios,
+    unavoidableMicroseconds: unavoidable,
+    ceiling,
   });
   process.stdout.write(`\nWritten to ${file}\n`);
+}
+
+/**
+ * The two parts of a governed call no gateway can leave out, each measured alone in this process: signing the
+ * request assertion for the provider, and appending the access event durably to the ledger, in bulk (1,024 in
+ * flight, so that a commit carries many: the cheapest an append gets).
+ */
+async function unavoidableParts(
+  app: Awaited<ReturnType<typeof startNode>>['app'],
+  issuer: string,
+  url: string,
+  subject: string,
+): Promise<{ signatureUs: number; ledgerAppendUs: number }> {
+  const claims = {
+    service: 'tax-agency/income',
+    subject,
+    official: 'caseworker.17@housing.example',
+    clientId: HOUSING,
+    consumer: 'housing-agency',
+    purpose: 'housing-benefit-eligibility',
+    agreement: crypto.randomUUID(),
+    consent: null,
+    fields: ['year', 'total', 'employer.name'],
+    method: 'GET',
+    url,
+    requestId: '',
+  };
+  const sign = () =>
+    signRequestAssertion(app.exchange.keys, issuer, { ...claims, requestId: crypto.randomUUID() });
+  await cpuPerCall(500, sign);
+  const signatureUs = await cpuPerCall(5000, sign);
+
+  const event = () => ({
+    kind: 'access',
+    subject,
+    outcome: 'allowed',
+    code: null,
+    request: crypto.randomUUID(),
+    consumer: 'housing-agency',
+    system: 'benefit-system',
+    official: 'caseworker.17@housing.example',
+    provider: 'tax-agency',
+    service: 'income',
+    purpose: 'housing-benefit-eligibility',
+    agreement: claims.agreement,
+    consent: null,
+    fields: claims.fields,
+    method: 'GET',
+    path: `/${subject}`,
+    requestDigest: `sha256:${'A'.repeat(43)}`,
+    providerStatus: 200,
+    status: 200,
+    responseDigest: `sha256:${'B'.repeat(43)}`,
+  });
+  const inBulk = async (count: number) => {
+    const before = process.cpuUsage();
+    for (let at = 0; at < count; at += 1024) {
+      await Promise.all(Array.from({ length: Math.min(1024, count - at) }, () => app.ledger.append(event())));
+    }
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / count;
+  };
+  await inBulk(2048);
+  return { signatureUs: Math.round(signatureUs), ledgerAppendUs: Math.round(await inBulk(20480)) };
+}
+
+/**
+ * What (c) could reach at best, from CPU per call of the whole machine: (b)'s cost (the relay, the provider,
+ * the load generator), plus the signature and the ledger append, plus what the provider spends more on a governed
+ * request (a larger assertion to verify). Ratios of CPU per call stand for ratios of rates when every case keeps
+ * both cores busy; where one leaves them idle part of the time (waiting on the ledger's fsync, say), its measured
+ * rate is lower still.
+ */
+function bestGoverned(
+  cpu: Record<string, { gatewayUs: number; providerUs: number; machineUs: number }>,
+  parts: { signatureUs: number; ledgerAppendUs: number },
+) {
+  const round2 = (x: number) => Math.round(x * 100) / 100;
+  const providerExtraUs = Math.max(0, cpu.governed!.providerUs - cpu.proxy!.providerUs);
+  const bestMachineUs = cpu.proxy!.machineUs + parts.signatureUs + parts.ledgerAppendUs + providerExtraUs;
+  return {
+    providerExtraUs,
+    bestMachineUs,
+    budgetForRestAtTargetUs: Math.round(cpu.proxy!.machineUs / 0.8 - bestMachineUs),
+    restNowUs: cpu.governed!.machineUs - bestMachineUs,
+    cpuRatios: {
+      governedOverDirect: round2(cpu.direct!.machineUs / cpu.governed!.machineUs),
+      governedOverProxy: round2(cpu.proxy!.machineUs / cpu.governed!.machineUs),
+    },
+    best: {
+      governedOverDirect: round2(cpu.direct!.machineUs / bestMachineUs),
+      governedOverProxy: round2(cpu.proxy!.machineUs / bestMachineUs),
+    },
+  };
 }

@@ -3,11 +3,23 @@
  * Called inside the transaction that changes a dataset, so search never sees a half-made change.
  */
 import type { Insertable, Kysely } from 'kysely';
+import { SENSITIVITIES, type Sensitivity } from '../domain/index.ts';
 import type { CatalogFacetTable, CatalogSearchTable, Database } from '../store/index.ts';
 import { searchText, searchWords } from './search-text.ts';
 
-export const FACETS = ['publisher', 'theme', 'classification', 'format', 'license'] as const;
+export const FACETS = ['publisher', 'theme', 'classification', 'format', 'license', 'sensitivity'] as const;
 export type Facet = (typeof FACETS)[number];
+
+/**
+ * A dataset's value in the sensitivity facet: the sensitivity of its most sensitive field (SENSITIVITIES is
+ * in order, open first), so that a data protection officer finds every dataset holding personal data by
+ * choosing personal and special. None for a dataset that declares no fields.
+ */
+export function mostSensitive(sensitivities: Iterable<Sensitivity>): Sensitivity | null {
+  let rank = -1;
+  for (const s of sensitivities) rank = Math.max(rank, SENSITIVITIES.indexOf(s));
+  return rank < 0 ? null : SENSITIVITIES[rank]!;
+}
 
 /**
  * Characters of description, fields and publisher indexed: far more than any real description, and
@@ -27,7 +39,7 @@ interface Source {
   issued: string | null;
   publisher: string;
   publisherName: string;
-  fields: Array<{ name: string; description: string }>;
+  fields: Array<{ name: string; description: string; sensitivity: Sensitivity }>;
   formats: string[];
 }
 
@@ -60,6 +72,10 @@ export function searchEntry(source: Source): {
       ...facet('classification', [source.classification]),
       ...facet('format', source.formats),
       ...facet('license', source.license ? [source.license] : []),
+      ...facet(
+        'sensitivity',
+        [mostSensitive(source.fields.map((f) => f.sensitivity))].filter((v) => v !== null),
+      ),
     ],
   };
 }
@@ -86,7 +102,7 @@ async function sources(db: Kysely<Database>, ids: string[]): Promise<Source[]> {
     .execute();
   const fields = await db
     .selectFrom('fields')
-    .select(['dataset_id', 'name', 'description'])
+    .select(['dataset_id', 'name', 'description', 'sensitivity'])
     .where('dataset_id', 'in', ids)
     .orderBy('dataset_id')
     .orderBy('position')

@@ -61,6 +61,14 @@ const CLASSIFICATION_LABELS: Record<string, string> = {
   restricted: 'Restricted',
 };
 
+/** The sensitivity facet: what the dataset's most sensitive field holds. */
+const SENSITIVITY_LABELS: Record<string, string> = {
+  open: 'Nothing sensitive',
+  internal: 'Internal to government',
+  personal: 'Personal data',
+  special: 'Special-category personal data (health, beliefs and the like)',
+};
+
 const FORMAT_LABELS: Record<string, string> = {
   CSV: 'CSV',
   JSON: 'JSON',
@@ -99,8 +107,18 @@ export function licenceLabel(iri: string): string {
   return LICENCE_LABELS[code] ?? code.replaceAll('_', ' ');
 }
 
-/** Facets in the order they drive a count without text: those with the fewest datasets per value first. */
-const DRIVING_ORDER: readonly Facet[] = ['publisher', 'license', 'theme', 'format', 'classification'];
+/**
+ * Facets in the order they drive a count without text: those with the fewest datasets per value first.
+ * Every facet is here: one left out would be ignored by the counts of the others.
+ */
+const DRIVING_ORDER = [
+  'publisher',
+  'license',
+  'theme',
+  'format',
+  'sensitivity',
+  'classification',
+] as const satisfies readonly Facet[] & { length: (typeof FACETS)['length'] };
 
 const whereOf = (conditions: RawBuilder<unknown>[]) =>
   conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
@@ -295,6 +313,7 @@ async function labelled(
     classification: (v) => CLASSIFICATION_LABELS[v] ?? v,
     format: (v) => FORMAT_LABELS[v] ?? v,
     license: licenceLabel,
+    sensitivity: (v) => SENSITIVITY_LABELS[v] ?? v,
   };
   const result = {} as Record<Facet, FacetValue[]>;
   for (const facet of FACETS) {

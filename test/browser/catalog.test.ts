@@ -109,6 +109,34 @@ for (const dialect of DIALECTS) {
         assert.equal(await topics.getByRole('checkbox', { name: /^Health/ }).isChecked(), false);
       }));
 
+    test('ticking the personal-data sensitivities finds every dataset holding data about people', () =>
+      inWindow(async (page) => {
+        const aboutPeople = DATASETS.filter((d) =>
+          d.fields.some((f) => f.sensitivity === 'personal' || f.sensitivity === 'special'),
+        );
+        assert.ok(aboutPeople.length >= 2, 'the demo data suits this test');
+        await page.goto(`${site.url}/datasets`);
+        await countReads(page, `${DATASETS.length} datasets found`);
+        const sensitivity = page.getByRole('group', { name: 'Most sensitive data it holds' });
+        await sensitivity.getByRole('checkbox', { name: /^Personal data/ }).check();
+        await sensitivity.getByRole('checkbox', { name: /^Special-category personal data/ }).check();
+        await countReads(page, `${aboutPeople.length} datasets found`);
+        assert.deepEqual(new URL(page.url()).searchParams.getAll('sensitivity').sort(), [
+          'personal',
+          'special',
+        ]);
+        assert.deepEqual(
+          (await page.locator('.results__title').allTextContents()).sort(),
+          aboutPeople.map((d) => d.title).sort(),
+        );
+        await assertAccessible(page, 'the dataset search narrowed to personal data');
+
+        // The open-data portal holds nothing about people, and does not offer the choice.
+        await page.goto(`${site.url}/open-data?sensitivity=special`);
+        await countReads(page, `${open.length} open datasets found`);
+        assert.equal(await page.getByRole('group', { name: 'Most sensitive data it holds' }).count(), 0);
+      }));
+
     test("an open dataset's page offers its CSV, whose first row names the fields, and counts the download", () =>
       inWindow(async (page) => {
         const path = `/organizations/${addresses.organization}/datasets/${addresses.slug}`;

@@ -173,6 +173,11 @@ for (const dialect of DIALECTS) {
         [CC_BY, 2],
         [CC0, 1],
       ]);
+      // Each dataset's most sensitive field; the four that declare no fields have none.
+      assert.deepEqual(counts(found.facets.sensitivity!), [
+        ['open', 1],
+        ['special', 1],
+      ]);
     });
 
     test('facet values carry labels a person can read', async () => {
@@ -181,6 +186,7 @@ for (const dialect of DIALECTS) {
       assert.equal(facets.theme!.find((f) => f.value === 'HEAL')?.label, 'Health');
       assert.equal(facets.license!.find((f) => f.value === CC_BY)?.label, 'Creative Commons Attribution 4.0');
       assert.equal(facets.classification!.find((f) => f.value === 'public')?.label, 'Public (open data)');
+      assert.match(facets.sensitivity!.find((f) => f.value === 'special')?.label ?? '', /^Special-category/);
     });
 
     test('values of one facet are alternatives: theme TRAN or HEAL', async () => {
@@ -371,6 +377,7 @@ for (const dialect of DIALECTS) {
         'sort=popularity',
         'theme=NOPE',
         'classification=secret',
+        'sensitivity=secret',
         `q=${'a'.repeat(501)}`,
         'colour=red',
       ]) {
@@ -417,6 +424,40 @@ for (const dialect of DIALECTS) {
       assert.equal((await search('q=board')).total, 0);
       const { facets } = await search('');
       assert.equal(facets.publisher!.find((f) => f.value === 'health-board')?.label, 'Care Directorate');
+    });
+
+    test('sensitivity finds the datasets holding personal data, and follows their fields', async () => {
+      const holdingPersonalData = 'sensitivity=personal&sensitivity=special';
+      assert.deepEqual(await slugs(holdingPersonalData), ['patient-records']);
+      assert.deepEqual(await slugs('sensitivity=open'), ['traffic-counts']);
+      // A personal field declared on a dataset that had none, among open ones: it now holds personal data.
+      const changed = await call(
+        server.url,
+        'PATCH',
+        '/api/v1/organizations/roads-agency/datasets/bridge-inspections',
+        {
+          token: steward,
+          body: {
+            fields: [
+              field('bridge_id'),
+              { name: 'inspector_name', type: 'string', sensitivity: 'personal', description: '' },
+            ],
+          },
+        },
+      );
+      assert.equal(changed.status, 200, changed.text);
+      assert.deepEqual(await slugs(holdingPersonalData), ['bridge-inspections', 'patient-records']);
+      const found = await search(holdingPersonalData);
+      // Counted over every dataset (its own filter left out), as the other facets are.
+      assert.deepEqual(counts(found.facets.sensitivity!), [
+        ['open', 1],
+        ['personal', 1],
+        ['special', 1],
+      ]);
+      assert.deepEqual(counts(found.facets.publisher!), [
+        ['health-board', 1],
+        ['roads-agency', 1],
+      ]);
     });
   });
 }
@@ -517,6 +558,7 @@ for (const dialect of DIALECTS) {
           classification: [['public', 1]],
           format: [['CSV', 1]],
           license: [[CC_BY, 1]],
+          sensitivity: [['open', 1]],
         },
       );
     } finally {

@@ -64,7 +64,7 @@ export interface Page<T> {
 }
 
 /** The catalog's facets: what a search can be narrowed by. */
-export type FacetName = 'publisher' | 'theme' | 'classification' | 'format' | 'license';
+export type FacetName = 'publisher' | 'theme' | 'classification' | 'format' | 'license' | 'sensitivity';
 
 export interface FacetValue {
   value: string;

@@ -5,6 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type TSchema, Type } from 'typebox';
 import * as catalog from '../../catalog/index.ts';
+import { SENSITIVITIES } from '../../domain/index.ts';
 import { errorResponses } from '../schemas.ts';
 
 const tags = ['Catalog'];
@@ -33,6 +34,13 @@ export const SearchQuerystring = Type.Object(
     classification: FacetFilter(catalog.schemas.Classification, 'How open the dataset is'),
     format: FacetFilter(catalog.schemas.FileType, 'EU file-type code of a distribution (CSV, JSON, …)'),
     license: FacetFilter(Text, 'Licence IRI'),
+    sensitivity: FacetFilter(
+      Type.Union(
+        SENSITIVITIES.map((s) => Type.Literal(s)),
+        { description: 'open, internal, personal or special' },
+      ),
+      "Sensitivity of the dataset's most sensitive field (personal and special: it holds personal data)",
+    ),
     sort: Type.Optional(
       Type.Union(
         catalog.SEARCH_SORTS.map((s) => Type.Literal(s)),
@@ -68,6 +76,7 @@ export const SearchResponse = Type.Object(
         classification: Type.Array(FacetValue),
         format: Type.Array(FacetValue),
         license: Type.Array(FacetValue),
+        sensitivity: Type.Array(FacetValue),
       },
       {
         description:
@@ -93,12 +102,12 @@ export const catalogSearchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: SearchResponse, ...errorResponses },
     },
     handler: async (request) => {
-      const { q, publisher, theme, classification, format, license } = request.query;
+      const { q, publisher, theme, classification, format, license, sensitivity } = request.query;
       const page = request.query.page ?? 1;
       const pageSize = request.query.pageSize ?? 20;
       const result = await catalog.searchDatasets(db, dialect, {
         text: q,
-        filters: { publisher, theme, classification, format, license },
+        filters: { publisher, theme, classification, format, license, sensitivity },
         sort: request.query.sort ?? 'relevance',
         offset: (page - 1) * pageSize,
         limit: pageSize,

@@ -11,6 +11,7 @@ import * as m0009 from './0009_catalog_metadata.ts';
 import * as m0010 from './0010_catalog_search.ts';
 import * as m0011 from './0011_catalog_quality.ts';
 import * as m0012 from './0012_open_data_downloads.ts';
+import * as m0013 from './0013_catalog_sensitivity.ts';
 
 /**
  * Every migration, in order. Names sort in the order they run; each runs on SQLite and PostgreSQL.
@@ -29,4 +30,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0010_catalog_search': m0010,
   '0011_catalog_quality': m0011,
   '0012_open_data_downloads': m0012,
+  '0013_catalog_sensitivity': m0013,
 };

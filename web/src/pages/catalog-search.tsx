@@ -18,6 +18,7 @@ export const FACETS: ReadonlyArray<{ name: FacetName; legend: string }> = [
   { name: 'classification', legend: 'Who may see it' },
   { name: 'format', legend: 'File format' },
   { name: 'license', legend: 'Licence' },
+  { name: 'sensitivity', legend: 'Most sensitive data it holds' },
 ];
 
 const SORTS: ReadonlyArray<{ value: string; label: string; needsWords?: boolean }> = [
@@ -30,6 +31,8 @@ const SORTS: ReadonlyArray<{ value: string; label: string; needsWords?: boolean 
 export interface SearchScope {
   /** Facets fixed by the page itself (the open-data portal shows only public datasets). */
   fixed: Partial<Record<FacetName, string>>;
+  /** Facets not offered on this page (the open-data portal holds nothing about people). */
+  hidden?: readonly FacetName[];
   /** What one result is called: "open datasets" or "datasets". */
   noun: string;
 }
@@ -40,6 +43,7 @@ function searchQuery(params: URLSearchParams, scope: SearchScope): string {
   const q = params.get('q')?.trim();
   if (q) query.set('q', q);
   for (const { name } of FACETS) {
+    if (scope.hidden?.includes(name)) continue;
     const fixed = scope.fixed[name];
     if (fixed) query.append(name, fixed);
     else for (const value of params.getAll(name)) query.append(name, value);
@@ -92,7 +96,7 @@ export function CatalogSearch({
         ? 'relevance'
         : 'title';
   const page = pageOf(params);
-  const facets = FACETS.filter((f) => !scope.fixed[f.name]);
+  const facets = FACETS.filter((f) => !scope.fixed[f.name] && !scope.hidden?.includes(f.name));
   const selected = facets.flatMap(({ name, legend }) =>
     params.getAll(name).map((value) => ({ name, legend, value, label: labelOf(shown, name, value) })),
   );

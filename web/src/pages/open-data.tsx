@@ -6,7 +6,7 @@ export function OpenDataPage() {
   return (
     <CatalogSearch
       title="Open data"
-      scope={{ fixed: { classification: 'public' }, noun: 'open datasets' }}
+      scope={{ fixed: { classification: 'public' }, hidden: ['sensitivity'], noun: 'open datasets' }}
       lead={
         <>
           <p className="lead">

@@ -191,7 +191,9 @@ ledger
     process.exitCode = await ledgerAudit(options);
   });
 
-const catalogCommand = program.command('catalog').description("The catalog: checks of its datasets' quality");
+const catalogCommand = program
+  .command('catalog')
+  .description("The catalog: checks of its datasets' quality, and its search index");
 
 withSettings(
   catalogCommand
@@ -211,6 +213,17 @@ withSettings(
       links: options.links !== false,
     });
   });
+
+withSettings(
+  catalogCommand
+    .command('reindex')
+    .description(
+      'Write the search index of every dataset anew (after a bulk load outside the API, or to repair it)',
+    ),
+).action(async (options: Record<string, unknown>) => {
+  const { catalogReindex } = await import('./catalog.ts');
+  process.exitCode = await catalogReindex(configFrom(options));
+});
 
 const exchange = program
   .command('exchange')

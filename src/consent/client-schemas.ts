@@ -44,3 +44,22 @@ export const NewConsentClient = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const ConsentClientChanges = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    redirectUris: Type.Optional(
+      Type.Array(HttpUrl, {
+        minItems: 1,
+        maxItems: 10,
+        uniqueItems: true,
+        description: 'All the addresses govdx may send the browser back to, replacing those registered',
+      }),
+    ),
+    /** Its new public keys, replacing the old at once: to rotate without a break, list both, then drop the old. */
+    jwks: Type.Optional(Jwks),
+    purposes: Type.Optional(Type.Array(Slug, { minItems: 1, maxItems: 20, uniqueItems: true })),
+    preview: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);

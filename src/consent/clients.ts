@@ -16,7 +16,7 @@ import {
   type Page,
   toPage,
 } from '../store/index.ts';
-import type { ConsentClient, NewConsentClient } from './client-schemas.ts';
+import type { ConsentClient, ConsentClientChanges, NewConsentClient } from './client-schemas.ts';
 
 export type ConsentClientView = Static<typeof ConsentClient>;
 type JwksView = ConsentClientView['jwks'];
@@ -112,26 +112,35 @@ const signs = (key: object) => {
   return use === undefined || use === 'sig';
 };
 
-export async function createConsentClient(
+/**
+ * Checks what a registration or a change sets: a key set with a signing key and no private parts, redirect
+ * URIs without fragments, registered purposes. Returns the purposes' ids, when purposes were given.
+ */
+async function checkRegistration(
   db: Kysely<Database>,
-  organization: { id: string; slug: string },
-  input: Static<typeof NewConsentClient>,
-  createdBy: string | null,
-): Promise<ConsentClientView> {
-  await checkJwks(input.jwks);
-  if (!input.jwks.keys.some(signs)) {
-    throw new GovdxError(
-      'INVALID_JWKS',
-      'The key set has no signing key: the service signs its client assertions (private_key_jwt) with one. Add a key without "use", or with "use": "sig".',
-    );
+  input: {
+    jwks?: JwksView | undefined;
+    redirectUris?: string[] | undefined;
+    purposes?: string[] | undefined;
+  },
+): Promise<Array<{ id: string; slug: string }> | undefined> {
+  if (input.jwks) {
+    await checkJwks(input.jwks);
+    if (!input.jwks.keys.some(signs)) {
+      throw new GovdxError(
+        'INVALID_JWKS',
+        'The key set has no signing key: the service signs its client assertions (private_key_jwt) with one. Add a key without "use", or with "use": "sig".',
+      );
+    }
   }
-  for (const uri of input.redirectUris) {
+  for (const uri of input.redirectUris ?? []) {
     if (new URL(uri).hash !== '' || uri.includes('#')) {
       throw new GovdxError('VALIDATION_FAILED', `The redirect URI ${uri} has a fragment (#…); it may not.`, {
         redirectUri: uri,
       });
     }
   }
+  if (!input.purposes) return undefined;
   const purposes = await db
     .selectFrom('purposes')
     .select(['id', 'slug'])
@@ -143,6 +152,16 @@ export async function createConsentClient(
       purpose: unknown[0],
     });
   }
+  return purposes;
+}
+
+export async function createConsentClient(
+  db: Kysely<Database>,
+  organization: { id: string; slug: string },
+  input: Static<typeof NewConsentClient>,
+  createdBy: string | null,
+): Promise<ConsentClientView> {
+  const purposes = (await checkRegistration(db, input))!;
   const at = now();
   const row: ConsentClientTable = {
     id: crypto.randomUUID(),
@@ -172,6 +191,42 @@ export async function createConsentClient(
     throw error;
   }
   return getConsentClient(db, organization, row.client_id);
+}
+
+/**
+ * Changes a client: its name, redirect URIs, keys, purposes or preview. The consent server reads clients
+ * afresh on each request, so a change (a rotated key, a removed redirect URI) holds from the next one.
+ */
+export async function updateConsentClient(
+  db: Kysely<Database>,
+  organization: { id: string },
+  clientId: string,
+  changes: Static<typeof ConsentClientChanges>,
+): Promise<ConsentClientView> {
+  await getConsentClient(db, organization, clientId);
+  const purposes = await checkRegistration(db, changes);
+  await db.transaction().execute(async (tx) => {
+    await tx
+      .updateTable('consent_clients')
+      .set({
+        ...(changes.name !== undefined ? { name: changes.name } : {}),
+        ...(changes.redirectUris ? { redirect_uris: JSON.stringify(changes.redirectUris) } : {}),
+        ...(changes.jwks ? { jwks: JSON.stringify(changes.jwks) } : {}),
+        ...(changes.preview !== undefined ? { preview: changes.preview ? 1 : 0 } : {}),
+        updated_at: now(),
+      })
+      .where('client_id', '=', clientId)
+      .where('organization_id', '=', organization.id)
+      .execute();
+    if (purposes) {
+      await tx.deleteFrom('consent_client_purposes').where('client_id', '=', clientId).execute();
+      await tx
+        .insertInto('consent_client_purposes')
+        .values(purposes.map((p) => ({ client_id: clientId, purpose_id: p.id })))
+        .execute();
+    }
+  });
+  return getConsentClient(db, organization, clientId);
 }
 
 /** Replaces a client's keys, redirect URIs and the rest (the demo's seed, when its keys or port change). */

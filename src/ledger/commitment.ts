@@ -36,6 +36,7 @@ export const EVENT_KINDS = {
   consentGiven: 'consent.given',
   consentRevoked: 'consent.revoked',
   systemKeyRotated: 'system.key_rotated',
+  consentClientChanged: 'consent_client.changed',
 } as const;
 
 export const KIND_PATTERN = /^[a-z][a-z_]*(\.[a-z][a-z_]*)*$/;

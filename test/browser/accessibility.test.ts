@@ -98,6 +98,21 @@ describe('web app accessibility: WCAG 2.1 A and AA by axe', { skip: skipWithoutC
       await assertAccessible(page, 'the agency console (data steward)');
     }));
 
+  test('the agency console lists the services that ask citizens for consent, with where they send citizens back', () =>
+    inWindow(async (page) => {
+      await signIn(page, site, 'steward.housing', '/agency-console');
+      const table = page.getByRole('table', {
+        name: 'Services of Housing Agency that ask citizens for consent',
+      });
+      await table.waitFor();
+      const row = table.getByRole('row', { name: /Housing benefit application/ });
+      const text = await row.innerText();
+      assert.match(text, /housing-benefit-app/);
+      assert.match(text, /housing-benefit-application/, 'the purpose it may ask for');
+      assert.match(text, /\/callback/, 'the address citizens are sent back to');
+      await assertAccessible(page, 'the agency console (data steward of a consumer)');
+    }));
+
   test('the agency console of an organization admin has no violations, with a new token and a revoke question', () =>
     inWindow(async (page) => {
       await signIn(page, site, 'admin.population', '/agency-console');

@@ -115,5 +115,82 @@ for (const dialect of DIALECTS) {
       assert.equal(scheme.status, 400);
       assert.equal(scheme.body.error.code, 'VALIDATION_FAILED');
     });
+
+    test('a steward changes a service; each change is on the ledger, a rename of nothing is not', async () => {
+      const created = await register();
+      assert.equal(created.status, 201, created.text);
+      const path = `/api/v1/organizations/consumer/consent-clients/${created.body.clientId}`;
+      const patch = (body: Record<string, unknown>, token = steward) =>
+        call(server.url, 'PATCH', path, { token, body });
+      const ledger = server.node.app.ledger;
+
+      let size = (await ledger.treeHead()).size;
+      const same = await patch({ name: 'Benefit application' });
+      assert.equal(same.status, 200, same.text);
+      assert.equal((await ledger.treeHead()).size, size, 'nothing changed, nothing recorded');
+
+      const rotated = await publicJwks('rotated-key');
+      const changed = await patch({
+        name: 'Benefit application (new)',
+        redirectUris: ['https://apply.consumer.example/return'],
+        jwks: rotated,
+        preview: true,
+      });
+      assert.equal(changed.status, 200, changed.text);
+      assert.equal(changed.body.name, 'Benefit application (new)');
+      assert.deepEqual(changed.body.redirectUris, ['https://apply.consumer.example/return']);
+      assert.deepEqual(
+        changed.body.jwks.keys.map((k: { kid: string }) => k.kid),
+        ['rotated-key'],
+      );
+      assert.equal(changed.body.preview, true);
+      assert.deepEqual(changed.body.purposes, ['prefill'], 'what the change leaves out is kept');
+      const read = await call(server.url, 'GET', path, { token: auditor });
+      assert.deepEqual(read.body, changed.body);
+
+      const event = JSON.parse((await ledger.entry(size)).event);
+      assert.equal(event.kind, 'consent_client.changed');
+      assert.equal(event.client, created.body.clientId);
+      assert.deepEqual(event.changed, ['name', 'redirectUris', 'jwks', 'preview']);
+      assert.deepEqual(event.keyIds, ['rotated-key']);
+      assert.deepEqual(event.redirectUris, ['https://apply.consumer.example/return']);
+      size += 1;
+      assert.equal((await ledger.treeHead()).size, size);
+    });
+
+    test('a change is checked as a registration is, and refused whole', async () => {
+      const created = await register();
+      assert.equal(created.status, 201, created.text);
+      const path = `/api/v1/organizations/consumer/consent-clients/${created.body.clientId}`;
+      const refusals: Array<[Record<string, unknown>, number, string]> = [
+        [{ jwks: { keys: [await privateJwk()] } }, 422, 'INVALID_JWKS'],
+        [{ name: 'Renamed', purposes: ['no-such-purpose'] }, 422, 'INVALID_REFERENCE'],
+        [{ redirectUris: ['https://apply.consumer.example/callback#x'] }, 400, 'VALIDATION_FAILED'],
+        [{ redirectUris: [] }, 400, 'VALIDATION_FAILED'],
+        [{}, 400, 'VALIDATION_FAILED'],
+        [{ clientId: 'another-id' }, 400, 'VALIDATION_FAILED'],
+      ];
+      for (const [body, status, code] of refusals) {
+        const response = await call(server.url, 'PATCH', path, { token: steward, body });
+        assert.equal(response.status, status, JSON.stringify(body));
+        assert.equal(response.body.error.code, code, JSON.stringify(body));
+      }
+      const read = await call(server.url, 'GET', path, { token: steward });
+      assert.deepEqual(read.body, created.body, 'nothing of a refused change was kept');
+
+      const other = await call(server.url, 'PATCH', path, {
+        token: otherSteward,
+        body: { name: 'Mine now' },
+      });
+      assert.equal(other.status, 403);
+      const missing = await call(
+        server.url,
+        'PATCH',
+        '/api/v1/organizations/consumer/consent-clients/no-such-service',
+        { token: steward, body: { name: 'X' } },
+      );
+      assert.equal(missing.status, 404);
+      assert.equal(missing.body.error.code, 'NOT_FOUND');
+    });
   });
 }

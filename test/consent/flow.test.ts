@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair } from 'jose';
 import * as oidc from 'openid-client';
 import { PersonApiError } from '../../src/demo/housing-app/govdx-client.ts';
 import { citizen, startTestbed, type Testbed } from '../exchange/support.ts';
@@ -279,6 +279,37 @@ for (const dialect of DIALECTS) {
       const ok = await pushRequest(testbed, service);
       assert.equal(ok.status, 201, JSON.stringify(ok.body));
       assert.match(ok.body.request_uri!, /^urn:ietf:params:oauth:request_uri:/);
+    });
+
+    test("a service's rotated key and changed redirect URI hold from its next request", async () => {
+      const rotating = await registerService(testbed);
+      assert.equal((await pushRequest(testbed, rotating)).status, 201);
+      const next = await generateKeyPair('ES256', { extractable: true });
+      const kid = `${rotating.clientId}-next`;
+      const nextKey = { ...(await exportJWK(next.privateKey)), kid, alg: 'ES256' };
+      const changed = await call(
+        testbed.url,
+        'PATCH',
+        `/api/v1/organizations/housing-agency/consent-clients/${rotating.clientId}`,
+        {
+          token: await testbed.steward('housing-agency'),
+          body: {
+            redirectUris: ['https://housing.example/return'],
+            jwks: { keys: [{ ...(await exportJWK(next.publicKey)), kid, alg: 'ES256', use: 'sig' }] },
+          },
+        },
+      );
+      assert.equal(changed.status, 200, changed.text);
+
+      const oldKey = await pushRequest(testbed, rotating, { redirect_uri: 'https://housing.example/return' });
+      assert.equal(oldKey.status, 401, 'the old key no longer authenticates the service');
+      assert.equal(oldKey.body.error, 'invalid_client');
+      const rotated = { ...rotating, signingKey: nextKey };
+      const oldAddress = await pushRequest(testbed, rotated);
+      assert.equal(oldAddress.status, 400, 'the old redirect URI is no longer accepted');
+      assert.match(oldAddress.body.error_description!, /redirect_uri/);
+      const ok = await pushRequest(testbed, rotated, { redirect_uri: 'https://housing.example/return' });
+      assert.equal(ok.status, 201, JSON.stringify(ok.body));
     });
 
     test('an expired code is refused', async () => {

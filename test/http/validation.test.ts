@@ -84,6 +84,17 @@ for (const dialect of DIALECTS) {
         }),
       ];
       for (const response of made) assert.equal(response.status, 201, response.text);
+      const consentClient = await call(server.url, 'POST', '/api/v1/organizations/provider/consent-clients', {
+        ...as(tokens.steward),
+        body: {
+          clientId: 'patchable',
+          name: 'A service to change',
+          redirectUris: ['https://service.provider.example/callback'],
+          jwks,
+          purposes: ['checking'],
+        },
+      });
+      assert.equal(consentClient.status, 201, consentClient.text);
       // Agreements, templates and an emergency for the routes that change them: one per action, each
       // in the state its action applies to.
       tokens.consumer = (await server.user([{ role: 'data_steward', organization: 'elsewhere' }])).token;
@@ -389,6 +400,15 @@ for (const dialect of DIALECTS) {
             jwks,
             purposes: ['checking'],
           },
+          allowed: () => tokens.steward!,
+          forbidden: () => tokens.dpo!,
+        },
+        {
+          method: 'PATCH',
+          path: '/api/v1/organizations/provider/consent-clients/patchable',
+          template: '/api/v1/organizations/{org}/consent-clients/{clientId}',
+          valid: () => ({ name: 'A changed service' }),
+          wrongType: { preview: 'yes' },
           allowed: () => tokens.steward!,
           forbidden: () => tokens.dpo!,
         },

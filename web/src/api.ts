@@ -5,6 +5,7 @@
 import type { Static } from 'typebox';
 import type * as agreements from '../../src/agreements/schemas.ts';
 import type * as catalog from '../../src/catalog/schemas.ts';
+import type * as consentClients from '../../src/consent/client-schemas.ts';
 import type * as consent from '../../src/consent/schemas.ts';
 import type * as directory from '../../src/directory/schemas.ts';
 import type { Role } from '../../src/domain/index.ts';
@@ -14,6 +15,7 @@ export type Organization = Static<typeof directory.Organization>;
 export type Person = Static<typeof directory.Person>;
 export type Member = Static<typeof directory.Member>;
 export type System = Static<typeof directory.System>;
+export type ConsentClient = Static<typeof consentClients.ConsentClient>;
 export type Dataset = Static<typeof catalog.Dataset>;
 export type Field = Dataset['fields'][number];
 export type Distribution = Dataset['distributions'][number];

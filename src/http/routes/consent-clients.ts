@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import * as consent from '../../consent/index.ts';
+import { canonicalJson, EVENT_KINDS } from '../../ledger/index.ts';
 import { pageArgs } from '../page.ts';
 import { errorResponses, PageOf, PageQuery, Slug } from '../schemas.ts';
 
@@ -66,5 +67,48 @@ export const consentClientRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: s.ConsentClient, ...errorResponses },
     },
     handler: async (request) => consent.getConsentClient(db, request.organization!, request.params.clientId),
+  });
+
+  app.patch('/organizations/:org/consent-clients/:clientId', {
+    config: { access: { roles: WRITERS, inOrganization: true } },
+    schema: {
+      tags,
+      summary:
+        'Change a consent client: rotate its keys, change its redirect URIs, purposes, name or preview',
+      description:
+        'Takes effect at the consent server from the next request. A new key set replaces the old at once: to rotate ' +
+        'without a break, first list both keys, then remove the old one. Every change is recorded on the ledger.',
+      params: ClientParams,
+      body: s.ConsentClientChanges,
+      response: { 200: s.ConsentClient, ...errorResponses, 422: Type.Ref('Error') },
+    },
+    handler: async (request) => {
+      const organization = request.organization!;
+      const before = await consent.getConsentClient(db, organization, request.params.clientId);
+      const after = await consent.updateConsentClient(
+        db,
+        organization,
+        request.params.clientId,
+        request.body,
+      );
+      // Where citizens are sent back to, and whose keys are trusted: governance events, on the ledger.
+      const changed = (['name', 'redirectUris', 'jwks', 'purposes', 'preview'] as const).filter(
+        (key) => canonicalJson(before[key]) !== canonicalJson(after[key]),
+      );
+      if (changed.length > 0) {
+        await app.ledger.append({
+          kind: EVENT_KINDS.consentClientChanged,
+          organization: organization.slug,
+          client: after.clientId,
+          changed: [...changed],
+          redirectUris: after.redirectUris,
+          keyIds: after.jwks.keys.map((key) => key.kid),
+          purposes: after.purposes,
+          preview: after.preview,
+          by: request.principal!.personId,
+        });
+      }
+      return after;
+    },
   });
 };

@@ -4,6 +4,7 @@ import { type Grant, grantableRoles, type Role } from '../../../src/domain/index
 import {
   type AccessToken,
   ApiError,
+  type ConsentClient,
   type Dataset,
   type Me,
   request,
@@ -122,6 +123,10 @@ function OrganizationConsole({
         </>
       ) : null}
 
+      {roles.some((r) => CONSENT_CLIENT_READERS.includes(r)) ? (
+        <ConsentClients base={base} name={name} />
+      ) : null}
+
       {isAdmin ? (
         <>
           <Systems base={base} name={name} />
@@ -129,6 +134,74 @@ function OrganizationConsole({
         </>
       ) : null}
     </section>
+  );
+}
+
+/** Who may see an organization's consent clients (the API's readers in the organization). */
+const CONSENT_CLIENT_READERS: readonly Role[] = [
+  'organization_admin',
+  'data_steward',
+  'data_protection_officer',
+];
+
+/** The organization's services that ask citizens for consent, as registered: what citizens see and are sent back to. */
+function ConsentClients({ base, name }: { base: string; name: string }) {
+  const clients = usePaged<ConsentClient>(`${base}/consent-clients`, 50);
+  const caption = `Services of ${name} that ask citizens for consent`;
+  return (
+    <>
+      <h3>Services that ask citizens for consent</h3>
+      <p>
+        Online services of {name} that send citizens to govdx to agree to share facts about themselves.
+        Citizens see the service&rsquo;s name on the consent page and are sent back only to the addresses
+        listed here. Your technical team changes them through <a href="/docs">govdx&rsquo;s API</a>; every
+        change of an address or a key is recorded in the ledger.
+      </p>
+      <Status loading={clients.loading} label="Loading services…" />
+      {clients.error ? <ErrorAlert error={clients.error} /> : null}
+      {clients.data?.items.length === 0 ? <p>{name} has no such services.</p> : null}
+      {clients.data && clients.data.items.length > 0 ? (
+        <table className="table">
+          <caption className="table__caption">{caption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Service</th>
+              <th scope="col">Purposes it may ask for</th>
+              <th scope="col">Sends citizens back to</th>
+              <th scope="col">Keys</th>
+              <th scope="col">Citizens see the facts first</th>
+              <th scope="col">Last changed</th>
+            </tr>
+          </thead>
+          <tbody>
+            {clients.data.items.map((client) => (
+              <tr key={client.clientId}>
+                <th scope="row">
+                  {client.name}
+                  <span className="hint">
+                    <code>{client.clientId}</code>
+                  </span>
+                </th>
+                <td>{client.purposes.join(', ')}</td>
+                <td>
+                  {client.redirectUris.map((uri) => (
+                    <div key={uri}>
+                      <code>{uri}</code>
+                    </div>
+                  ))}
+                </td>
+                <td>
+                  {client.jwks.keys.length} {client.jwks.keys.length === 1 ? 'key' : 'keys'}
+                </td>
+                <td>{client.preview ? 'Yes' : 'No'}</td>
+                <td>{formatDate(client.updatedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <Pager paged={clients} label={`services of ${name} that ask for consent`} />
+    </>
   );
 }
 

@@ -1,6 +1,7 @@
 /** Registering consent clients: who may, and what a registration must hold. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { privateJwk, publicJwks } from '../support/fixtures.ts';
 import { call, startTestServer, type TestServer } from '../support/server.ts';
 import { DIALECTS, skipUnless } from '../support/stores.ts';
@@ -156,6 +157,57 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(event.redirectUris, ['https://apply.consumer.example/return']);
       size += 1;
       assert.equal((await ledger.treeHead()).size, size);
+    });
+
+    test('without the ledger, a change that adds is undone; one that only takes away stands', async () => {
+      const [first, second] = [await publicJwks('first-key'), await publicJwks('second-key')];
+      const created = await register({
+        jwks: { keys: [...first.keys, ...second.keys] },
+        redirectUris: ['https://apply.consumer.example/a', 'https://apply.consumer.example/b'],
+      });
+      assert.equal(created.status, 201, created.text);
+      const path = `/api/v1/organizations/consumer/consent-clients/${created.body.clientId}`;
+      const store = server.fresh.store;
+      // Break the ledger's writes on every connection, the ledger writer's own included.
+      if (store.dialect === 'sqlite') {
+        await sql`create trigger clients_test before insert on ledger_entries begin select raise(abort, 'refused by the test'); end`.execute(
+          store.db,
+        );
+      } else {
+        await sql`alter table ledger_entries add constraint clients_test check (entry_index < 0) not valid`.execute(
+          store.db,
+        );
+      }
+      try {
+        const added = await call(server.url, 'PATCH', path, {
+          token: steward,
+          body: { jwks: await publicJwks('third-key'), redirectUris: ['https://elsewhere.example/x'] },
+        });
+        assert.equal(added.status, 503, added.text);
+        assert.equal(added.body.error.code, 'LEDGER_UNAVAILABLE');
+        assert.match(added.body.error.message, /so it was not made/);
+        const unchanged = await call(server.url, 'GET', path, { token: steward });
+        assert.deepEqual(unchanged.body.jwks, created.body.jwks, 'the keys are as they were');
+        assert.deepEqual(unchanged.body.redirectUris, created.body.redirectUris);
+
+        // Removing a (leaked) key must not wait for the ledger.
+        const removed = await call(server.url, 'PATCH', path, { token: steward, body: { jwks: second } });
+        assert.equal(removed.status, 503, removed.text);
+        assert.match(removed.body.error.message, /The change is made/);
+        const now = await call(server.url, 'GET', path, { token: steward });
+        assert.deepEqual(
+          now.body.jwks.keys.map((k: { kid: string }) => k.kid),
+          ['second-key'],
+        );
+      } finally {
+        if (store.dialect === 'sqlite') await sql`drop trigger clients_test`.execute(store.db);
+        else await sql`alter table ledger_entries drop constraint clients_test`.execute(store.db);
+      }
+      const recorded = await call(server.url, 'PATCH', path, {
+        token: steward,
+        body: { name: 'Back on record' },
+      });
+      assert.equal(recorded.status, 200, recorded.text);
     });
 
     test('a change is checked as a registration is, and refused whole', async () => {

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { exportJWK, generateKeyPair } from 'jose';
+import { sql } from 'kysely';
+import { accessToken } from '../../src/cli/exchange.ts';
 import {
   auditExport,
   checkReceipt,
@@ -209,6 +212,58 @@ for (const dialect of DIALECTS) {
       assert.equal(event.system, 'benefits');
       assert.deepEqual(event.keyIds, ['k2']);
       assert.equal(entry.subject, null);
+    });
+
+    test("without the ledger a system's new keys are not taken, and a removed key is gone at once", async () => {
+      const { token } = await server.user([{ role: 'organization_admin', organization: 'tax-agency' }]);
+      const pair = async (kid: string) => {
+        const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+        const jwk = { kid, alg: 'ES256' };
+        return {
+          public: { ...(await exportJWK(publicKey)), ...jwk, use: 'sig' },
+          private: { ...(await exportJWK(privateKey)), ...jwk },
+        };
+      };
+      const [k1, k2, k3] = [await pair('k1'), await pair('k2'), await pair('k3')];
+      const path = '/api/v1/organizations/tax-agency/systems/payroll';
+      const created = await call(server.url, 'POST', '/api/v1/organizations/tax-agency/systems', {
+        token,
+        body: { slug: 'payroll', name: 'Payroll', jwks: { keys: [k1.public, k2.public] } },
+      });
+      assert.equal(created.status, 201, created.text);
+      const keyIds = async () =>
+        (await call(server.url, 'GET', path, { token })).body.jwks.keys.map((k: { kid: string }) => k.kid);
+      const store = server.fresh.store;
+      // Break the ledger's writes on every connection, the ledger writer's own included.
+      if (store.dialect === 'sqlite') {
+        await sql`create trigger systems_test before insert on ledger_entries begin select raise(abort, 'refused by the test'); end`.execute(
+          store.db,
+        );
+      } else {
+        await sql`alter table ledger_entries add constraint systems_test check (entry_index < 0) not valid`.execute(
+          store.db,
+        );
+      }
+      try {
+        const added = await call(server.url, 'PATCH', path, { token, body: { jwks: { keys: [k3.public] } } });
+        assert.equal(added.status, 503, added.text);
+        assert.equal(added.body.error.code, 'LEDGER_UNAVAILABLE');
+        assert.deepEqual(await keyIds(), ['k1', 'k2'], 'the new key was not taken');
+        const removed = await call(server.url, 'PATCH', path, {
+          token,
+          body: { jwks: { keys: [k2.public] } },
+        });
+        assert.equal(removed.status, 503, removed.text);
+        assert.match(removed.body.error.message, /The keys are removed/);
+        assert.deepEqual(await keyIds(), ['k2']);
+      } finally {
+        if (store.dialect === 'sqlite') await sql`drop trigger systems_test`.execute(store.db);
+        else await sql`alter table ledger_entries drop constraint systems_test`.execute(store.db);
+      }
+      // The exchange forgot the removed key at once: it no longer gets the system a token; the kept one does.
+      await assert.rejects(accessToken(k1.private, 'tax-agency/payroll', server.url), /refused/);
+      assert.ok(await accessToken(k2.private, 'tax-agency/payroll', server.url));
+      await assert.rejects(accessToken(k3.private, 'tax-agency/payroll', server.url), /refused/);
     });
 
     test('the ledger routes are in the OpenAPI document', async () => {

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import * as consent from '../../consent/index.ts';
+import { GovdxError } from '../../domain/index.ts';
 import { canonicalJson, EVENT_KINDS } from '../../ledger/index.ts';
 import { pageArgs } from '../page.ts';
 import { errorResponses, PageOf, PageQuery, Slug } from '../schemas.ts';
@@ -77,25 +78,23 @@ export const consentClientRoutes: FastifyPluginAsyncTypebox = async (app) => {
         'Change a consent client: rotate its keys, change its redirect URIs, purposes, name or preview',
       description:
         'Takes effect at the consent server from the next request. A new key set replaces the old at once: to rotate ' +
-        'without a break, first list both keys, then remove the old one. Every change is recorded on the ledger.',
+        'without a break, first list both keys, then remove the old one. Every change is recorded on the ledger; when ' +
+        'it cannot be, the change is undone (503 LEDGER_UNAVAILABLE), unless it only takes something away.',
       params: ClientParams,
       body: s.ConsentClientChanges,
-      response: { 200: s.ConsentClient, ...errorResponses, 422: Type.Ref('Error') },
+      response: { 200: s.ConsentClient, ...errorResponses, 422: Type.Ref('Error'), 503: Type.Ref('Error') },
     },
     handler: async (request) => {
       const organization = request.organization!;
-      const before = await consent.getConsentClient(db, organization, request.params.clientId);
-      const after = await consent.updateConsentClient(
-        db,
-        organization,
-        request.params.clientId,
-        request.body,
-      );
+      const { clientId } = request.params;
+      const before = await consent.getConsentClient(db, organization, clientId);
+      const after = await consent.updateConsentClient(db, organization, clientId, request.body);
       // Where citizens are sent back to, and whose keys are trusted: governance events, on the ledger.
       const changed = (['name', 'redirectUris', 'jwks', 'purposes', 'preview'] as const).filter(
         (key) => canonicalJson(before[key]) !== canonicalJson(after[key]),
       );
-      if (changed.length > 0) {
+      if (changed.length === 0) return after;
+      try {
         await app.ledger.append({
           kind: EVENT_KINDS.consentClientChanged,
           organization: organization.slug,
@@ -107,8 +106,48 @@ export const consentClientRoutes: FastifyPluginAsyncTypebox = async (app) => {
           preview: after.preview,
           by: request.principal!.personId,
         });
+      } catch (cause) {
+        // As for agreements: a change that only takes away (a key, an address, a purpose) stands, so that a
+        // leaked key can be removed while the ledger is down; any other is undone, since it was not recorded.
+        const stands = onlyTakesAway(before, after);
+        if (!stands) {
+          const { name, redirectUris, jwks, purposes, preview } = before;
+          await consent.updateConsentClient(db, organization, clientId, {
+            name,
+            redirectUris,
+            jwks,
+            purposes,
+            preview,
+          });
+        }
+        const error = new GovdxError(
+          'LEDGER_UNAVAILABLE',
+          stands
+            ? 'The change is made, but it could not be recorded on the ledger. Tell the platform operators.'
+            : 'The change could not be recorded on the ledger, so it was not made. Try again shortly.',
+        );
+        error.cause = cause;
+        throw error;
       }
       return after;
     },
   });
 };
+
+/**
+ * Whether a change only takes away: no key, address or purpose added, the name kept, and a preview at
+ * most turned on (which shows citizens more before anything is sent).
+ */
+function onlyTakesAway(before: consent.ConsentClientView, after: consent.ConsentClientView): boolean {
+  const within = (next: readonly unknown[], previous: readonly unknown[]) => {
+    const had = new Set(previous.map((x) => canonicalJson(x)));
+    return next.every((x) => had.has(canonicalJson(x)));
+  };
+  return (
+    within(after.jwks.keys, before.jwks.keys) &&
+    within(after.redirectUris, before.redirectUris) &&
+    within(after.purposes, before.purposes) &&
+    after.name === before.name &&
+    (after.preview === before.preview || after.preview)
+  );
+}

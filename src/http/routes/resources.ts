@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import * as catalog from '../../catalog/index.ts';
 import * as directory from '../../directory/index.ts';
+import { GovdxError } from '../../domain/index.ts';
 import { canonicalJson, EVENT_KINDS } from '../../ledger/index.ts';
 import { pageArgs } from '../page.ts';
 import { errorResponses, PageOf, PageQuery, Slug } from '../schemas.ts';
@@ -65,9 +66,12 @@ export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'Change a system, rotate its keys, or disable it',
+      description:
+        'A change of keys is recorded on the ledger; when it cannot be, new keys are not taken (503 LEDGER_UNAVAILABLE), ' +
+        'while a removal of keys stands.',
       params: OrgItemParams,
       body: d.SystemChanges,
-      response: { 200: d.System, ...changed },
+      response: { 200: d.System, ...changed, 503: Type.Ref('Error') },
     },
     handler: async (request) => {
       const organization = request.organization!;
@@ -75,23 +79,52 @@ export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const after = await directory.updateSystem(db, organization, request.params.slug, request.body);
       // A system's keys decide who may call the exchange: a change of them is a governance event.
       if (canonicalJson([before.jwks, before.jwksUri]) !== canonicalJson([after.jwks, after.jwksUri])) {
-        await app.ledger.append({
-          kind: EVENT_KINDS.systemKeyRotated,
-          organization: organization.slug,
-          system: after.slug,
-          systemId: after.id,
-          keyIds: after.jwks ? after.jwks.keys.map((key) => key.kid) : null,
-          jwksUri: after.jwksUri,
-          jwksSha256: after.jwks
-            ? createHash('sha256').update(canonicalJson(after.jwks)).digest('base64')
-            : null,
-          by: request.principal!.personId,
-        });
+        try {
+          await app.ledger.append({
+            kind: EVENT_KINDS.systemKeyRotated,
+            organization: organization.slug,
+            system: after.slug,
+            systemId: after.id,
+            keyIds: after.jwks ? after.jwks.keys.map((key) => key.kid) : null,
+            jwksUri: after.jwksUri,
+            jwksSha256: after.jwks
+              ? createHash('sha256').update(canonicalJson(after.jwks)).digest('base64')
+              : null,
+            by: request.principal!.personId,
+          });
+        } catch (cause) {
+          // As for agreements: removing keys stands (a leaked key must go while the ledger is down), and the
+          // exchange forgets them now; new keys are undone, since they were not recorded.
+          const stands = onlyRemovesKeys(before, after);
+          if (stands) await app.exchange.changed({ table: 'catalog' });
+          else
+            await directory.updateSystem(
+              db,
+              organization,
+              after.slug,
+              before.jwks ? { jwks: before.jwks } : { jwksUri: before.jwksUri! },
+            );
+          const error = new GovdxError(
+            'LEDGER_UNAVAILABLE',
+            stands
+              ? 'The keys are removed, but this could not be recorded on the ledger. Tell the platform operators.'
+              : 'The new keys could not be recorded on the ledger, so they were not taken. Try again shortly.',
+          );
+          error.cause = cause;
+          throw error;
+        }
       }
       return after;
     },
   });
 };
+
+/** Whether a change of a system's keys only removes some: the same key set, fewer keys in it. */
+function onlyRemovesKeys(before: directory.SystemView, after: directory.SystemView): boolean {
+  if (!before.jwks || !after.jwks || before.jwksUri !== after.jwksUri) return false;
+  const had = new Set(before.jwks.keys.map((key) => canonicalJson(key)));
+  return after.jwks.keys.every((key) => had.has(canonicalJson(key)));
+}
 
 export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.store.db;

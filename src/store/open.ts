@@ -19,6 +19,11 @@ export interface Store {
    * open through `db`.
    */
   sqlite?: SQLite.Database;
+  /**
+   * The PostgreSQL pool under `db`, on PostgreSQL only: for hot paths (a hosted record read on every
+   * exchange call) that use a named prepared statement, parsed and planned once per connection.
+   */
+  pg?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -59,7 +64,7 @@ function openPostgres(url: string, poolSize: number): Store {
   // An idle client that loses its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', location: redact(url), close: () => db.destroy() };
+  return { db, dialect: 'postgres', location: redact(url), pg: pool, close: () => db.destroy() };
 }
 
 /** Hides the password in a connection URL. */

@@ -36,6 +36,8 @@ export const EVENT_KINDS = {
   consentGiven: 'consent.given',
   consentRevoked: 'consent.revoked',
   systemKeyRotated: 'system.key_rotated',
+  systemDisabled: 'system.disabled',
+  systemEnabled: 'system.enabled',
   consentClientChanged: 'consent_client.changed',
 } as const;
 

@@ -21,6 +21,25 @@ import { DIALECTS, skipUnless } from '../support/stores.ts';
 
 const bytes = async (response: Response) => Buffer.from(await response.arrayBuffer());
 
+/** Breaks the ledger's writes on every connection, the ledger writer's own included; resolves with the repair. */
+async function breakLedgerWrites(server: TestServer): Promise<() => Promise<void>> {
+  const store = server.fresh.store;
+  if (store.dialect === 'sqlite') {
+    await sql`create trigger http_test before insert on ledger_entries begin select raise(abort, 'refused by the test'); end`.execute(
+      store.db,
+    );
+    return async () => {
+      await sql`drop trigger http_test`.execute(store.db);
+    };
+  }
+  await sql`alter table ledger_entries add constraint http_test check (entry_index < 0) not valid`.execute(
+    store.db,
+  );
+  return async () => {
+    await sql`alter table ledger_entries drop constraint http_test`.execute(store.db);
+  };
+}
+
 for (const dialect of DIALECTS) {
   describe(`ledger over HTTP (${dialect})`, { skip: await skipUnless(dialect) }, () => {
     let server: TestServer;
@@ -233,17 +252,7 @@ for (const dialect of DIALECTS) {
       assert.equal(created.status, 201, created.text);
       const keyIds = async () =>
         (await call(server.url, 'GET', path, { token })).body.jwks.keys.map((k: { kid: string }) => k.kid);
-      const store = server.fresh.store;
-      // Break the ledger's writes on every connection, the ledger writer's own included.
-      if (store.dialect === 'sqlite') {
-        await sql`create trigger systems_test before insert on ledger_entries begin select raise(abort, 'refused by the test'); end`.execute(
-          store.db,
-        );
-      } else {
-        await sql`alter table ledger_entries add constraint systems_test check (entry_index < 0) not valid`.execute(
-          store.db,
-        );
-      }
+      const restore = await breakLedgerWrites(server);
       try {
         const added = await call(server.url, 'PATCH', path, { token, body: { jwks: { keys: [k3.public] } } });
         assert.equal(added.status, 503, added.text);
@@ -254,16 +263,58 @@ for (const dialect of DIALECTS) {
           body: { jwks: { keys: [k2.public] } },
         });
         assert.equal(removed.status, 503, removed.text);
-        assert.match(removed.body.error.message, /The keys are removed/);
+        assert.match(removed.body.error.message, /The change is made/);
         assert.deepEqual(await keyIds(), ['k2']);
       } finally {
-        if (store.dialect === 'sqlite') await sql`drop trigger systems_test`.execute(store.db);
-        else await sql`alter table ledger_entries drop constraint systems_test`.execute(store.db);
+        await restore();
       }
       // The exchange forgot the removed key at once: it no longer gets the system a token; the kept one does.
       await assert.rejects(accessToken(k1.private, 'tax-agency/payroll', server.url), /refused/);
       assert.ok(await accessToken(k2.private, 'tax-agency/payroll', server.url));
       await assert.rejects(accessToken(k3.private, 'tax-agency/payroll', server.url), /refused/);
+    });
+
+    test('disabling and enabling a system are recorded; without the ledger a disabling stands, an enabling does not', async () => {
+      const { token } = await server.user([{ role: 'organization_admin', organization: 'tax-agency' }]);
+      const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+      const key = { kid: 'only', alg: 'ES256' };
+      const path = '/api/v1/organizations/tax-agency/systems/archive';
+      const created = await call(server.url, 'POST', '/api/v1/organizations/tax-agency/systems', {
+        token,
+        body: {
+          slug: 'archive',
+          name: 'Archive',
+          jwks: { keys: [{ ...(await exportJWK(publicKey)), ...key }] },
+        },
+      });
+      assert.equal(created.status, 201, created.text);
+      const ledger = server.node.app.ledger;
+      const status = async (value: string) =>
+        call(server.url, 'PATCH', path, { token, body: { status: value } });
+      const recorded = async (expected: string) => {
+        const size = (await ledger.treeHead()).size;
+        assert.equal(JSON.parse((await ledger.entry(size - 1)).event).kind, expected);
+      };
+      assert.equal((await status('disabled')).status, 200);
+      await recorded('system.disabled');
+      assert.equal((await status('active')).status, 200);
+      await recorded('system.enabled');
+      const signingKey = { ...(await exportJWK(privateKey)), ...key };
+      assert.ok(await accessToken(signingKey, 'tax-agency/archive', server.url));
+
+      const restore = await breakLedgerWrites(server);
+      try {
+        const disabled = await status('disabled');
+        assert.equal(disabled.status, 503, disabled.text);
+        assert.match(disabled.body.error.message, /The change is made/);
+        const enabled = await status('active');
+        assert.equal(enabled.status, 503, enabled.text);
+        assert.match(enabled.body.error.message, /were not taken/);
+      } finally {
+        await restore();
+      }
+      assert.equal((await call(server.url, 'GET', path, { token })).body.status, 'disabled');
+      await assert.rejects(accessToken(signingKey, 'tax-agency/archive', server.url), /refused/);
     });
 
     test('the ledger routes are in the OpenAPI document', async () => {

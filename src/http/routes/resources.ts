@@ -1,7 +1,7 @@
 /** An organization's systems, datasets, services and purposes, and the cross-organization lists. */
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import * as catalog from '../../catalog/index.ts';
 import * as directory from '../../directory/index.ts';
 import { GovdxError } from '../../domain/index.ts';
@@ -67,8 +67,8 @@ export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       summary: 'Change a system, rotate its keys, or disable it',
       description:
-        'A change of keys is recorded on the ledger; when it cannot be, new keys are not taken (503 LEDGER_UNAVAILABLE), ' +
-        'while a removal of keys stands.',
+        'A change of keys or status is recorded on the ledger; when it cannot be, new keys and a re-enabling are not taken ' +
+        '(503 LEDGER_UNAVAILABLE), while a removal of keys or a disabling stands.',
       params: OrgItemParams,
       body: d.SystemChanges,
       response: { 200: d.System, ...changed, 503: Type.Ref('Error') },
@@ -77,42 +77,54 @@ export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const organization = request.organization!;
       const before = await directory.getSystem(db, organization, request.params.slug);
       const after = await directory.updateSystem(db, organization, request.params.slug, request.body);
-      // A system's keys decide who may call the exchange: a change of them is a governance event.
-      if (canonicalJson([before.jwks, before.jwksUri]) !== canonicalJson([after.jwks, after.jwksUri])) {
-        try {
-          await app.ledger.append({
-            kind: EVENT_KINDS.systemKeyRotated,
-            organization: organization.slug,
-            system: after.slug,
-            systemId: after.id,
-            keyIds: after.jwks ? after.jwks.keys.map((key) => key.kid) : null,
-            jwksUri: after.jwksUri,
-            jwksSha256: after.jwks
-              ? createHash('sha256').update(canonicalJson(after.jwks)).digest('base64')
-              : null,
-            by: request.principal!.personId,
-          });
-        } catch (cause) {
-          // As for agreements: removing keys stands (a leaked key must go while the ledger is down), and the
-          // exchange forgets them now; new keys are undone, since they were not recorded.
-          const stands = onlyRemovesKeys(before, after);
-          if (stands) await app.exchange.changed({ table: 'catalog' });
-          else
-            await directory.updateSystem(
-              db,
-              organization,
-              after.slug,
-              before.jwks ? { jwks: before.jwks } : { jwksUri: before.jwksUri! },
-            );
-          const error = new GovdxError(
-            'LEDGER_UNAVAILABLE',
-            stands
-              ? 'The keys are removed, but this could not be recorded on the ledger. Tell the platform operators.'
-              : 'The new keys could not be recorded on the ledger, so they were not taken. Try again shortly.',
-          );
-          error.cause = cause;
-          throw error;
+      // A system's keys and whether it may call at all decide who gets data: governance events.
+      const keysChanged =
+        canonicalJson([before.jwks, before.jwksUri]) !== canonicalJson([after.jwks, after.jwksUri]);
+      const statusChanged = before.status !== after.status;
+      const about = { organization: organization.slug, system: after.slug, systemId: after.id };
+      const by = request.principal!.personId;
+      try {
+        await Promise.all([
+          keysChanged
+            ? app.ledger.append({
+                kind: EVENT_KINDS.systemKeyRotated,
+                ...about,
+                keyIds: after.jwks ? after.jwks.keys.map((key) => key.kid) : null,
+                jwksUri: after.jwksUri,
+                jwksSha256: after.jwks
+                  ? createHash('sha256').update(canonicalJson(after.jwks)).digest('base64')
+                  : null,
+                by,
+              })
+            : null,
+          statusChanged
+            ? app.ledger.append({
+                kind: after.status === 'disabled' ? EVENT_KINDS.systemDisabled : EVENT_KINDS.systemEnabled,
+                ...about,
+                by,
+              })
+            : null,
+        ]);
+      } catch (cause) {
+        // As for agreements: what takes away stands (a leaked key removed, a system disabled: neither should
+        // wait for the ledger), and the exchange sees it now; new keys and a re-enabling are undone.
+        const undo: Static<typeof d.SystemChanges> = {};
+        if (keysChanged && !onlyRemovesKeys(before, after)) {
+          if (before.jwks) undo.jwks = before.jwks;
+          else undo.jwksUri = before.jwksUri!;
         }
+        if (statusChanged && after.status === 'active') undo.status = before.status;
+        if (Object.keys(undo).length > 0) await directory.updateSystem(db, organization, after.slug, undo);
+        await app.exchange.changed({ table: 'catalog' });
+        const error = new GovdxError(
+          'LEDGER_UNAVAILABLE',
+          Object.keys(undo).length === 0
+            ? 'The change is made, but it could not be recorded on the ledger. Tell the platform operators.'
+            : 'The change could not be recorded on the ledger, so new keys or a re-enabling were not taken ' +
+                '(anything it took away stands). Try again shortly.',
+        );
+        error.cause = cause;
+        throw error;
       }
       return after;
     },

@@ -7,7 +7,7 @@
  * keys are made once and kept in `settings`; sessions, grants and codes in `oidc_payloads` under the
  * `consent.` namespace, so every node can serve it.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
 import type { Kysely } from 'kysely';
 import Provider, { type Adapter, type AdapterPayload, type ErrorOut, errors, type JWK } from 'oidc-provider';
@@ -46,6 +46,26 @@ async function cookieKeys(db: Kysely<Database>): Promise<string[]> {
   return JSON.parse(stored) as string[];
 }
 
+/**
+ * The key of pairwise subject identifiers (OpenID Connect Core §8.1), made once and kept in `settings`.
+ * Losing it changes every `sub` that services know.
+ */
+export async function pairwiseKey(db: Kysely<Database>): Promise<Buffer> {
+  const stored = await settingOnce(db, 'consent.pairwise_key', () => randomBytes(32).toString('base64url'));
+  return Buffer.from(stored, 'base64url');
+}
+
+/**
+ * The `sub` a service is told for a person: HMAC-SHA256 of the person's govdx ID under the pairwise key,
+ * with the service's organization as the sector. Services of one organization (one controller) see the
+ * same `sub`; two organizations cannot match their citizens by it, and it reveals neither the national
+ * ID nor govdx's own ID. (oidc-provider would take the redirect URIs' host as the sector, and asks for a
+ * sector identifier URI when they name two hosts: a service's redirect URIs are on one host, clients.ts.)
+ */
+export function pairwiseSubject(key: Buffer, organization: string, personId: string): string {
+  return createHmac('sha256', key).update(`${organization}\n${personId}`).digest('base64url');
+}
+
 /** The client metadata oidc-provider works with, from a consent client's registration. */
 export function clientMetadata(client: ConsentClientView): AdapterPayload {
   return {
@@ -57,6 +77,7 @@ export function clientMetadata(client: ConsentClientView): AdapterPayload {
     grant_types: ['authorization_code'],
     response_types: ['code'],
     id_token_signed_response_alg: 'ES256',
+    subject_type: 'pairwise',
   };
 }
 
@@ -84,6 +105,8 @@ export interface ConsentServerOptions {
   signingKey: SigningKey;
   /** How long a citizen stays signed in at the consent server, in hours (as govdx's own session). */
   sessionHours: number;
+  /** The key of pairwise subject identifiers (pairwiseKey). */
+  pairwiseKey: Buffer;
   /** The page for an error the provider shows itself (an unknown client, a wrong redirect URI). */
   renderError(out: ErrorOut): string;
   onServerError(error: Error): void;
@@ -140,6 +163,13 @@ export async function createConsentServer(
       },
     },
     findAccount: async (_ctx, id) => ({ accountId: id, claims: () => ({ sub: id }) }),
+    // The account is the person (govdx's ID); the `sub` a service is told is pairwise (pairwiseSubject).
+    subjectTypes: ['pairwise'],
+    pairwiseIdentifier: async (_ctx, accountId, client) => {
+      const registered = await findConsentClient(db, client.clientId);
+      if (!registered) throw new errors.InvalidClient('the client is no longer registered');
+      return pairwiseSubject(options.pairwiseKey, registered.organization, accountId);
+    },
     interactions: { url: (_ctx, interaction) => `${CONSENT_PREFIX}/interaction/${interaction.uid}` },
     // Every request is asked afresh: a consent is for one application, and the citizen sees each one.
     loadExistingGrant: async (ctx) => {

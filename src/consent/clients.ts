@@ -140,6 +140,15 @@ async function checkRegistration(
       });
     }
   }
+  // One host: OpenID Connect's pairwise identifiers (authorization-server.ts) need it without a sector URI.
+  const hosts = [...new Set((input.redirectUris ?? []).map((uri) => new URL(uri).host))];
+  if (hosts.length > 1) {
+    throw new GovdxError(
+      'VALIDATION_FAILED',
+      `A service's redirect URIs are all on one host; these are on ${hosts.join(' and ')}. Register a service per host.`,
+      { hosts },
+    );
+  }
   if (!input.purposes) return undefined;
   const purposes = await db
     .selectFrom('purposes')

@@ -219,6 +219,11 @@ for (const dialect of DIALECTS) {
         [{ name: 'Renamed', purposes: ['no-such-purpose'] }, 422, 'INVALID_REFERENCE'],
         [{ redirectUris: ['https://apply.consumer.example/callback#x'] }, 400, 'VALIDATION_FAILED'],
         [{ redirectUris: [] }, 400, 'VALIDATION_FAILED'],
+        [
+          { redirectUris: ['https://apply.consumer.example/a', 'https://other.consumer.example/b'] },
+          400,
+          'VALIDATION_FAILED',
+        ],
         [{}, 400, 'VALIDATION_FAILED'],
         [{ clientId: 'another-id' }, 400, 'VALIDATION_FAILED'],
       ];

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair } from 'jose';
 import * as oidc from 'openid-client';
+import { pairwiseKey, pairwiseSubject } from '../../src/consent/index.ts';
 import { PersonApiError } from '../../src/demo/housing-app/govdx-client.ts';
 import { citizen, startTestbed, type Testbed } from '../exchange/support.ts';
 import { Browser } from '../identity/browser.ts';
@@ -184,6 +185,37 @@ for (const dialect of DIALECTS) {
       for (const secret of ['address', 'income', 'taxable_income', 'street', 'date_of_birth', 'address_id']) {
         assert.ok(!JSON.stringify(payload).includes(secret), `no "${secret}" in the answer`);
       }
+    });
+
+    test('a service knows the citizen by a pairwise sub, the same in the ID token and the person API, and for every service of its organization only', async () => {
+      const first = await consentTo(testbed, service, { scopes: ['name'] });
+      const { accessToken, sub } = await first.client.finish(first.callback!, first.pending);
+      const person = await first.client.person(accessToken);
+      assert.equal(person.sub, sub, 'the person API names the citizen as the ID token did');
+
+      const db = testbed.server.node.app.store.db;
+      const { id: personId } = await db
+        .selectFrom('people')
+        .select('id')
+        .where('national_id', '=', subject)
+        .executeTakeFirstOrThrow();
+      assert.notEqual(sub, personId, "not govdx's own ID");
+      assert.ok(!sub.includes(subject), 'not the national ID');
+      assert.match(sub, /^[A-Za-z0-9_-]{43}$/);
+
+      const sibling = await registerService(testbed);
+      const second = await consentTo(testbed, sibling, { scopes: ['name'] });
+      const again = await second.client.finish(second.callback!, second.pending);
+      assert.equal(
+        again.sub,
+        sub,
+        'another service of the Housing Agency, the same controller, sees the same sub',
+      );
+
+      // Derived from the organization: another organization's services would see another.
+      const key = await pairwiseKey(db);
+      assert.equal(pairwiseSubject(key, 'housing-agency', personId), sub);
+      assert.notEqual(pairwiseSubject(key, 'social-insurance', personId), sub);
     });
 
     test('PKCE is required: a request without a code challenge, or with the plain method, is refused', async () => {

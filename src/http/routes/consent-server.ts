@@ -29,6 +29,8 @@ import {
   findConsentClient,
   getConsent,
   giveConsent,
+  pairwiseKey,
+  pairwiseSubject,
   personApiUrl,
   readPerson,
   sealPersonRelease,
@@ -69,10 +71,12 @@ export const consentServerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const publicUrl = config.publicUrl;
   const resource = personApiUrl(publicUrl);
   const signingKey = await consentSigningKey(db);
+  const subjectKey = await pairwiseKey(db);
   const provider: Provider = await createConsentServer(db, {
     publicUrl,
     exchange: app.exchange,
     signingKey,
+    pairwiseKey: subjectKey,
     sessionHours: config.sessionHours,
     renderError: (out) => consentErrorPage(publicUrl, out),
     onServerError: (error) => app.log.error({ err: error }, 'consent server failed'),
@@ -387,7 +391,7 @@ export const consentServerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const sealed = await sealPersonRelease(signingKey, release, {
         issuer: consentIssuer(publicUrl),
         client,
-        sub: token.accountId!,
+        sub: pairwiseSubject(subjectKey, client.organization, token.accountId!),
         purpose: consent.purpose,
         consent: consent.id,
       });

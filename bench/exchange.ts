@@ -33,7 +33,7 @@ import { accessToken, readPrivateJwk } from '../src/cli/exchange.ts';
 import { freePort, startNode } from '../src/cli/index.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { DEMO_ACCOUNTS, demoKeyDir, demoKeyFile, SYSTEMS, seedDemo } from '../src/demo/index.ts';
-import { signRequestAssertion } from '../src/exchange/index.ts';
+import { type RequestAssertionClaims, signRequestAssertion } from '../src/exchange/index.ts';
 import { type Dialect, migrateToLatest, openStore } from '../src/store/index.ts';
 import { type LoadResult, load, postgresDatabase, printTable, writeResult } from './harness.ts';
 
@@ -176,19 +176,10 @@ export async function main(args: string[]): Promise<void> {
    * for this URL, so that the provider does the same work in every case. It is valid for a minute: made anew per case.
    */
   const assertionHeaders = async () => ({
-    authorization: `Bearer ${await signRequestAssertion(node.app.exchange.keys, config.publicUrl, {
-      service: 'tax-agency/income',
-      subject,
-      official: 'caseworker.17@housing.example',
-      clientId: HOUSING,
-      consumer: 'housing-agency',
-      purpose: 'housing-benefit-eligibility',
+    authorization: `Bearer ${signRequestAssertion(node.app.exchange.keys, config.publicUrl, {
+      ...requestClaims(subject, directUrl),
       agreement: 'benchmark',
-      consent: null,
       fields: [],
-      method: 'GET',
-      url: directUrl,
-      requestId: crypto.randomUUID(),
     })}`,
   });
 
@@ -381,6 +372,24 @@ export async function main(args: string[]): Promise<void> {
   process.stdout.write(`\nWritten to ${file}\n`);
 }
 
+/** What govdx tells the tax agency's API about a request of the Housing Agency's case system for `subject`. */
+function requestClaims(subject: string, url: string): RequestAssertionClaims {
+  return {
+    service: 'tax-agency/income',
+    subject,
+    official: 'caseworker.17@housing.example',
+    clientId: HOUSING,
+    consumer: 'housing-agency',
+    purpose: 'housing-benefit-eligibility',
+    agreement: '',
+    consent: null,
+    fields: [],
+    method: 'GET',
+    url,
+    requestId: crypto.randomUUID(),
+  };
+}
+
 /**
  * The two parts of a governed call no gateway can leave out, each measured alone in this process: signing the
  * request assertion for the provider, and appending the access event durably to the ledger, in bulk (1,024 in
@@ -393,19 +402,11 @@ async function unavoidableParts(
   subject: string,
 ): Promise<{ signatureUs: number; ledgerAppendUs: number }> {
   const claims = {
-    service: 'tax-agency/income',
-    subject,
-    official: 'caseworker.17@housing.example',
-    clientId: HOUSING,
-    consumer: 'housing-agency',
-    purpose: 'housing-benefit-eligibility',
+    ...requestClaims(subject, url),
     agreement: crypto.randomUUID(),
-    consent: null,
     fields: ['year', 'total', 'employer.name'],
-    method: 'GET',
-    url,
-    requestId: '',
   };
+
   const sign = () =>
     signRequestAssertion(app.exchange.keys, issuer, { ...claims, requestId: crypto.randomUUID() });
   await cpuPerCall(500, sign);

@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { sql } from 'kysely';
 import { seedDemo } from '../../src/demo/index.ts';
 import { activeAgreement, type Signers, signers } from '../support/agreements.ts';
+import { breakLedgerWrites } from '../support/ledger.ts';
 import { call, startTestServer, type TestServer } from '../support/server.ts';
 import { DIALECTS, skipUnless } from '../support/stores.ts';
 
@@ -372,16 +372,7 @@ for (const dialect of DIALECTS) {
         purpose: 'housing-register-upkeep',
         fields: ['postcode'],
       });
-      // Break the ledger's writes on every connection, the ledger writer's own included.
-      if (store.dialect === 'sqlite') {
-        await sql`create trigger workflow_test before insert on ledger_entries begin select raise(abort, 'refused by the test'); end`.execute(
-          store.db,
-        );
-      } else {
-        await sql`alter table ledger_entries add constraint workflow_test check (entry_index < 0) not valid`.execute(
-          store.db,
-        );
-      }
+      const restore = await breakLedgerWrites(store);
       try {
         const provider = 'population-register';
         const first = await act(provider, agreement.id, 'approve', await sign(provider, 'data_steward'));
@@ -410,8 +401,7 @@ for (const dialect of DIALECTS) {
           'stopping data stands',
         );
       } finally {
-        if (store.dialect === 'sqlite') await sql`drop trigger workflow_test`.execute(store.db);
-        else await sql`alter table ledger_entries drop constraint workflow_test`.execute(store.db);
+        await restore();
       }
     });
 

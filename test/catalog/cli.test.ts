@@ -3,25 +3,10 @@
  * emptied behind the API's back is written anew, words and facets, and search finds the datasets again.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { govdx } from '../support/cli.ts';
 import { call, startTestServer, type TestServer } from '../support/server.ts';
 import { DIALECTS, skipUnless } from '../support/stores.ts';
-
-const GOVDX = join(import.meta.dirname, '..', '..', 'bin', 'govdx.js');
-
-/** Runs `govdx …`; resolves with its exit code and output (never rejects on a non-zero exit). */
-function govdx(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [GOVDX, ...args],
-      { env: { ...process.env, GOVDX_LOG_LEVEL: 'silent' } },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 type Found = {
   total: number;

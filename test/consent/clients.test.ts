@@ -1,8 +1,8 @@
 /** Registering consent clients: who may, and what a registration must hold. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { sql } from 'kysely';
 import { privateJwk, publicJwks } from '../support/fixtures.ts';
+import { breakLedgerWrites } from '../support/ledger.ts';
 import { call, startTestServer, type TestServer } from '../support/server.ts';
 import { DIALECTS, skipUnless } from '../support/stores.ts';
 
@@ -167,17 +167,7 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(created.status, 201, created.text);
       const path = `/api/v1/organizations/consumer/consent-clients/${created.body.clientId}`;
-      const store = server.fresh.store;
-      // Break the ledger's writes on every connection, the ledger writer's own included.
-      if (store.dialect === 'sqlite') {
-        await sql`create trigger clients_test before insert on ledger_entries begin select raise(abort, 'refused by the test'); end`.execute(
-          store.db,
-        );
-      } else {
-        await sql`alter table ledger_entries add constraint clients_test check (entry_index < 0) not valid`.execute(
-          store.db,
-        );
-      }
+      const restore = await breakLedgerWrites(server.fresh.store);
       try {
         const added = await call(server.url, 'PATCH', path, {
           token: steward,
@@ -200,8 +190,7 @@ for (const dialect of DIALECTS) {
           ['second-key'],
         );
       } finally {
-        if (store.dialect === 'sqlite') await sql`drop trigger clients_test`.execute(store.db);
-        else await sql`alter table ledger_entries drop constraint clients_test`.execute(store.db);
+        await restore();
       }
       const recorded = await call(server.url, 'PATCH', path, {
         token: steward,

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { sql } from 'kysely';
+import { breakLedgerWrites } from '../support/ledger.ts';
 import type { ApiResponse } from '../support/server.ts';
 import { DIALECTS, skipUnless } from '../support/stores.ts';
 import { citizen, exchange, OFFICIAL, startTestbed, type Testbed } from './support.ts';
@@ -78,23 +78,6 @@ for (const dialect of DIALECTS) {
       }));
 
     test('a database that refuses the ledger’s writes: 503 and no data', () =>
-      whileBroken(async () => {
-        const store = tb.server.fresh.store;
-        if (store.dialect === 'sqlite') {
-          // A trigger binds every connection, the ledger writer's own included.
-          await sql`create trigger fail_closed_test before insert on ledger_entries begin select raise(abort, 'refused by the test'); end`.execute(
-            store.db,
-          );
-          return async () => {
-            await sql`drop trigger fail_closed_test`.execute(store.db);
-          };
-        }
-        await sql`alter table ledger_entries add constraint fail_closed_test check (entry_index < 0) not valid`.execute(
-          store.db,
-        );
-        return async () => {
-          await sql`alter table ledger_entries drop constraint fail_closed_test`.execute(store.db);
-        };
-      }));
+      whileBroken(() => breakLedgerWrites(tb.server.fresh.store)));
   });
 }

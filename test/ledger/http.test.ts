@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { exportJWK, generateKeyPair } from 'jose';
-import { sql } from 'kysely';
 import { accessToken } from '../../src/cli/exchange.ts';
 import {
   auditExport,
@@ -16,29 +15,11 @@ import {
   verifyInclusion,
 } from '../../src/ledger/index.ts';
 import { publicJwks } from '../support/fixtures.ts';
+import { breakLedgerWrites } from '../support/ledger.ts';
 import { call, startTestServer, type TestServer } from '../support/server.ts';
 import { DIALECTS, skipUnless } from '../support/stores.ts';
 
 const bytes = async (response: Response) => Buffer.from(await response.arrayBuffer());
-
-/** Breaks the ledger's writes on every connection, the ledger writer's own included; resolves with the repair. */
-async function breakLedgerWrites(server: TestServer): Promise<() => Promise<void>> {
-  const store = server.fresh.store;
-  if (store.dialect === 'sqlite') {
-    await sql`create trigger http_test before insert on ledger_entries begin select raise(abort, 'refused by the test'); end`.execute(
-      store.db,
-    );
-    return async () => {
-      await sql`drop trigger http_test`.execute(store.db);
-    };
-  }
-  await sql`alter table ledger_entries add constraint http_test check (entry_index < 0) not valid`.execute(
-    store.db,
-  );
-  return async () => {
-    await sql`alter table ledger_entries drop constraint http_test`.execute(store.db);
-  };
-}
 
 for (const dialect of DIALECTS) {
   describe(`ledger over HTTP (${dialect})`, { skip: await skipUnless(dialect) }, () => {
@@ -252,7 +233,7 @@ for (const dialect of DIALECTS) {
       assert.equal(created.status, 201, created.text);
       const keyIds = async () =>
         (await call(server.url, 'GET', path, { token })).body.jwks.keys.map((k: { kid: string }) => k.kid);
-      const restore = await breakLedgerWrites(server);
+      const restore = await breakLedgerWrites(server.fresh.store);
       try {
         const added = await call(server.url, 'PATCH', path, { token, body: { jwks: { keys: [k3.public] } } });
         assert.equal(added.status, 503, added.text);
@@ -302,7 +283,7 @@ for (const dialect of DIALECTS) {
       const signingKey = { ...(await exportJWK(privateKey)), ...key };
       assert.ok(await accessToken(signingKey, 'tax-agency/archive', server.url));
 
-      const restore = await breakLedgerWrites(server);
+      const restore = await breakLedgerWrites(server.fresh.store);
       try {
         const disabled = await status('disabled');
         assert.equal(disabled.status, 503, disabled.text);

@@ -2,8 +2,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import * as consent from '../../consent/index.ts';
-import { GovdxError } from '../../domain/index.ts';
 import { canonicalJson, EVENT_KINDS } from '../../ledger/index.ts';
+import { addsNothing, recordChange } from '../governance.ts';
 import { pageArgs } from '../page.ts';
 import { errorResponses, PageOf, PageQuery, Slug } from '../schemas.ts';
 
@@ -94,41 +94,38 @@ export const consentClientRoutes: FastifyPluginAsyncTypebox = async (app) => {
         (key) => canonicalJson(before[key]) !== canonicalJson(after[key]),
       );
       if (changed.length === 0) return after;
-      try {
-        await app.ledger.append({
-          kind: EVENT_KINDS.consentClientChanged,
-          organization: organization.slug,
-          client: after.clientId,
-          changed: [...changed],
-          redirectUris: after.redirectUris,
-          keyIds: after.jwks.keys.map((key) => key.kid),
-          purposes: after.purposes,
-          preview: after.preview,
-          by: request.principal!.personId,
-        });
-      } catch (cause) {
-        // As for agreements: a change that only takes away (a key, an address, a purpose) stands, so that a
-        // leaked key can be removed while the ledger is down; any other is undone, since it was not recorded.
-        const stands = onlyTakesAway(before, after);
-        if (!stands) {
-          const { name, redirectUris, jwks, purposes, preview } = before;
-          await consent.updateConsentClient(db, organization, clientId, {
-            name,
-            redirectUris,
-            jwks,
-            purposes,
-            preview,
-          });
-        }
-        const error = new GovdxError(
-          'LEDGER_UNAVAILABLE',
-          stands
-            ? 'The change is made, but it could not be recorded on the ledger. Tell the platform operators.'
-            : 'The change could not be recorded on the ledger, so it was not made. Try again shortly.',
-        );
-        error.cause = cause;
-        throw error;
-      }
+      await recordChange(
+        app.ledger,
+        [
+          {
+            kind: EVENT_KINDS.consentClientChanged,
+            organization: organization.slug,
+            client: after.clientId,
+            changed: [...changed],
+            redirectUris: after.redirectUris,
+            keyIds: after.jwks.keys.map((key) => key.kid),
+            purposes: after.purposes,
+            preview: after.preview,
+            by: request.principal!.personId,
+          },
+        ],
+        {
+          // A change that only takes away (a key, an address, a purpose) stands; any other is undone whole.
+          undo: async () => {
+            if (onlyTakesAway(before, after)) return false;
+            const { name, redirectUris, jwks, purposes, preview } = before;
+            await consent.updateConsentClient(db, organization, clientId, {
+              name,
+              redirectUris,
+              jwks,
+              purposes,
+              preview,
+            });
+            return true;
+          },
+          notMade: 'The change could not be recorded on the ledger, so it was not made. Try again shortly.',
+        },
+      );
       return after;
     },
   });
@@ -139,14 +136,10 @@ export const consentClientRoutes: FastifyPluginAsyncTypebox = async (app) => {
  * most turned on (which shows citizens more before anything is sent).
  */
 function onlyTakesAway(before: consent.ConsentClientView, after: consent.ConsentClientView): boolean {
-  const within = (next: readonly unknown[], previous: readonly unknown[]) => {
-    const had = new Set(previous.map((x) => canonicalJson(x)));
-    return next.every((x) => had.has(canonicalJson(x)));
-  };
   return (
-    within(after.jwks.keys, before.jwks.keys) &&
-    within(after.redirectUris, before.redirectUris) &&
-    within(after.purposes, before.purposes) &&
+    addsNothing(after.jwks.keys, before.jwks.keys) &&
+    addsNothing(after.redirectUris, before.redirectUris) &&
+    addsNothing(after.purposes, before.purposes) &&
     after.name === before.name &&
     (after.preview === before.preview || after.preview)
   );

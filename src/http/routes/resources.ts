@@ -4,8 +4,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from 'typebox';
 import * as catalog from '../../catalog/index.ts';
 import * as directory from '../../directory/index.ts';
-import { GovdxError } from '../../domain/index.ts';
-import { canonicalJson, EVENT_KINDS } from '../../ledger/index.ts';
+import { canonicalJson, EVENT_KINDS, type LedgerEvent } from '../../ledger/index.ts';
+import { addsNothing, recordChange } from '../governance.ts';
 import { pageArgs } from '../page.ts';
 import { errorResponses, PageOf, PageQuery, Slug } from '../schemas.ts';
 
@@ -83,49 +83,44 @@ export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const statusChanged = before.status !== after.status;
       const about = { organization: organization.slug, system: after.slug, systemId: after.id };
       const by = request.principal!.personId;
-      try {
-        await Promise.all([
-          keysChanged
-            ? app.ledger.append({
-                kind: EVENT_KINDS.systemKeyRotated,
-                ...about,
-                keyIds: after.jwks ? after.jwks.keys.map((key) => key.kid) : null,
-                jwksUri: after.jwksUri,
-                jwksSha256: after.jwks
-                  ? createHash('sha256').update(canonicalJson(after.jwks)).digest('base64')
-                  : null,
-                by,
-              })
+      const events: LedgerEvent[] = [];
+      if (keysChanged) {
+        events.push({
+          kind: EVENT_KINDS.systemKeyRotated,
+          ...about,
+          keyIds: after.jwks ? after.jwks.keys.map((key) => key.kid) : null,
+          jwksUri: after.jwksUri,
+          jwksSha256: after.jwks
+            ? createHash('sha256').update(canonicalJson(after.jwks)).digest('base64')
             : null,
-          statusChanged
-            ? app.ledger.append({
-                kind: after.status === 'disabled' ? EVENT_KINDS.systemDisabled : EVENT_KINDS.systemEnabled,
-                ...about,
-                by,
-              })
-            : null,
-        ]);
-      } catch (cause) {
-        // As for agreements: what takes away stands (a leaked key removed, a system disabled: neither should
-        // wait for the ledger), and the exchange sees it now; new keys and a re-enabling are undone.
-        const undo: Static<typeof d.SystemChanges> = {};
-        if (keysChanged && !onlyRemovesKeys(before, after)) {
-          if (before.jwks) undo.jwks = before.jwks;
-          else undo.jwksUri = before.jwksUri!;
-        }
-        if (statusChanged && after.status === 'active') undo.status = before.status;
-        if (Object.keys(undo).length > 0) await directory.updateSystem(db, organization, after.slug, undo);
-        await app.exchange.changed({ table: 'catalog' });
-        const error = new GovdxError(
-          'LEDGER_UNAVAILABLE',
-          Object.keys(undo).length === 0
-            ? 'The change is made, but it could not be recorded on the ledger. Tell the platform operators.'
-            : 'The change could not be recorded on the ledger, so new keys or a re-enabling were not taken ' +
-                '(anything it took away stands). Try again shortly.',
-        );
-        error.cause = cause;
-        throw error;
+          by,
+        });
       }
+      if (statusChanged) {
+        events.push({
+          kind: after.status === 'disabled' ? EVENT_KINDS.systemDisabled : EVENT_KINDS.systemEnabled,
+          ...about,
+          by,
+        });
+      }
+      await recordChange(app.ledger, events, {
+        // Removed keys and a disabling stand, and the exchange sees them now; new keys and a re-enabling are undone.
+        undo: async () => {
+          const undo: Static<typeof d.SystemChanges> = {};
+          if (keysChanged && !onlyRemovesKeys(before, after)) {
+            if (before.jwks) undo.jwks = before.jwks;
+            else undo.jwksUri = before.jwksUri!;
+          }
+          if (statusChanged && after.status === 'active') undo.status = before.status;
+          const undone = Object.keys(undo).length > 0;
+          if (undone) await directory.updateSystem(db, organization, after.slug, undo);
+          await app.exchange.changed({ table: 'catalog' });
+          return undone;
+        },
+        notMade:
+          'The change could not be recorded on the ledger, so new keys or a re-enabling were not taken ' +
+          '(anything it took away stands). Try again shortly.',
+      });
       return after;
     },
   });
@@ -134,8 +129,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
 /** Whether a change of a system's keys only removes some: the same key set, fewer keys in it. */
 function onlyRemovesKeys(before: directory.SystemView, after: directory.SystemView): boolean {
   if (!before.jwks || !after.jwks || before.jwksUri !== after.jwksUri) return false;
-  const had = new Set(before.jwks.keys.map((key) => canonicalJson(key)));
-  return after.jwks.keys.every((key) => had.has(canonicalJson(key)));
+  return addsNothing(after.jwks.keys, before.jwks.keys);
 }
 
 export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {

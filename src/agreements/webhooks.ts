@@ -16,7 +16,7 @@ import type { Kysely } from 'kysely';
 import { Webhook as Signer } from 'standardwebhooks';
 import type { Static } from 'typebox';
 import { GovdxError, notFound } from '../domain/index.ts';
-import { type OutboundResponse, outboundFetch } from '../http/outbound.ts';
+import { type OutboundResponse, outboundFetch } from '../outbound/index.ts';
 import {
   type Database,
   now,

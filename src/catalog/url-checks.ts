@@ -4,7 +4,7 @@
  * address is asked over HTTP and the answer is stored, to be refreshed by the periodic quality run.
  */
 import type { Kysely } from 'kysely';
-import { outboundFetch } from '../http/outbound.ts';
+import { outboundFetch } from '../outbound/index.ts';
 import { type Database, now } from '../store/index.ts';
 import type { DatasetView } from './datasets.ts';
 import type { LinkState } from './mqa.ts';

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { probeAddress } from '../../src/catalog/url-checks.ts';
-import { isPublicAddress, outboundFetch } from '../../src/http/outbound.ts';
+import { isPublicAddress, outboundFetch } from '../../src/outbound/index.ts';
 
 describe('outbound calls', () => {
   let server: Server;

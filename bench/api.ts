@@ -5,10 +5,10 @@
  *   npm run bench -- api [--seconds 5] [--connections 16] [--dialects sqlite,postgres]
  */
 import Fastify from 'fastify';
-import { freePort, startNode } from '../src/cli/index.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { createOrganization, createPerson, setMemberRoles } from '../src/directory/index.ts';
 import { createToken, grantsOf } from '../src/identity/index.ts';
+import { freePort, startNode } from '../src/node/index.ts';
 import { type Dialect, migrateToLatest, openStore } from '../src/store/index.ts';
 import { type LoadResult, load, postgresDatabase, printTable, writeResult } from './harness.ts';
 

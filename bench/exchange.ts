@@ -29,11 +29,15 @@ import { performance as nodePerformance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import Fastify from 'fastify';
 import { Pool } from 'undici';
-import { accessToken, readPrivateJwk } from '../src/cli/exchange.ts';
-import { freePort, startNode } from '../src/cli/index.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { DEMO_ACCOUNTS, demoKeyDir, demoKeyFile, SYSTEMS, seedDemo } from '../src/demo/index.ts';
-import { type RequestAssertionClaims, signRequestAssertion } from '../src/exchange/index.ts';
+import {
+  accessToken,
+  type RequestAssertionClaims,
+  readPrivateJwk,
+  signRequestAssertion,
+} from '../src/exchange/index.ts';
+import { freePort, startNode } from '../src/node/index.ts';
 import { type Dialect, migrateToLatest, openStore } from '../src/store/index.ts';
 import { type LoadResult, load, postgresDatabase, printTable, writeResult } from './harness.ts';
 

@@ -16,7 +16,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
-import { freePort, startNode } from '../src/cli/index.ts';
 import { loadConfig } from '../src/config/index.ts';
 import {
   edgeIds,
@@ -29,6 +28,7 @@ import {
   storedHashIndex,
   subjectRunsCompleted,
 } from '../src/ledger/index.ts';
+import { freePort, startNode } from '../src/node/index.ts';
 import { type Dialect, migrateToLatest, openStore, type Store } from '../src/store/index.ts';
 import { load, postgresDatabase, printTable, writeResult } from './harness.ts';
 

@@ -1,8 +1,8 @@
 /** The govdx command line: serve, demo, migrate, seed, ledger, exchange. */
 import { Command, Option } from 'commander';
 import { type Config, ConfigError, loadConfig, SETTINGS } from '../config/index.ts';
+import { freePort, type RunningNode, startNode } from '../node/index.ts';
 import { migrateToLatest, openStore } from '../store/index.ts';
-import { freePort, type RunningNode, startNode } from './server.ts';
 
 const program = new Command()
   .name('govdx')

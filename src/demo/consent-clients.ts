@@ -13,7 +13,7 @@ import {
   demoKeyFile,
   type Owner,
   publicPart,
-  readPrivateKey,
+  reusableKey,
   type Tally,
   writePrivateKey,
 } from './seed.ts';
@@ -35,7 +35,7 @@ export async function seedConsentClients(
   tally: Tally,
 ): Promise<void> {
   const file = housingAppKeyFile(keyDir);
-  let key = readPrivateKey(file);
+  let key = reusableKey(file);
   if (!key) {
     const { privateKey } = await generateKeyPair('ES256', { extractable: true });
     key = {

@@ -5,8 +5,8 @@
 import { rmSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { sql } from 'kysely';
-import { type RunningNode, startNode } from '../cli/server.ts';
 import type { Config } from '../config/index.ts';
+import { type RunningNode, startNode } from '../node/index.ts';
 import { migrateToLatest, openStore, type Store } from '../store/index.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './accounts.ts';
 import { housingAppKeyFile } from './consent-clients.ts';

@@ -9,7 +9,7 @@
  * that finds them unmarked, or marked for another population size, or short of records, deletes
  * and writes them again.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
@@ -26,6 +26,7 @@ import {
   setMemberRoles,
   updateSystem,
 } from '../directory/index.ts';
+import { readPrivateJwk } from '../exchange/index.ts';
 import { hashPassword } from '../identity/index.ts';
 import { countRecords, deleteRecords, putRecords } from '../registry/index.ts';
 import { type Database, now, type Store } from '../store/index.ts';
@@ -268,11 +269,12 @@ export function demoKeyFile(dir: string, system: Pick<DemoSystem, 'organization'
   return join(dir, `${system.organization}-${system.slug}.private.jwk`);
 }
 
-export function readPrivateKey(file: string): JWK | undefined {
+/** The demo's EC private key in `file` to use again; undefined (make a new one) when absent or unusable. */
+export function reusableKey(file: string): JWK | undefined {
   if (!existsSync(file)) return undefined;
   try {
-    const jwk = JSON.parse(readFileSync(file, 'utf8')) as JWK;
-    return jwk.kty === 'EC' && jwk.d && jwk.x && jwk.y ? jwk : undefined;
+    const jwk = readPrivateJwk(file);
+    return jwk.kty === 'EC' && jwk.x && jwk.y ? jwk : undefined;
   } catch {
     return undefined;
   }
@@ -315,7 +317,7 @@ async function seedSystems(db: Db, owners: Map<string, Owner>, keyDir: string, t
   for (const system of SYSTEMS) {
     const { organization, ...input } = system;
     const file = demoKeyFile(keyDir, system);
-    let key = readPrivateKey(file);
+    let key = reusableKey(file);
     const current = registered.get(`${organization}/${system.slug}`);
     const matches = (jwks: { keys: JWK[] } | null | undefined) =>
       key !== undefined && jwks?.keys.some((k) => k.x === key!.x && k.y === key!.y) === true;

@@ -9,7 +9,7 @@
  * listened again and re-read everything.
  */
 import pg from 'pg';
-import { EXCHANGE_CHANNEL } from '../store/migrations/0004_exchange.ts';
+import { EXCHANGE_CHANNEL } from '../store/index.ts';
 import type { DecisionIndex } from './decision-index.ts';
 
 export type Change =

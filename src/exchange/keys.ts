@@ -7,8 +7,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Kysely } from 'kysely';
-import { settingOnce } from '../identity/index.ts';
-import type { Database } from '../store/index.ts';
+import { type Database, settingOnce } from '../store/index.ts';
 
 export const SIGNING_KEY_SETTING = 'exchange.signing_key';
 export const SIGNING_ALG = 'ES256';

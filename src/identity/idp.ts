@@ -7,11 +7,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
 import type { Kysely } from 'kysely';
 import Provider, { type ErrorOut, type JWK, type KoaContextWithOIDC } from 'oidc-provider';
-import type { Database } from '../store/index.ts';
+import { type Database, settingOnce } from '../store/index.ts';
 import { idpClaims } from './idp-accounts.ts';
 import { KyselyAdapter } from './idp-adapter.ts';
 import { newSecret } from './secrets.ts';
-import { settingOnce } from './settings.ts';
 
 /** The pages the provider renders itself; the HTTP layer supplies them so all pages share one look. */
 export interface IdpPages {

@@ -20,5 +20,4 @@ export {
 } from './relying-party.ts';
 export { newSecret, sha256Hex } from './secrets.ts';
 export { endSession, SESSION_COOKIE, startSession } from './sessions.ts';
-export { settingOnce } from './settings.ts';
 export { type AccessToken, createToken, listTokens, type NewToken, revokeToken } from './tokens.ts';

@@ -6,10 +6,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import * as oidc from 'openid-client';
-import type { Database } from '../store/index.ts';
-import { now } from '../store/index.ts';
+import { type Database, now, settingOnce } from '../store/index.ts';
 import { newSecret } from './secrets.ts';
-import { settingOnce } from './settings.ts';
 
 /** Why a sign-in did not complete; the HTTP layer turns each into a page. */
 export type SignInErrorCode =

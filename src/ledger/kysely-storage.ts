@@ -9,7 +9,7 @@
  * released by COMMIT or ROLLBACK, so a node that dies mid-batch frees it with its connection.
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Database } from '../store/index.ts';
+import { type Database, settingOnce } from '../store/index.ts';
 import { hashEntries } from './commitment.ts';
 import { rootFromEdge } from './hashes.ts';
 import { edgeIds, extendTree, storedHashCount } from './layout.ts';
@@ -158,17 +158,8 @@ export class KyselyLedgerStorage implements LedgerStorage {
     );
   }
 
-  async settingOnce(key: string, create: () => string): Promise<string> {
-    const read = () =>
-      this.#db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
-    const existing = await read();
-    if (existing) return existing.value;
-    await this.#db
-      .insertInto('settings')
-      .values({ key, value: create(), updated_at: new Date().toISOString() })
-      .onConflict((oc) => oc.column('key').doNothing())
-      .execute();
-    return (await read())!.value;
+  settingOnce(key: string, create: () => string): Promise<string> {
+    return settingOnce(this.#db, key, create);
   }
 }
 

@@ -199,6 +199,7 @@ export class SqliteLedgerStorage implements LedgerStorage {
     );
   }
 
+  /** store/settings.ts's settingOnce, on the raw handle: never inside a transaction another caller holds open. */
   async settingOnce(key: string, create: () => string): Promise<string> {
     const read = () => this.#statements.setting.get(key) as string | undefined;
     const existing = read();

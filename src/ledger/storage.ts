@@ -72,7 +72,7 @@ export interface LedgerStorage {
   /** Records a published checkpoint; a second one for the same size is ignored. */
   saveCheckpoint(checkpoint: StoredCheckpoint): Promise<void>;
   latestCheckpoint(): Promise<StoredCheckpoint | undefined>;
-  /** The text stored under `key`, made with `create` and shared by every node if absent. */
+  /** The text stored under `key`, made with `create` and shared by every node if absent (store's settingOnce). */
   settingOnce(key: string, create: () => string): Promise<string>;
   /** Releases what the storage holds of its own (a writer thread); the store itself stays open. */
   close?(): Promise<void>;

@@ -1,4 +1,6 @@
 export { isUniqueViolation } from './constraints.ts';
+/** The PostgreSQL NOTIFY channel on which the triggers of migration 0004 announce exchange changes. */
+export { EXCHANGE_CHANNEL } from './migrations/0004_exchange.ts';
 export {
   type Dialect,
   type MigrationReport,
@@ -11,4 +13,5 @@ export {
 } from './open.ts';
 export { decodeCursor, encodeCursor, type Page, toPage } from './page.ts';
 export type * from './schema.ts';
+export { settingOnce } from './settings.ts';
 export { now } from './time.ts';

@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { accessToken, readPrivateJwk } from '../../src/cli/exchange.ts';
 import {
   DEMO_ACCOUNTS,
   demoKeyDir,
@@ -16,6 +15,7 @@ import {
   SYSTEMS,
   TEMPLATES,
 } from '../../src/demo/index.ts';
+import { accessToken, readPrivateJwk } from '../../src/exchange/index.ts';
 import {
   accessibilityViolations,
   type DemoSite,

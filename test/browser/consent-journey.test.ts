@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { freePort } from '../../src/cli/index.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, type RunningDemo, startDemo } from '../../src/demo/index.ts';
+import { freePort } from '../../src/node/index.ts';
 import { freshDatabase } from '../support/stores.ts';
 import {
   accessibilityViolations,

@@ -6,9 +6,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { freePort, startNode } from '../../src/cli/index.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { DEMO_PASSWORD, seedDemo } from '../../src/demo/index.ts';
+import { freePort, startNode } from '../../src/node/index.ts';
 import type { Dialect } from '../../src/store/index.ts';
 import { freshStore } from '../support/stores.ts';
 

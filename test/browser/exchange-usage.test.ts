@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { accessToken, readPrivateJwk } from '../../src/cli/exchange.ts';
 import { DEMO_ACCOUNTS, demoKeyDir, demoKeyFile, SYSTEMS } from '../../src/demo/index.ts';
+import { accessToken, readPrivateJwk } from '../../src/exchange/index.ts';
 import {
   accessibilityViolations,
   type DemoSite,

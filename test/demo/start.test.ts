@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { accessToken, readPrivateJwk } from '../../src/cli/exchange.ts';
-import { freePort } from '../../src/cli/index.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { DEMO_ACCOUNTS, startDemo } from '../../src/demo/index.ts';
+import { accessToken, readPrivateJwk } from '../../src/exchange/index.ts';
+import { freePort } from '../../src/node/index.ts';
 import { call } from '../support/server.ts';
 import { DIALECTS, freshDatabase, freshStore, skipUnless } from '../support/stores.ts';
 

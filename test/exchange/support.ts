@@ -5,8 +5,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { accessToken, readPrivateJwk } from '../../src/cli/exchange.ts';
 import { DEMO_ACCOUNTS, demoKeyDir, demoKeyFile, SYSTEMS, seedDemo } from '../../src/demo/index.ts';
+import { accessToken, readPrivateJwk } from '../../src/exchange/index.ts';
 import type { LedgerEvent } from '../../src/ledger/index.ts';
 import type { Dialect } from '../../src/store/index.ts';
 import { type Signers, signers } from '../support/agreements.ts';

@@ -16,8 +16,7 @@ import {
   SignJWT,
   UnsecuredJWT,
 } from 'jose';
-import { clientAssertion, readPrivateJwk } from '../../src/cli/exchange.ts';
-import { CLIENT_ASSERTION_TYPE } from '../../src/exchange/index.ts';
+import { CLIENT_ASSERTION_TYPE, clientAssertion, readPrivateJwk } from '../../src/exchange/index.ts';
 import { call } from '../support/server.ts';
 import { DIALECTS, skipUnless } from '../support/stores.ts';
 import { citizen, exchange, OFFICIAL, startTestbed, type Testbed } from './support.ts';

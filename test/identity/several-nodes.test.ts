@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { freePort, type RunningNode, startNode } from '../../src/cli/index.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { createIdpAccount } from '../../src/identity/index.ts';
+import { freePort, type RunningNode, startNode } from '../../src/node/index.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { call } from '../support/server.ts';
 import { DIALECTS, freshDatabase, skipUnless } from '../support/stores.ts';

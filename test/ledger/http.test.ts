@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { exportJWK, generateKeyPair } from 'jose';
-import { accessToken } from '../../src/cli/exchange.ts';
+import { accessToken } from '../../src/exchange/index.ts';
 import {
   auditExport,
   checkReceipt,

@@ -1,8 +1,9 @@
 /** A real govdx node on a free port, on a fresh store, for tests over HTTP. */
-import { freePort, type RunningNode, startNode } from '../../src/cli/index.ts';
+
 import { type Config, loadConfig } from '../../src/config/index.ts';
 import type { MembershipRole } from '../../src/domain/index.ts';
 import { newSecret, sha256Hex, TOKEN_PREFIX } from '../../src/identity/index.ts';
+import { freePort, type RunningNode, startNode } from '../../src/node/index.ts';
 import type { Dialect } from '../../src/store/index.ts';
 import { now } from '../../src/store/index.ts';
 import { type FreshStore, freshStore } from './stores.ts';

@@ -9,7 +9,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import * as oidc from 'openid-client';
-import { readPrivateJwk } from '../../cli/exchange.ts';
+import { readPrivateJwk } from '../../exchange/index.ts';
 import { GovdxConsentClient, type PendingLogin, PersonApiError, type PersonData } from './govdx-client.ts';
 import { formPage, sentPage } from './pages.ts';
 

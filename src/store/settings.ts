@@ -3,8 +3,8 @@
  * in the `settings` table, so a restart keeps them and several nodes sharing PostgreSQL agree.
  */
 import type { Kysely } from 'kysely';
-import type { Database } from '../store/index.ts';
-import { now } from '../store/index.ts';
+import type { Database } from './schema.ts';
+import { now } from './time.ts';
 
 /**
  * The setting `key`; made with `create` if absent. When two nodes race to make it, the first

@@ -1,1 +1,0 @@
-export { freePort, type RunningNode, startNode } from './server.ts';

@@ -1,0 +1,1 @@
+export { freePort, type RunningNode, startNode } from './start.ts';

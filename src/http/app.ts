@@ -12,9 +12,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { AgreementWorkflow, enqueueWebhookEvent, WebhookDispatcher } from '../agreements/index.ts';
-import { runDueQualityChecks } from '../catalog/index.ts';
 import type { Config } from '../config/index.ts';
-import { expireDueConsents } from '../consent/index.ts';
 import { GovdxError } from '../domain/index.ts';
 import { Exchange } from '../exchange/index.ts';
 import { type Ledger, openLedger } from '../ledger/index.ts';
@@ -33,9 +31,9 @@ declare module 'fastify' {
     ledger: Ledger;
     /** The exchange: its decision index, token issuing and gateway (src/exchange). */
     exchange: Exchange;
-    /** Sends organizations' webhook messages as they fall due (src/agreements/webhooks.ts). */
+    /** Sends organizations' webhook messages as they fall due (src/agreements/webhooks.ts; started by src/node/). */
     webhooks: WebhookDispatcher;
-    /** The agreement workflow: requests, sign-offs, transitions, expiry (src/agreements). */
+    /** The agreement workflow: requests, sign-offs, transitions, expiry (src/agreements; its sweep started by src/node/). */
     agreements: AgreementWorkflow;
     /** Whether the web app is built (pages can be served). */
     hasWebApp: boolean;
@@ -62,28 +60,6 @@ function validators() {
     ajv.addSchema(ErrorResponse, 'Error');
   }
   return { strict, coercing };
-}
-
-/** Runs `task` now and then every `ms`, one run at a time; stop() waits for a run in progress. */
-function repeat(ms: number, task: () => Promise<unknown>) {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | null = null;
-  const run = () => {
-    running ??= task().finally(() => {
-      running = null;
-    });
-  };
-  return {
-    start() {
-      run();
-      timer = setInterval(run, ms);
-      timer.unref();
-    },
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -175,8 +151,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     onError: (error, what) => app.log.error({ err: error }, `webhooks: ${what} failed`),
   });
   app.decorate('webhooks', webhooks);
-  app.addHook('onReady', async () => webhooks.start());
-  app.addHook('onClose', () => webhooks.stop());
   const workflow = new AgreementWorkflow({
     db: store.db,
     record: async (event) => (await ledger.append(event)).index,
@@ -187,39 +161,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     onError: (error, what) => app.log.error({ err: error }, `agreements: ${what} failed`),
   });
   app.decorate('agreements', workflow);
-  app.addHook('onReady', async () => workflow.start(config.agreementSweepSeconds * 1000));
-  // Consents past their end date are marked expired and recorded, on the same rhythm.
-  const consentSweep = repeat(config.agreementSweepSeconds * 1000, () =>
-    expireDueConsents({ db: store.db, ledger, changed: (change) => exchange.changed(change) }).catch(
-      (error) => app.log.error({ err: error }, 'consents: expiring consents failed'),
-    ),
-  );
-  app.addHook('onReady', async () => consentSweep.start());
-  app.addHook('onClose', () => consentSweep.stop());
-  // Hosted datasets' records and distribution links are checked when due, one dataset at a time. Each
-  // look (at most hourly: timers cannot wait longer than 24.8 days) checks only what has fallen due.
-  if (config.qualityCheckHours > 0) {
-    const everyMs = config.qualityCheckHours * 3_600_000;
-    const stopping = new AbortController();
-    const qualityRun = repeat(Math.min(everyMs, 3_600_000), () =>
-      runDueQualityChecks({
-        db: store.db,
-        dialect: store.dialect,
-        publicUrl: config.publicUrl,
-        everyMs,
-        allowPrivateNetworks: config.outboundPrivateNetworks,
-        signal: stopping.signal,
-        onError: (error, dataset) => app.log.error({ err: error }, `catalog: checking ${dataset} failed`),
-      }).catch((error) => app.log.error({ err: error }, 'catalog: quality checks failed')),
-    );
-    app.addHook('onReady', async () => qualityRun.start());
-    // A node shutting down does not wait for a long check: it stops between two batches.
-    app.addHook('onClose', () => {
-      stopping.abort();
-      return qualityRun.stop();
-    });
-  }
-  app.addHook('onClose', () => workflow.stop());
   app.decorate('hasWebApp', existsSync(join(config.webDir, 'index.html')));
   await app.register(accessPlugin, { store });
   await app.register(routes);

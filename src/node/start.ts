@@ -1,9 +1,13 @@
-/** Starts a govdx node: opens the store, migrates, serves HTTP, and shuts down cleanly on a signal. */
+/**
+ * Starts a govdx node: opens the store, migrates, builds the HTTP app, adds its background jobs, listens,
+ * and closes cleanly.
+ */
 import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.ts';
 import { buildApp } from '../http/index.ts';
 import { migrateToLatest, openStore, type Store } from '../store/index.ts';
+import { addBackgroundJobs } from './jobs.ts';
 
 export interface RunningNode {
   app: FastifyInstance;
@@ -40,6 +44,7 @@ export async function startNode(
     });
   await migrateToLatest(store);
   const app = await buildApp({ config, store, ...(options.logger === false ? { logger: false } : {}) });
+  addBackgroundJobs(app);
   await app.listen({ host: config.host, port: config.port });
   let closed = false;
   return {

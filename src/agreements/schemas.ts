@@ -1,8 +1,15 @@
 /** API shapes of agreements, their templates, emergencies and the public register. */
 import { Type } from 'typebox';
-import { FieldName } from '../catalog/schemas.ts';
-import { LegalBasis, SpecialCategoryBasis } from '../directory/schemas.ts';
-import { AGREEMENT_STATUSES, APPROVAL_PARTIES, Nullable, Slug, Timestamp } from '../domain/index.ts';
+import {
+  AGREEMENT_STATUSES,
+  APPROVAL_PARTIES,
+  FieldName,
+  LegalBasis,
+  Nullable,
+  Slug,
+  SpecialCategoryBasis,
+  Timestamp,
+} from '../domain/index.ts';
 
 export const AgreementStatus = Type.Enum([...AGREEMENT_STATUSES]);
 export const ApprovalParty = Type.Enum(Object.keys(APPROVAL_PARTIES));

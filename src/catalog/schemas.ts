@@ -4,6 +4,7 @@ import {
   CLASSIFICATIONS,
   Email,
   FIELD_TYPES,
+  FieldName,
   HttpUrl,
   Nullable,
   SENSITIVITIES,
@@ -76,12 +77,6 @@ const metadataInput = {
     Type.Array(NewDistribution, { maxItems: 50, description: 'The complete list of distributions' }),
   ),
 };
-
-/** A field name; dots address nested members (`address.postcode`). */
-export const FieldName = Type.String({
-  pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}(\\.[A-Za-z_][A-Za-z0-9_]{0,63}){0,7}$',
-  maxLength: 300,
-});
 
 export const Field = Type.Object(
   {

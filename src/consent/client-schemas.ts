@@ -1,7 +1,6 @@
 /** API shapes of consent clients: the services that ask citizens for consent. */
 import { Type } from 'typebox';
-import { Jwks } from '../directory/schemas.ts';
-import { HttpUrl, Slug, Timestamp } from '../domain/index.ts';
+import { HttpUrl, Jwks, Slug, Timestamp } from '../domain/index.ts';
 
 export const ConsentClient = Type.Object(
   {

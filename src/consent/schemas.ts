@@ -1,11 +1,11 @@
 /** API shapes of consents: consent records with the fields of ISO/IEC TS 27560. */
 import { Type } from 'typebox';
-import { FieldName } from '../catalog/schemas.ts';
-import { NationalId } from '../directory/schemas.ts';
 import {
   CONSENT_STATUSES,
+  FieldName,
   HttpUrl,
   LEGAL_BASES,
+  NationalId,
   Nullable,
   SENSITIVITIES,
   Slug,

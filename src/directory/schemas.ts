@@ -3,15 +3,15 @@ import { Type } from 'typebox';
 import {
   Email,
   HttpUrl,
-  LEGAL_BASES,
-  type LegalBasis as LegalBasisId,
+  Jwks,
+  LegalBasis,
   MEMBERSHIP_ROLES,
+  NationalId,
   Nullable,
   ORGANIZATION_KINDS,
   ROLES,
   Slug,
-  SPECIAL_CATEGORY_BASES,
-  type SpecialCategoryBasis as SpecialCategoryBasisId,
+  SpecialCategoryBasis,
   Timestamp,
 } from '../domain/index.ts';
 
@@ -77,11 +77,6 @@ export const Person = Type.Object(
   { $id: 'Person' },
 );
 
-export const NationalId = Type.String({
-  pattern: '^[A-Z0-9-]{4,32}$',
-  description: 'National identification number',
-});
-
 export const NewPerson = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
@@ -115,18 +110,6 @@ export const MemberRoles = Type.Object(
       description: 'The complete set of roles this person holds here; [] removes them',
     }),
   },
-  { additionalProperties: false },
-);
-
-export const Jwk = Type.Object(
-  {
-    kty: Type.Union([Type.Literal('EC'), Type.Literal('RSA'), Type.Literal('OKP')]),
-    kid: Type.String({ minLength: 1, maxLength: 200 }),
-  },
-  { additionalProperties: true, description: 'A public JSON Web Key (RFC 7517)' },
-);
-export const Jwks = Type.Object(
-  { keys: Type.Array(Jwk, { minItems: 1, maxItems: 20 }) },
   { additionalProperties: false },
 );
 
@@ -168,11 +151,6 @@ export const SystemChanges = Type.Object(
     status: Type.Optional(SystemStatus),
   },
   { additionalProperties: false, minProperties: 1 },
-);
-
-export const LegalBasis = Type.Enum(Object.keys(LEGAL_BASES) as LegalBasisId[]);
-export const SpecialCategoryBasis = Type.Enum(
-  Object.keys(SPECIAL_CATEGORY_BASES) as SpecialCategoryBasisId[],
 );
 
 export const Purpose = Type.Object(

@@ -2,7 +2,7 @@
 import { importJWK, type JWK } from 'jose';
 import type { Kysely } from 'kysely';
 import type { Static } from 'typebox';
-import { GovdxError, notFound } from '../domain/index.ts';
+import { GovdxError, type Jwks, notFound } from '../domain/index.ts';
 import {
   type Database,
   isUniqueViolation,
@@ -11,7 +11,7 @@ import {
   type SystemTable,
   toPage,
 } from '../store/index.ts';
-import type { Jwks, NewSystem, System, SystemChanges } from './schemas.ts';
+import type { NewSystem, System, SystemChanges } from './schemas.ts';
 
 export type SystemView = Static<typeof System>;
 type JwksInput = Static<typeof Jwks>;

@@ -11,10 +11,9 @@
 import { type AgreementStatus, type ConsentStatus, requiresConsent } from './agreement.ts';
 import type { ErrorCode } from './errors.ts';
 import { intersectFields, sensitivityOf } from './minimize.ts';
+import { SUBJECT_PATTERN } from './primitives.ts';
 import type { LegalBasis, Sensitivity, SpecialCategoryBasis } from './vocabulary.ts';
 
-/** National identification numbers as every register writes them (the same pattern as the people API). */
-export const SUBJECT_PATTERN = /^[A-Z0-9-]{4,32}$/;
 /** Who the official is, as their organization names them: an employee number or an e-mail address. */
 export const OFFICIAL_PATTERN = /^[\x21-\x7e][\x20-\x7e]{0,199}$/;
 

@@ -1,4 +1,5 @@
-/** The shared vocabulary of DESIGN.md as closed sets of values. */
+/** The shared vocabulary of DESIGN.md as closed sets of values (with the schemas of the legal bases). */
+import { Type } from 'typebox';
 
 export const SENSITIVITIES = ['open', 'internal', 'personal', 'special'] as const;
 export type Sensitivity = (typeof SENSITIVITIES)[number];
@@ -42,6 +43,7 @@ export const LEGAL_BASES = {
   'gdpr-6-1-f': 'Legitimate interests (GDPR Art. 6(1)(f))',
 } as const;
 export type LegalBasis = keyof typeof LEGAL_BASES;
+export const LegalBasis = Type.Enum(Object.keys(LEGAL_BASES) as LegalBasis[]);
 
 /** GDPR Art. 9(2) conditions for special categories of personal data. */
 export const SPECIAL_CATEGORY_BASES = {
@@ -54,3 +56,4 @@ export const SPECIAL_CATEGORY_BASES = {
   'gdpr-9-2-j': 'Archiving, research or statistics (GDPR Art. 9(2)(j))',
 } as const;
 export type SpecialCategoryBasis = keyof typeof SPECIAL_CATEGORY_BASES;
+export const SpecialCategoryBasis = Type.Enum(Object.keys(SPECIAL_CATEGORY_BASES) as SpecialCategoryBasis[]);

@@ -1,6 +1,6 @@
 /** API shapes of the citizen's tracker ("My data"). */
 import { Type } from 'typebox';
-import { Consent } from '../consent/schemas.ts';
+import { schemas as consent } from '../consent/index.ts';
 import { Nullable, SENSITIVITIES, Slug, Timestamp } from '../domain/index.ts';
 
 const Named = Type.Object({ slug: Slug, name: Type.String() });
@@ -92,7 +92,7 @@ export const MyExport = Type.Object({
   receipts: Type.Array(EntryReceipt, {
     description: 'Each event’s receipt, to check against the ledger without govdx',
   }),
-  consents: Type.Array(Consent),
+  consents: Type.Array(consent.Consent),
   ledger: Type.Object({
     verifierKey: Type.String({ description: 'The key that signs the ledger’s checkpoints' }),
     checkpoint: Type.String(),

@@ -16,7 +16,7 @@ import {
   sensitivityOf,
 } from '../domain/index.ts';
 import type { AgreementTable, Database, Page } from '../store/index.ts';
-import { toPage } from '../store/index.ts';
+import { keysetPage, timeIdKey, toPage } from '../store/index.ts';
 import type { Agreement, AgreementDetail, AgreementEvent, Approval } from './schemas.ts';
 
 export type AgreementView = Static<typeof Agreement>;
@@ -220,25 +220,12 @@ export async function listAgreements(
     ]),
   );
   if (options.status) query = query.where('agreements.status', '=', options.status);
-  // The cursor is "<created_at> <id>": timestamps contain no space.
-  if (options.after) {
-    const [at = '', id = ''] = options.after.split(' ');
-    query = query.where((eb) =>
-      eb.or([
-        eb('agreements.created_at', '>', at),
-        eb.and([eb('agreements.created_at', '=', at), eb('agreements.id', '>', id)]),
-      ]),
-    );
-  }
-  const rows = await query
-    .orderBy('agreements.created_at')
-    .orderBy('agreements.id')
-    .limit(options.limit + 1)
-    .execute();
+  const order = { time: 'agreements.created_at', id: 'agreements.id', direction: 'asc' } as const;
+  const rows = await keysetPage(query, order, options.after, options.limit).execute();
   const page = toPage(
     rows,
     options.limit,
-    (r) => `${r.created_at} ${r.id}`,
+    (r) => timeIdKey(r.created_at, r.id),
     (r) => r,
   );
   return { items: await toAgreements(db, page.items), nextCursor: page.nextCursor };

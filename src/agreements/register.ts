@@ -11,7 +11,7 @@ import {
   timeToShare,
 } from '../domain/index.ts';
 import type { Page } from '../store/index.ts';
-import { toPage } from '../store/index.ts';
+import { keysetPage, timeIdKey, toPage } from '../store/index.ts';
 import { type AgreementRow, agreementRows, type Db, emergencyRef } from './agreements.ts';
 import type { RegisterEntry, TimeToShare } from './schemas.ts';
 
@@ -71,22 +71,9 @@ export async function listRegister(
     const slug = options.organization;
     query = query.where((eb) => eb.or([eb('provider.slug', '=', slug), eb('consumer.slug', '=', slug)]));
   }
-  // The cursor is "<activated_at> <id>": timestamps contain no space.
-  if (options.after) {
-    const [at = '', id = ''] = options.after.split(' ');
-    query = query.where((eb) =>
-      eb.or([
-        eb('agreements.activated_at', '<', at),
-        eb.and([eb('agreements.activated_at', '=', at), eb('agreements.id', '<', id)]),
-      ]),
-    );
-  }
-  const rows = await query
-    .orderBy('agreements.activated_at', 'desc')
-    .orderBy('agreements.id', 'desc')
-    .limit(options.limit + 1)
-    .execute();
-  return toPage(rows, options.limit, (r) => `${r.activated_at ?? ''} ${r.id}`, toEntry);
+  const order = { time: 'agreements.activated_at', id: 'agreements.id', direction: 'desc' } as const;
+  const rows = await keysetPage(query, order, options.after, options.limit).execute();
+  return toPage(rows, options.limit, (r) => timeIdKey(r.activated_at, r.id), toEntry);
 }
 
 /** One register entry; NOT_FOUND for agreements never in force (drafts and requests stay private). */

@@ -19,8 +19,10 @@ import { GovdxError, notFound } from '../domain/index.ts';
 import { type OutboundResponse, outboundFetch } from '../outbound/index.ts';
 import {
   type Database,
+  keysetPage,
   now,
   type Page,
+  timeIdKey,
   toPage,
   type WebhookDeliveryTable,
   type WebhookTable,
@@ -173,20 +175,10 @@ export async function listDeliveries(
     .where('organization_id', '=', organizationId)
     .executeTakeFirst();
   if (!webhook) throw notFound('webhook', webhookId);
-  let query = db.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', webhookId);
-  // The cursor is "<created_at> <id>": timestamps contain no space.
-  if (after) {
-    const [at = '', id = ''] = after.split(' ');
-    query = query.where((eb) =>
-      eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]),
-    );
-  }
-  const rows = await query
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit + 1)
-    .execute();
-  return toPage(rows, limit, (r) => `${r.created_at} ${r.id}`, toDelivery);
+  const query = db.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', webhookId);
+  const order = { time: 'created_at', id: 'id', direction: 'desc' } as const;
+  const rows = await keysetPage(query, order, after, limit).execute();
+  return toPage(rows, limit, (r) => timeIdKey(r.created_at, r.id), toDelivery);
 }
 
 /**

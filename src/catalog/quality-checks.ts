@@ -6,7 +6,16 @@
  */
 import { type Kysely, sql } from 'kysely';
 import { type FieldType, GovdxError } from '../domain/index.ts';
-import { type Database, type Dialect, isUniqueViolation, now, type Page, toPage } from '../store/index.ts';
+import {
+  type Database,
+  type Dialect,
+  isUniqueViolation,
+  keysetPage,
+  now,
+  type Page,
+  timeIdKey,
+  toPage,
+} from '../store/index.ts';
 import type { Frequency } from './authority-tables.ts';
 import type { DatasetView } from './datasets.ts';
 
@@ -430,23 +439,10 @@ export async function listQualityRuns(
   limit: number,
   after: string | null,
 ): Promise<Page<QualityRun>> {
-  let query = runQuery(db).where('r.dataset_id', '=', datasetId);
-  // The cursor is "<started_at> <id>"; timestamps hold no spaces.
-  if (after) {
-    const [startedAt = '', id = ''] = after.split(' ');
-    query = query.where((eb) =>
-      eb.or([
-        eb('r.started_at', '<', startedAt),
-        eb.and([eb('r.started_at', '=', startedAt), eb('r.id', '<', id)]),
-      ]),
-    );
-  }
-  const rows = await query
-    .orderBy('r.started_at', 'desc')
-    .orderBy('r.id', 'desc')
-    .limit(limit + 1)
-    .execute();
-  return toPage(rows, limit, (r) => `${r.started_at} ${r.id}`, toRun);
+  const query = runQuery(db).where('r.dataset_id', '=', datasetId);
+  const order = { time: 'r.started_at', id: 'r.id', direction: 'desc' } as const;
+  const rows = await keysetPage(query, order, after, limit).execute();
+  return toPage(rows, limit, (r) => timeIdKey(r.started_at, r.id), toRun);
 }
 
 /** Datasets that hold records in govdx (hosted), with when each was last checked. */

@@ -17,8 +17,10 @@ import {
   type ConsentEventTable,
   type ConsentTable,
   type Database,
+  keysetPage,
   now,
   type Page,
+  timeIdKey,
   toPage,
 } from '../store/index.ts';
 import type {
@@ -158,21 +160,9 @@ export async function listConsents(
   limit: number,
   after: string | null,
 ): Promise<Page<ConsentView>> {
-  let query = consents(db).where('consents.subject', '=', subject);
-  if (after) {
-    const [at = '', id = ''] = after.split(' ');
-    query = query.where((eb) =>
-      eb.or([
-        eb('consents.given_at', '>', at),
-        eb.and([eb('consents.given_at', '=', at), eb('consents.id', '>', id)]),
-      ]),
-    );
-  }
-  const rows = await query
-    .orderBy('consents.given_at')
-    .orderBy('consents.id')
-    .limit(limit + 1)
-    .execute();
+  const query = consents(db).where('consents.subject', '=', subject);
+  const order = { time: 'consents.given_at', id: 'consents.id', direction: 'asc' } as const;
+  const rows = await keysetPage(query, order, after, limit).execute();
   const events = await eventsOf(
     db,
     rows.slice(0, limit).map((r) => r.id),
@@ -180,7 +170,7 @@ export async function listConsents(
   return toPage(
     rows,
     limit,
-    (r) => `${r.given_at} ${r.id}`,
+    (r) => timeIdKey(r.given_at, r.id),
     (r) => toConsent(r, events.get(r.id) ?? []),
   );
 }

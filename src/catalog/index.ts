@@ -1,5 +1,5 @@
 export * from './authority-tables.ts';
-export * from './ckan.ts';
+export * from './ckan/index.ts';
 export * from './datasets.ts';
 export { catalogIri, catalogQuads, datasetIri, toJsonLd, toTurtle } from './dcat.ts';
 export * from './downloads.ts';

@@ -11,6 +11,7 @@ import {
   type Service,
   type System,
 } from '../api.ts';
+import { ConfirmPanel } from '../confirm-panel.tsx';
 import { CLASSIFICATION_LABELS, FieldsTable, SensitivityKey, sensitivitySummary } from '../labels.tsx';
 import { ErrorAlert, formatDate, Page, Pager, Status } from '../page.tsx';
 import { consoleOrganizations, roleLabel } from '../roles.ts';
@@ -496,27 +497,16 @@ function ConfirmRevoke({
   onConfirm(token: AccessToken): void;
   onCancel(): void;
 }) {
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), []);
   return (
-    <div className="panel panel--warning">
-      <h4 ref={heading} tabIndex={-1}>
-        Revoke the token “{token.name}”?
-      </h4>
+    <ConfirmPanel
+      heading={<>Revoke the token “{token.name}”?</>}
+      level={4}
+      confirmLabel="Yes, revoke it"
+      busy={busy}
+      onConfirm={() => onConfirm(token)}
+      onCancel={onCancel}
+    >
       <p>Scripts using it stop working at once. This cannot be undone.</p>
-      <div className="button-group">
-        <button
-          type="button"
-          className="button button--warning"
-          disabled={busy}
-          onClick={() => onConfirm(token)}
-        >
-          Yes, revoke it
-        </button>
-        <button type="button" className="button button--secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </div>
+    </ConfirmPanel>
   );
 }

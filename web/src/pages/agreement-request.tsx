@@ -12,6 +12,7 @@ import {
   type SpecialCategoryBasis,
 } from '../../../src/domain/index.ts';
 import { FieldTermsTable, formatDays, legalBasisText } from '../agreement-labels.tsx';
+import { AgreementTermsFields, PurposeSelect, wholeNumber } from '../agreement-terms.tsx';
 import {
   type Agreement,
   type AgreementRequest,
@@ -24,19 +25,10 @@ import {
   type Service,
   withQuery,
 } from '../api.ts';
-import { FieldPicker, useServiceFields } from '../field-picker.tsx';
-import {
-  dateInputValue,
-  endOfDay,
-  focusFirstError,
-  InputField,
-  RadioGroup,
-  SelectField,
-  TextareaField,
-} from '../form.tsx';
+import { useServiceFields } from '../field-picker.tsx';
+import { dateInputValue, endOfDay, focusFirstError, InputField, RadioGroup, SelectField } from '../form.tsx';
 import { ErrorAlert, formatDate, Page, Status, SummaryList, SummaryRow } from '../page.tsx';
 import { useApi } from '../use-api.ts';
-import { SpecialCategorySelect, wholeNumber } from './agreement-templates.tsx';
 import { agreementPath, agreementsPath } from './agreements.tsx';
 import { Refusal } from './refusal.tsx';
 
@@ -410,83 +402,42 @@ function ScratchRequest({
           {name} has no registered purposes yet. Your data protection officer or administrator registers them.
         </p>
       ) : null}
-      <SelectField
+      <PurposeSelect
         id={`${id}-purpose`}
-        label="Purpose"
-        hint={
-          chosenPurpose
-            ? `Legal basis: ${legalBasisText(chosenPurpose.legalBasis, chosenPurpose.specialCategoryBasis)}.`
-            : `Why ${name} needs the data: one of its registered purposes.`
-        }
-        name="purpose"
+        purposes={purposes.data?.items}
         value={purpose}
-        onChange={(event) => setPurpose(event.currentTarget.value)}
+        onChange={setPurpose}
+        hint={`Why ${name} needs the data: one of its registered purposes.`}
         error={errors.purpose}
-      >
-        <option value="">Choose a purpose</option>
-        {purposes.data?.items.map((p) => (
-          <option key={p.slug} value={p.slug}>
-            {p.title}
-          </option>
-        ))}
-      </SelectField>
-      {service ? (
-        <>
-          <Status loading={serviceFields.loading} label="Loading the service's fields…" />
-          {serviceFields.error ? <ErrorAlert error={serviceFields.error} /> : null}
-          {serviceFields.fields ? (
-            <FieldPicker
-              id={`${id}-fields`}
-              fields={serviceFields.fields}
-              selected={fields}
-              onChange={setFields}
-              error={errors.fields}
-            />
-          ) : null}
-        </>
-      ) : null}
-      {special ? (
-        <SpecialCategorySelect
-          id={`${id}-special`}
-          defaultValue={chosenPurpose?.specialCategoryBasis ?? ''}
-          error={errors.special}
-        />
-      ) : null}
-      <InputField
-        id={`${id}-until`}
-        label="End date"
-        hint="The last day the agreement is in force."
-        name="validUntil"
-        type="date"
-        className="input input--date"
-        error={errors.validUntil}
       />
-      <InputField
-        id={`${id}-retention`}
-        label="How long you may keep the data, in days"
-        hint="Counted from when you receive it, for example 365 for a year."
-        name="retentionDays"
-        type="text"
-        inputMode="numeric"
-        className="input input--short"
-        error={errors.retentionDays}
-      />
-      <RadioGroup
-        id={`${id}-onward`}
-        legend={`May ${name} pass the data on to others?`}
-        name="onwardSharing"
-        defaultValue="no"
-        options={[
-          { value: 'no', label: 'No' },
-          { value: 'yes', label: 'Yes, under its own agreements' },
-        ]}
-      />
-      <TextareaField
-        id={`${id}-safeguards`}
-        label="Safeguards (optional)"
-        hint="What you will do to protect the data: who may see it, how it is stored, when it is deleted."
-        name="safeguards"
-        maxLength={5000}
+      <AgreementTermsFields
+        id={id}
+        serviceFields={serviceFields}
+        showFields={service !== ''}
+        fields={fields}
+        onFieldsChange={setFields}
+        special={special ? { defaultValue: chosenPurpose?.specialCategoryBasis ?? '' } : null}
+        period={
+          <InputField
+            id={`${id}-until`}
+            label="End date"
+            hint="The last day the agreement is in force."
+            name="validUntil"
+            type="date"
+            className="input input--date"
+            error={errors.validUntil}
+          />
+        }
+        retention={{
+          label: 'How long you may keep the data, in days',
+          hint: 'Counted from when you receive it, for example 365 for a year.',
+        }}
+        onward={{ legend: `May ${name} pass the data on to others?`, defaultValue: 'no' }}
+        safeguards={{
+          label: 'Safeguards (optional)',
+          hint: 'What you will do to protect the data: who may see it, how it is stored, when it is deleted.',
+        }}
+        errors={errors}
       />
       <h3>Who must approve</h3>
       <ul className="list list--bullet">

@@ -2,9 +2,10 @@
  * An organization's agreement templates: terms it offers ready-made for one of its services. A
  * request that keeps them needs only its data steward's approval. Data stewards publish and retire them.
  */
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
-import { type Role, SPECIAL_CATEGORY_BASES, type SpecialCategoryBasis } from '../../../src/domain/index.ts';
+import { type FormEvent, useId, useState } from 'react';
+import type { Role, SpecialCategoryBasis } from '../../../src/domain/index.ts';
 import { formatDays, legalBasisText } from '../agreement-labels.tsx';
+import { AgreementTermsFields, PurposeSelect, wholeNumber } from '../agreement-terms.tsx';
 import {
   type AgreementTemplate,
   ApiError,
@@ -14,8 +15,9 @@ import {
   request,
   type Service,
 } from '../api.ts';
-import { FieldPicker, useServiceFields } from '../field-picker.tsx';
-import { focusFirstError, InputField, RadioGroup, SelectField, TextareaField } from '../form.tsx';
+import { ConfirmPanel } from '../confirm-panel.tsx';
+import { useServiceFields } from '../field-picker.tsx';
+import { focusFirstError, InputField, SelectField, TextareaField } from '../form.tsx';
 import { ErrorAlert, Status } from '../page.tsx';
 import { useApi } from '../use-api.ts';
 
@@ -174,28 +176,17 @@ function ConfirmRetire({
   onConfirm(template: AgreementTemplate): void;
   onCancel(): void;
 }) {
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), []);
   return (
-    <div className="panel panel--warning">
-      <h3 ref={heading} tabIndex={-1}>
-        Retire the template “{template.title}”?
-      </h3>
+    <ConfirmPanel
+      heading={<>Retire the template “{template.title}”?</>}
+      level={3}
+      confirmLabel="Yes, retire it"
+      busy={busy}
+      onConfirm={() => onConfirm(template)}
+      onCancel={onCancel}
+    >
       <p>Nobody can request data with it any more. Agreements already made from it stay in force.</p>
-      <div className="button-group">
-        <button
-          type="button"
-          className="button button--warning"
-          disabled={busy}
-          onClick={() => onConfirm(template)}
-        >
-          Yes, retire it
-        </button>
-        <button type="button" className="button button--secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </div>
+    </ConfirmPanel>
   );
 }
 
@@ -207,14 +198,6 @@ type TemplateErrors = Partial<
 >;
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
-
-/** A whole number in [min, max] from a form value, or null. */
-export function wholeNumber(value: FormDataEntryValue | null, min: number, max: number): number | null {
-  const text = String(value ?? '').trim();
-  if (!/^\d+$/.test(text)) return null;
-  const n = Number(text);
-  return n >= min && n <= max ? n : null;
-}
 
 function PublishTemplate({
   org,
@@ -245,12 +228,7 @@ function PublishTemplate({
     description: `${id}-description`,
     service: `${id}-service`,
     purpose: `${id}-purpose`,
-    fields: `${id}-fields`,
-    special: `${id}-special`,
     maxDurationDays: `${id}-duration`,
-    retentionDays: `${id}-retention`,
-    onward: `${id}-onward`,
-    safeguards: `${id}-safeguards`,
     emergency: `${id}-emergency`,
   };
 
@@ -362,86 +340,42 @@ function PublishTemplate({
           </option>
         ))}
       </SelectField>
-      <SelectField
+      <PurposeSelect
         id={ids.purpose}
-        label="Purpose"
-        hint={
-          chosenPurpose
-            ? `Legal basis: ${legalBasisText(chosenPurpose.legalBasis, chosenPurpose.specialCategoryBasis)}.`
-            : 'The registered reason the receiving organization needs the data for.'
-        }
-        name="purpose"
+        purposes={purposes.data?.items}
         value={purpose}
-        onChange={(event) => setPurpose(event.currentTarget.value)}
+        onChange={setPurpose}
+        hint="The registered reason the receiving organization needs the data for."
         error={errors.purpose}
-      >
-        <option value="">Choose a purpose</option>
-        {purposes.data?.items.map((p) => (
-          <option key={p.slug} value={p.slug}>
-            {p.title}
-          </option>
-        ))}
-      </SelectField>
-      {service ? (
-        <>
-          <Status loading={serviceFields.loading} label="Loading the service's fields…" />
-          {serviceFields.error ? <ErrorAlert error={serviceFields.error} /> : null}
-          {serviceFields.fields ? (
-            <FieldPicker
-              id={ids.fields}
-              fields={serviceFields.fields}
-              selected={fields}
-              onChange={setFields}
-              error={errors.fields}
-              hint="The fields every request from this template may receive, and no more."
-            />
-          ) : null}
-        </>
-      ) : null}
-      {special ? (
-        <SpecialCategorySelect
-          id={ids.special}
-          defaultValue={chosenPurpose?.specialCategoryBasis ?? ''}
-          error={errors.special}
-        />
-      ) : null}
-      <InputField
-        id={ids.maxDurationDays}
-        label="Longest agreement, in days"
-        hint="An agreement from this template ends at the latest this many days after it starts."
-        name="maxDurationDays"
-        type="text"
-        inputMode="numeric"
-        className="input input--short"
-        defaultValue="365"
-        error={errors.maxDurationDays}
       />
-      <InputField
-        id={ids.retentionDays}
-        label="How long the data may be kept, in days"
-        name="retentionDays"
-        type="text"
-        inputMode="numeric"
-        className="input input--short"
-        defaultValue="365"
-        error={errors.retentionDays}
-      />
-      <RadioGroup
-        id={ids.onward}
-        legend="May the receiving organization pass the data on to others?"
-        name="onwardSharing"
-        defaultValue="no"
-        options={[
-          { value: 'no', label: 'No' },
-          { value: 'yes', label: 'Yes, under its own agreements' },
-        ]}
-      />
-      <TextareaField
-        id={ids.safeguards}
-        label="Safeguards"
-        hint="What the receiving organization must do to protect the data."
-        name="safeguards"
-        maxLength={5000}
+      <AgreementTermsFields
+        id={id}
+        serviceFields={serviceFields}
+        showFields={service !== ''}
+        fields={fields}
+        onFieldsChange={setFields}
+        fieldsHint="The fields every request from this template may receive, and no more."
+        special={special ? { defaultValue: chosenPurpose?.specialCategoryBasis ?? '' } : null}
+        period={
+          <InputField
+            id={ids.maxDurationDays}
+            label="Longest agreement, in days"
+            hint="An agreement from this template ends at the latest this many days after it starts."
+            name="maxDurationDays"
+            type="text"
+            inputMode="numeric"
+            className="input input--short"
+            defaultValue="365"
+            error={errors.maxDurationDays}
+          />
+        }
+        retention={{ label: 'How long the data may be kept, in days', defaultValue: '365' }}
+        onward={{ legend: 'May the receiving organization pass the data on to others?', defaultValue: 'no' }}
+        safeguards={{
+          label: 'Safeguards',
+          hint: 'What the receiving organization must do to protect the data.',
+        }}
+        errors={errors}
       />
       <div className="form-group">
         <div className="choice">
@@ -462,35 +396,5 @@ function PublishTemplate({
         Publish template
       </button>
     </form>
-  );
-}
-
-export function SpecialCategorySelect({
-  id,
-  defaultValue,
-  error,
-}: {
-  id: string;
-  defaultValue: string;
-  error?: string | undefined;
-}) {
-  return (
-    <SelectField
-      id={id}
-      label="Condition for special-category data"
-      hint="Health, beliefs and the like may be shared only under one of the conditions of GDPR Art. 9(2)."
-      name="specialCategoryBasis"
-      defaultValue={defaultValue}
-      error={error}
-    >
-      <option value="">Choose a condition</option>
-      {(Object.entries(SPECIAL_CATEGORY_BASES) as Array<[SpecialCategoryBasis, string]>).map(
-        ([value, label]) => (
-          <option key={value} value={value}>
-            {label}
-          </option>
-        ),
-      )}
-    </SelectField>
   );
 }

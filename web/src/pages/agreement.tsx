@@ -16,6 +16,7 @@ import {
   formatDuration,
   legalBasisText,
 } from '../agreement-labels.tsx';
+import { AgreementTermsFields, wholeNumber } from '../agreement-terms.tsx';
 import {
   type Agreement,
   type AgreementAmendment,
@@ -26,20 +27,12 @@ import {
   type RoleGrant,
   request,
 } from '../api.ts';
-import { FieldPicker, useServiceFields } from '../field-picker.tsx';
-import {
-  dateInputValue,
-  endOfDay,
-  focusFirstError,
-  InputField,
-  RadioGroup,
-  TextareaField,
-} from '../form.tsx';
+import { useServiceFields } from '../field-picker.tsx';
+import { dateInputValue, endOfDay, focusFirstError, InputField, TextareaField } from '../form.tsx';
 import { ErrorAlert, formatDate, Page, Status, SummaryList, SummaryRow } from '../page.tsx';
 import { useSession } from '../session.tsx';
 import { useApi } from '../use-api.ts';
 import type { RequestNotice } from './agreement-request.tsx';
-import { wholeNumber } from './agreement-templates.tsx';
 import { agreementPath, agreementsPath } from './agreements.tsx';
 import { Refusal } from './refusal.tsx';
 
@@ -623,52 +616,31 @@ function AmendPanel({
         The new terms become version {a.version + 1}. It needs every approval again; until then version{' '}
         {a.version} stays in force as it is.
       </p>
-      <Status loading={serviceFields.loading} label="Loading the service's fields…" />
-      {serviceFields.error ? <ErrorAlert error={serviceFields.error} /> : null}
-      {serviceFields.fields ? (
-        <FieldPicker
-          id={`${id}-fields`}
-          fields={serviceFields.fields}
-          selected={fields}
-          onChange={setFields}
-          error={errors.fields}
-        />
-      ) : null}
-      <InputField
-        id={`${id}-until`}
-        label="End date"
-        name="validUntil"
-        type="date"
-        className="input input--date"
-        defaultValue={until}
-        error={errors.validUntil}
-      />
-      <InputField
-        id={`${id}-retention`}
-        label="How long the data may be kept, in days"
-        name="retentionDays"
-        type="text"
-        inputMode="numeric"
-        className="input input--short"
-        defaultValue={String(a.retentionDays)}
-        error={errors.retentionDays}
-      />
-      <RadioGroup
-        id={`${id}-onward`}
-        legend={`May ${a.consumerName} pass the data on to others?`}
-        name="onwardSharing"
-        defaultValue={a.onwardSharing ? 'yes' : 'no'}
-        options={[
-          { value: 'no', label: 'No' },
-          { value: 'yes', label: 'Yes, under its own agreements' },
-        ]}
-      />
-      <TextareaField
-        id={`${id}-safeguards`}
-        label="Safeguards"
-        name="safeguards"
-        maxLength={5000}
-        defaultValue={a.safeguards}
+      <AgreementTermsFields
+        id={id}
+        serviceFields={serviceFields}
+        showFields
+        fields={fields}
+        onFieldsChange={setFields}
+        special={null}
+        period={
+          <InputField
+            id={`${id}-until`}
+            label="End date"
+            name="validUntil"
+            type="date"
+            className="input input--date"
+            defaultValue={until}
+            error={errors.validUntil}
+          />
+        }
+        retention={{ label: 'How long the data may be kept, in days', defaultValue: String(a.retentionDays) }}
+        onward={{
+          legend: `May ${a.consumerName} pass the data on to others?`,
+          defaultValue: a.onwardSharing ? 'yes' : 'no',
+        }}
+        safeguards={{ label: 'Safeguards', defaultValue: a.safeguards }}
+        errors={errors}
       />
       <TextareaField
         id={`${id}-reason`}

@@ -2,9 +2,10 @@
  * Emergencies, for platform administrators: declare one (name, reason, end date), see them all, end
  * one now. While one is in force, requests from emergency templates are in force at once.
  */
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { ApiError, type Emergency, request } from '../api.ts';
+import { ConfirmPanel } from '../confirm-panel.tsx';
 import { endOfDay, focusFirstError, InputField, TextareaField } from '../form.tsx';
 import { ErrorAlert, formatDate, Page, Status } from '../page.tsx';
 import { isPlatformAdmin } from '../roles.ts';
@@ -160,28 +161,17 @@ function ConfirmEnd({
   onConfirm(emergency: Emergency): void;
   onCancel(): void;
 }) {
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), []);
   return (
-    <div className="panel panel--warning">
-      <h2 ref={heading} tabIndex={-1}>
-        End the emergency “{emergency.name}” now?
-      </h2>
+    <ConfirmPanel
+      heading={<>End the emergency “{emergency.name}” now?</>}
+      level={2}
+      confirmLabel="Yes, end it now"
+      busy={busy}
+      onConfirm={() => onConfirm(emergency)}
+      onCancel={onCancel}
+    >
       <p>Every agreement made under it ends at once, and no data flows under them from the next call.</p>
-      <div className="button-group">
-        <button
-          type="button"
-          className="button button--warning"
-          disabled={busy}
-          onClick={() => onConfirm(emergency)}
-        >
-          Yes, end it now
-        </button>
-        <button type="button" className="button button--secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </div>
+    </ConfirmPanel>
   );
 }
 

@@ -1,7 +1,8 @@
 /** The citizen's consents: what each lets an organization receive, its receipt, and withdrawing it. */
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { LEGAL_BASES } from '../../../src/domain/index.ts';
 import { ApiError, type Consent, request } from '../api.ts';
+import { ConfirmPanel } from '../confirm-panel.tsx';
 import { ErrorAlert, formatDate, Pager, Status, SummaryList, SummaryRow } from '../page.tsx';
 import { usePaged } from '../use-api.ts';
 import { Refusal } from './refusal.tsx';
@@ -187,25 +188,21 @@ function ConfirmWithdraw({
   onConfirm(): void;
   onCancel(): void;
 }) {
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), []);
   return (
-    <div className="panel panel--warning">
-      <h4 ref={heading} tabIndex={-1}>
-        Withdraw your consent to {consent.consumerName}?
-      </h4>
+    <ConfirmPanel
+      heading={<>Withdraw your consent to {consent.consumerName}?</>}
+      level={4}
+      confirmLabel="Yes, withdraw it"
+      cancelLabel="Keep it"
+      busy={busy}
+      cancelWhileBusy={false}
+      onConfirm={onConfirm}
+      onCancel={onCancel}
+    >
       <p>
         {consent.consumerName} will no longer be able to get your data for “{consent.purposeTitle}”.
         Withdrawing does not undo what they have already received.
       </p>
-      <div className="button-group">
-        <button type="button" className="button button--warning" disabled={busy} onClick={onConfirm}>
-          Yes, withdraw it
-        </button>
-        <button type="button" className="button button--secondary" disabled={busy} onClick={onCancel}>
-          Keep it
-        </button>
-      </div>
-    </div>
+    </ConfirmPanel>
   );
 }

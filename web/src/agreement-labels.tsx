@@ -100,18 +100,6 @@ export function formatDays(days: number): string {
     : `${days} ${days === 1 ? 'day' : 'days'}`;
 }
 
-/** A date and time, for the moments in an agreement's history. */
-export function formatDateTime(iso: string | null): string {
-  if (!iso) return '—';
-  return new Date(iso).toLocaleString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
-}
-
 /** The banner for an emergency in force, or for an agreement made under one. */
 export function EmergencyBanner({
   emergency,

@@ -11,7 +11,6 @@ import {
   AgreementStatusTag,
   EmergencyBanner,
   FieldTermsTable,
-  formatDateTime,
   formatDays,
   formatDuration,
   legalBasisText,
@@ -29,7 +28,7 @@ import {
 } from '../api.ts';
 import { useServiceFields } from '../field-picker.tsx';
 import { dateInputValue, endOfDay, focusFirstError, InputField, TextareaField } from '../form.tsx';
-import { ErrorAlert, formatDate, Page, Status, SummaryList, SummaryRow } from '../page.tsx';
+import { ErrorAlert, formatDate, formatDateTime, Page, Status, SummaryList, SummaryRow } from '../page.tsx';
 import { useSession } from '../session.tsx';
 import { useApi } from '../use-api.ts';
 import type { RequestNotice } from './agreement-request.tsx';

@@ -6,22 +6,11 @@
 import { useId, useState } from 'react';
 import type { AccessEvent, Me, MyData, RegisterRecord } from '../api.ts';
 import { checkRecord, type RecordCheck } from '../ledger-proof.ts';
-import { formatDate, Page, Pager, Status, SummaryList, SummaryRow } from '../page.tsx';
+import { formatDate, formatDateTime, Page, Pager, Status, SummaryList, SummaryRow } from '../page.tsx';
 import { roleLabel } from '../roles.ts';
 import { useApi, usePaged } from '../use-api.ts';
 import { MyConsents, plainField } from './my-consents.tsx';
 import { Refusal } from './refusal.tsx';
-
-export function formatDateTime(iso: string | null): string {
-  if (!iso) return '—';
-  return new Date(iso).toLocaleString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
-}
 
 export function MyDataPage() {
   const me = useApi<Me>('/api/v1/me');

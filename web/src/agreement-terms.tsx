@@ -1,12 +1,12 @@
 /**
- * The terms an agreement states, as form fields: the purpose, the fields, the condition for
+ * The terms an agreement states, as form fields: the service, the purpose, the fields, the condition for
  * special-category data, how long it lasts, how long the data may be kept, onward sharing and
  * safeguards. One set serves the request form, a template's form and a proposal of new terms.
  */
 import type { ReactNode } from 'react';
 import { SPECIAL_CATEGORY_BASES, type SpecialCategoryBasis } from '../../src/domain/index.ts';
 import { legalBasisText } from './agreement-labels.tsx';
-import type { Purpose } from './api.ts';
+import type { Purpose, Service } from './api.ts';
 import { FieldPicker, type ServiceFields } from './field-picker.tsx';
 import { InputField, RadioGroup, SelectField, TextareaField } from './form.tsx';
 import { ErrorAlert, Status } from './page.tsx';
@@ -17,6 +17,44 @@ export function wholeNumber(value: FormDataEntryValue | null, min: number, max: 
   if (!/^\d+$/.test(text)) return null;
   const n = Number(text);
   return n >= min && n <= max ? n : null;
+}
+
+/** One of the provider's services; choosing another clears the fields chosen (onChange). */
+export function ServiceSelect({
+  id,
+  services,
+  providerName,
+  value,
+  onChange,
+  hint,
+  error,
+}: {
+  id: string;
+  services: Service[] | undefined;
+  providerName: string;
+  value: string;
+  onChange(slug: string): void;
+  hint?: string;
+  error?: string | undefined;
+}) {
+  return (
+    <SelectField
+      id={id}
+      label="Service"
+      hint={hint}
+      name="service"
+      value={value}
+      onChange={(event) => onChange(event.currentTarget.value)}
+      error={error}
+    >
+      <option value="">Choose a service of {providerName}</option>
+      {services?.map((s) => (
+        <option key={s.slug} value={s.slug}>
+          {s.title}
+        </option>
+      ))}
+    </SelectField>
+  );
 }
 
 /** One of the registered purposes; once chosen, its legal basis is shown. */

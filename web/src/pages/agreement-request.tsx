@@ -12,7 +12,7 @@ import {
   type SpecialCategoryBasis,
 } from '../../../src/domain/index.ts';
 import { FieldTermsTable, formatDays, legalBasisText } from '../agreement-labels.tsx';
-import { AgreementTermsFields, PurposeSelect, wholeNumber } from '../agreement-terms.tsx';
+import { AgreementTermsFields, PurposeSelect, ServiceSelect, wholeNumber } from '../agreement-terms.tsx';
 import {
   type Agreement,
   type AgreementRequest,
@@ -378,25 +378,18 @@ function ScratchRequest({
       <Status loading={services.loading || purposes.loading} label="Loading services and purposes…" />
       {services.error ? <ErrorAlert error={services.error} /> : null}
       {purposes.error ? <ErrorAlert error={purposes.error} /> : null}
-      <SelectField
+      <ServiceSelect
         id={`${id}-service`}
-        label="Service"
-        hint="How the data is reached through the exchange."
-        name="service"
+        services={services.data?.items}
+        providerName={providerName}
         value={service}
-        onChange={(event) => {
-          setService(event.currentTarget.value);
+        onChange={(slug) => {
+          setService(slug);
           setFields(new Set());
         }}
+        hint="How the data is reached through the exchange."
         error={errors.service}
-      >
-        <option value="">Choose a service of {providerName}</option>
-        {services.data?.items.map((s) => (
-          <option key={s.slug} value={s.slug}>
-            {s.title}
-          </option>
-        ))}
-      </SelectField>
+      />
       {purposes.data?.items.length === 0 ? (
         <p>
           {name} has no registered purposes yet. Your data protection officer or administrator registers them.

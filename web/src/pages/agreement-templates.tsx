@@ -5,7 +5,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import type { Role, SpecialCategoryBasis } from '../../../src/domain/index.ts';
 import { formatDays, legalBasisText } from '../agreement-labels.tsx';
-import { AgreementTermsFields, PurposeSelect, wholeNumber } from '../agreement-terms.tsx';
+import { AgreementTermsFields, PurposeSelect, ServiceSelect, wholeNumber } from '../agreement-terms.tsx';
 import {
   type AgreementTemplate,
   ApiError,
@@ -17,7 +17,7 @@ import {
 } from '../api.ts';
 import { ConfirmPanel } from '../confirm-panel.tsx';
 import { useServiceFields } from '../field-picker.tsx';
-import { focusFirstError, InputField, SelectField, TextareaField } from '../form.tsx';
+import { focusFirstError, InputField, TextareaField } from '../form.tsx';
 import { ErrorAlert, Status } from '../page.tsx';
 import { useApi } from '../use-api.ts';
 
@@ -322,24 +322,17 @@ function PublishTemplate({
         name="description"
         maxLength={5000}
       />
-      <SelectField
+      <ServiceSelect
         id={ids.service}
-        label="Service"
-        name="service"
+        services={services}
+        providerName={name}
         value={service}
-        onChange={(event) => {
-          setService(event.currentTarget.value);
+        onChange={(slug) => {
+          setService(slug);
           setFields(new Set());
         }}
         error={errors.service}
-      >
-        <option value="">Choose a service of {name}</option>
-        {services.map((s) => (
-          <option key={s.slug} value={s.slug}>
-            {s.title}
-          </option>
-        ))}
-      </SelectField>
+      />
       <PurposeSelect
         id={ids.purpose}
         purposes={purposes.data?.items}

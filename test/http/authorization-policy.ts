@@ -228,6 +228,10 @@ export const POLICY: Record<string, Rule> = {
   'POST /api/v1/people': only(['platformAdmin']),
   'GET /api/v1/people/{id}': only(['auditor', 'platformAdmin']),
   'PATCH /api/v1/people/{id}': only(['platformAdmin']),
+  'PATCH /api/v1/people/{id} · changing a national ID': only(
+    [],
+    'a national ID decides whose data a person sees as a citizen: nobody moves it from one account to another',
+  ),
 
   // Systems (machine clients) of an organization
   'GET /api/v1/organizations/{org}/systems': only(['auditor', ...ORG_ADMIN]),

@@ -26,6 +26,8 @@ import {
 const CITIZEN_ID = 'EX100000033';
 /** The personal access token's creator is a citizen too: the token must not act as them. */
 const TOKEN_CREATOR_ID = 'EX100000025';
+/** A citizen's national ID that no account holds yet. */
+const UNCLAIMED_ID = 'EX100000017';
 const OFFICIAL = 'caseworker@partner.example';
 const PURPOSE = 'checking';
 const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -483,6 +485,13 @@ describe('the authorization matrix: every operation × every kind of caller', ()
       'GET /api/v1/people/{id}': get(`/api/v1/people/${people.citizen}`),
       'PATCH /api/v1/people/{id}': {
         request: async () => ({ path: `/api/v1/people/${await someone()}`, body: { name: 'Renamed' } }),
+      },
+      'PATCH /api/v1/people/{id} · changing a national ID': {
+        // Each caller tries to take on the national ID of a citizen who has never signed in.
+        request: (caller) => ({
+          path: `/api/v1/people/${people[caller] ?? people.platformAdmin}`,
+          body: { nationalId: UNCLAIMED_ID },
+        }),
       },
 
       'GET /api/v1/organizations/{org}/systems': get(`${homePath}/systems`),

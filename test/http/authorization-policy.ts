@@ -11,6 +11,9 @@
  *
  * The organization in every URL is `home` (the `{org}`); the organization roles below are held there.
  * Agreements are with a second organization, `partner` (see the request table in the test).
+ *
+ * A new operation: add its rule here (who is allowed; everyone else is refused with the code `only()`
+ * gives, or say otherwise cell by cell) and, in the test, a request that the operation accepts.
  */
 
 export const CALLERS = {

@@ -49,6 +49,25 @@ interface Operation {
    * success for reasons other than access (say why).
    */
   answers?: number[];
+  /** Called after a call that was let through: the thing it acted on is used up. */
+  consumed?: () => void;
+}
+
+/**
+ * A thing for stateful operations to act on, made when first asked for and kept until a call that is
+ * let through uses it up: refused calls change nothing, so they can share one.
+ */
+function reusable(make: () => Promise<string>) {
+  let current: Promise<string> | undefined;
+  return {
+    take: () => {
+      current ??= make();
+      return current;
+    },
+    consumed: () => {
+      current = undefined;
+    },
+  };
 }
 
 /** How each kind of caller authenticates: a fresh session cookie for each call, or a bearer token. */
@@ -633,12 +652,16 @@ describe('the authorization matrix: every operation × every kind of caller', ()
           body: { name: 'Storm', reason: 'For the test.', endsAt: '2099-01-01T00:00:00Z' },
         }),
       },
-      'POST /api/v1/emergencies/{id}/end': {
-        request: async () => ({
-          path: `/api/v1/emergencies/${await emergency()}/end`,
-          body: { reason: 'The water has gone down.' },
-        }),
-      },
+      'POST /api/v1/emergencies/{id}/end': (() => {
+        const target = reusable(emergency);
+        return {
+          request: async () => ({
+            path: `/api/v1/emergencies/${await target.take()}/end`,
+            body: { reason: 'The water has gone down.' },
+          }),
+          consumed: target.consumed,
+        };
+      })(),
 
       'GET /api/v1/consents': get(`/api/v1/consents?subject=${CITIZEN_ID}`),
       'POST /api/v1/consents': {
@@ -745,9 +768,13 @@ describe('the authorization matrix: every operation × every kind of caller', ()
     }
 
     function agreementMoves(): Record<string, Operation> {
-      const move = (action: string, target: () => Promise<string>, body: unknown = reason): Operation => ({
-        request: async () => ({ path: `${homePath}/agreements/${await target()}/${action}`, body }),
-      });
+      const move = (action: string, make: () => Promise<string>, body: unknown = reason): Operation => {
+        const target = reusable(make);
+        return {
+          request: async () => ({ path: `${homePath}/agreements/${await target.take()}/${action}`, body }),
+          consumed: target.consumed,
+        };
+      };
       const key = (action: string) => `POST /api/v1/organizations/{org}/agreements/{id}/${action}`;
       return {
         [key('submit')]: move('submit', homeDraft),
@@ -823,6 +850,7 @@ describe('the authorization matrix: every operation × every kind of caller', ()
         }
         const response = await send(method, request, await credential(caller));
         const actual = outcomeOf(response, operation);
+        if (actual === 'allowed') operation.consumed?.();
         if (actual !== expected) {
           disagreements.push(
             `${key} as ${caller} (${CALLERS[caller]}): expected ${phrase(expected)}, got ${actual} ` +

@@ -10,7 +10,7 @@ import type { JWK } from 'jose';
 import { clientAssertion } from '../../src/cli/exchange.ts';
 import * as consent from '../../src/consent/index.ts';
 import type { MembershipRole } from '../../src/domain/index.ts';
-import { startSession } from '../../src/identity/index.ts';
+import { SESSION_COOKIE, startSession } from '../../src/identity/index.ts';
 import { activeAgreement, type Signers, signers } from '../support/agreements.ts';
 import { populationFields, privateJwk } from '../support/fixtures.ts';
 import { type ApiResponse, call, startTestServer, type TestServer } from '../support/server.ts';
@@ -103,7 +103,7 @@ describe('the authorization matrix: every operation × every kind of caller', ()
   async function send(method: string, request: Request, who: Credential): Promise<ApiResponse<any>> {
     const headers: Record<string, string> = { ...request.headers };
     if (who.token) headers.authorization = `Bearer ${who.token}`;
-    if (who.cookie) headers.cookie = `govdx_session=${who.cookie}`;
+    if (who.cookie) headers.cookie = `${SESSION_COOKIE}=${who.cookie}`;
     let body: string | undefined;
     if (request.form) {
       body = new URLSearchParams(request.form).toString();

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startSession } from '../../src/identity/index.ts';
+import { SESSION_COOKIE, startSession } from '../../src/identity/index.ts';
 import { call, startTestServer, type TestServer } from '../support/server.ts';
 
 const VICTIM = 'EX100000033';
@@ -18,7 +18,7 @@ describe("a person's national ID is not changed through the admin API", () => {
   let citizenId = '';
 
   const asAdmin = (method: string, path: string, body?: unknown) =>
-    call(server.url, method, path, { body, headers: { cookie: `govdx_session=${adminCookie}` } });
+    call(server.url, method, path, { body, headers: { cookie: `${SESSION_COOKIE}=${adminCookie}` } });
 
   before(async () => {
     server = await startTestServer('sqlite');

@@ -275,10 +275,26 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'Change a person',
+      description:
+        "A person's national ID is not changed here (FORBIDDEN): it decides whose data they see as a citizen, " +
+        'so changing it would let one person read, or hide, another’s.',
       params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
       body: s.PersonChanges,
       response: { 200: s.Person, ...errorResponses },
     },
-    handler: async (request) => directory.updatePerson(db, request.params.id, request.body),
+    handler: async (request) => {
+      const { nationalId } = request.body;
+      if (nationalId !== undefined) {
+        const current = await directory.getPerson(db, request.params.id);
+        if (nationalId !== current.nationalId) {
+          throw new GovdxError(
+            'FORBIDDEN',
+            "A person's national ID cannot be changed: it decides whose data they see as a citizen.",
+            { field: 'nationalId' },
+          );
+        }
+      }
+      return directory.updatePerson(db, request.params.id, request.body);
+    },
   });
 };

@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { JWK } from 'jose';
-import { clientAssertion } from '../../src/cli/exchange.ts';
 import * as consent from '../../src/consent/index.ts';
 import type { MembershipRole } from '../../src/domain/index.ts';
+import { clientAssertion } from '../../src/exchange/index.ts';
 import { SESSION_COOKIE, startSession } from '../../src/identity/index.ts';
 import { activeAgreement, type Signers, signers } from '../support/agreements.ts';
 import { populationFields, privateJwk } from '../support/fixtures.ts';

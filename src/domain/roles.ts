@@ -106,3 +106,15 @@ export function grantableRoles(creatorGrants: readonly Grant[], organizationId: 
       (isAdmin && !isGlobalRole(role)),
   );
 }
+
+/**
+ * The global roles (platform admin, auditor) that a change of a person's roles in an organization grants
+ * or removes. Only a platform admin may make such a change: oversight is not for an organization to
+ * switch off.
+ */
+export function globalRolesChanged(before: readonly Role[], after: readonly Role[]): Role[] {
+  return [...GLOBAL_ROLES].filter((role) => before.includes(role) !== after.includes(role));
+}
+
+/** The roles nobody may be left without: someone must run the platform, and someone must audit it. */
+export const ROLES_NEVER_VACANT = ['platform_admin', 'auditor'] as const satisfies readonly MembershipRole[];

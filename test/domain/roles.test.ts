@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   type Grant,
+  globalRolesChanged,
   grantableRoles,
   holdsRole,
   type Principal,
@@ -61,5 +62,11 @@ describe('role rules', () => {
       'data_protection_officer',
       'legal_reviewer',
     ]);
+  });
+
+  test('a change of roles touches the global roles when it grants or removes platform admin or auditor', () => {
+    assert.deepEqual(globalRolesChanged(['auditor', 'data_steward'], ['data_steward']), ['auditor']);
+    assert.deepEqual(globalRolesChanged([], ['platform_admin']), ['platform_admin']);
+    assert.deepEqual(globalRolesChanged(['auditor'], ['auditor', 'legal_reviewer']), []);
   });
 });

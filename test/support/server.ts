@@ -2,7 +2,13 @@
 import { freePort, type RunningNode, startNode } from '../../src/cli/index.ts';
 import { type Config, loadConfig } from '../../src/config/index.ts';
 import type { MembershipRole } from '../../src/domain/index.ts';
-import { newSecret, sha256Hex, TOKEN_PREFIX } from '../../src/identity/index.ts';
+import {
+  newSecret,
+  SESSION_COOKIE,
+  sha256Hex,
+  startSession,
+  TOKEN_PREFIX,
+} from '../../src/identity/index.ts';
 import type { Dialect } from '../../src/store/index.ts';
 import { now } from '../../src/store/index.ts';
 import { type FreshStore, freshStore } from './stores.ts';
@@ -18,6 +24,8 @@ export interface TestServer {
     roles: Array<{ role: MembershipRole; organization: string }>,
     options?: { nationalId?: string; name?: string },
   ): Promise<{ personId: string; token: string }>;
+  /** Signs a person in as the browser does (a session); returns the session cookie's value, for call()'s `session`. */
+  session(personId: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -137,6 +145,7 @@ export async function startTestServer(
     fresh,
     organization,
     user,
+    session: async (personId) => (await startSession(db, personId, 1, null)).cookie,
     async close() {
       await node.close();
       await fresh.drop();
@@ -158,6 +167,8 @@ export async function call<T = any>(
   path: string,
   options: {
     token?: string;
+    /** A session cookie's value (TestServer.session): the call is made as the person signed in. */
+    session?: string;
     body?: unknown;
     rawBody?: string;
     headers?: Record<string, string>;
@@ -165,6 +176,7 @@ export async function call<T = any>(
 ): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.session) headers.cookie = `${SESSION_COOKIE}=${options.session}`;
   let body: string | undefined;
   if (options.rawBody !== undefined) body = options.rawBody;
   else if (options.body !== undefined) {

@@ -26,7 +26,8 @@ for (const dialect of DIALECTS) {
     let server: TestServer;
 
     before(async () => {
-      server = await startTestServer(dialect);
+      // Behind a load balancer on this machine, whose X-Forwarded-For names the caller's address.
+      server = await startTestServer(dialect, { trustProxy: '127.0.0.1' });
       const db = server.fresh.store.db;
       for (const username of ['anna', 'carl']) {
         const person = await server.user([{ role: 'data_steward', organization: 'tax-agency' }]);
@@ -45,8 +46,12 @@ for (const dialect of DIALECTS) {
       return {
         browser,
         /** The identity provider's answer to the form (303 onwards when signed in). */
-        attempt: (username: string, password: string) =>
-          browser.request(action, { method: 'POST', form: { username, password } }),
+        attempt: (username: string, password: string, from?: string) =>
+          browser.request(action, {
+            method: 'POST',
+            form: { username, password },
+            ...(from ? { headers: { 'x-forwarded-for': from } } : {}),
+          }),
       };
     }
 
@@ -87,6 +92,14 @@ for (const dialect of DIALECTS) {
       const paused = await attempt('user20', 'guess');
       assert.equal(paused.status, 429);
       assert.equal((await attempt('carl', PASSWORD)).status, 429, 'the right password waits too');
+    });
+
+    test('behind a trusted load balancer, each caller address is paused on its own', async () => {
+      const { attempt } = await signInForm();
+      for (let i = 0; i < 21; i++) await attempt(`user${i}`, 'guess', '203.0.113.7');
+      assert.equal((await attempt('carl', PASSWORD, '203.0.113.7')).status, 429);
+      const elsewhere = await signInForm();
+      assert.equal((await elsewhere.attempt('carl', PASSWORD, '198.51.100.20')).status, 303);
     });
 
     test('an unknown username is paused exactly like a real one, so the answer reveals nothing', async () => {

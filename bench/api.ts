@@ -35,7 +35,10 @@ async function measure(dialect: Dialect, seconds: number, connections: number): 
     description: 'Keeps the population register.',
   });
   const person = await createPerson(store.db, { name: 'Bench Steward', email: 'bench@example.test' });
-  await setMemberRoles(store.db, organization.id, person.id, ['organization_admin', 'data_steward']);
+  await setMemberRoles(store.db, store.dialect, organization.id, person.id, [
+    'organization_admin',
+    'data_steward',
+  ]);
   const token = await createToken(
     store.db,
     { personId: person.id, grants: await grantsOf(store.db, person.id, null) },

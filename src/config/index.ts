@@ -16,6 +16,8 @@ export interface Config {
   databasePoolSize: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimitBytes: number;
+  /** Load balancers in front of govdx whose X-Forwarded-For is believed (comma-separated addresses or CIDRs). */
+  trustProxy: string | undefined;
   sessionHours: number;
   /** External OpenID Connect issuer for staff and citizen sign-in; unset = the embedded demo provider. */
   oidcIssuer: string | undefined;
@@ -153,6 +155,15 @@ export const SETTINGS: readonly Setting[] = [
     max: 720,
     description: 'How long a browser sign-in lasts.',
     defaultText: '8',
+  },
+  {
+    key: 'trustProxy',
+    env: 'GOVDX_TRUST_PROXY',
+    flag: '--trust-proxy',
+    kind: 'string',
+    description:
+      'Addresses of the load balancers in front of govdx (comma-separated IPs or CIDRs) whose X-Forwarded-For names the caller. Unset: the connecting address is the caller.',
+    defaultText: '(unset)',
   },
   {
     key: 'oidcIssuer',
@@ -353,6 +364,7 @@ export function defaults(): Config {
     databasePoolSize: 10,
     logLevel: 'info',
     bodyLimitBytes: 262144,
+    trustProxy: undefined,
     sessionHours: 8,
     oidcIssuer: undefined,
     oidcClientId: 'govdx',

@@ -114,7 +114,12 @@ async function seedOrganizations(db: Db, tally: Tally): Promise<Map<string, Owne
 }
 
 /** People, their roles and their sign-in accounts; returns person ids by username. */
-async function seedAccounts(db: Db, owners: Map<string, Owner>, tally: Tally): Promise<Map<string, string>> {
+async function seedAccounts(
+  store: Store,
+  owners: Map<string, Owner>,
+  tally: Tally,
+): Promise<Map<string, string>> {
+  const db = store.db;
   const people = new Map<string, string>();
   const logins = new Set(
     (await db.selectFrom('idp_accounts').select('username').execute()).map((a) => a.username),
@@ -163,7 +168,8 @@ async function seedAccounts(db: Db, owners: Map<string, Owner>, tally: Tally): P
         .execute();
       const current = held.map((m) => m.role).sort();
       if (current.join() !== [...account.roles].sort().join()) {
-        await setMemberRoles(db, owner.id, personId, account.roles);
+        // The demo government's own roles, before anything runs: nothing to record, and nobody to leave.
+        await setMemberRoles(db, store.dialect, owner.id, personId, account.roles, { mayLeaveVacant: true });
         tally.roles++;
       }
     }
@@ -507,7 +513,7 @@ export async function seedDemo(
     consentClients: 0,
   };
   const owners = await seedOrganizations(db, tally);
-  const people = await seedAccounts(db, owners, tally);
+  const people = await seedAccounts(store, owners, tally);
   await seedDatasets(db, owners, people, config.publicUrl, tally);
   await seedServices(db, owners, options.providerUrl ?? defaultProviderUrl(config), tally);
   await seedPurposes(db, owners, tally);

@@ -1,8 +1,9 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Static } from 'typebox';
-import { GovdxError, type MembershipRole, notFound } from '../domain/index.ts';
+import { GovdxError, type MembershipRole, notFound, ROLES_NEVER_VACANT } from '../domain/index.ts';
 import {
   type Database,
+  type Dialect,
   isUniqueViolation,
   now,
   type Page,
@@ -169,31 +170,66 @@ export async function listMembers(
   );
 }
 
-/** Replaces the set of roles a person holds in an organization, in one transaction. */
+/** The advisory lock key of membership changes on PostgreSQL: the ASCII bytes of "govdxMbr" as a bigint. */
+const MEMBERSHIP_LOCK = 0x676f7664784d6272n;
+
+const ROLE_WORDS: Record<(typeof ROLES_NEVER_VACANT)[number], string> = {
+  platform_admin: 'platform admin',
+  auditor: 'auditor',
+};
+
+export interface MembershipChange {
+  /** The person's roles in the organization before the change, sorted. */
+  before: MembershipRole[];
+  member: MemberView;
+}
+
+/**
+ * Replaces the set of roles a person holds in an organization, in one transaction. `allowed` sees the roles
+ * held before and throws to refuse. Unless `mayLeaveVacant`, a change that would leave nobody anywhere
+ * holding platform_admin or auditor is refused (LAST_ROLE_HOLDER). Changes are serialized (one writer on
+ * SQLite, an advisory lock on PostgreSQL), so two removals at once cannot both see someone else left.
+ */
 export async function setMemberRoles(
   db: Kysely<Database>,
+  dialect: Dialect,
   organizationId: string,
   personId: string,
   roles: MembershipRole[],
-): Promise<MemberView> {
+  options: { allowed?(before: MembershipRole[]): void; mayLeaveVacant?: boolean } = {},
+): Promise<MembershipChange> {
   const person = await db
     .selectFrom('people')
     .select(['id', 'name', 'email'])
     .where('id', '=', personId)
     .executeTakeFirst();
   if (!person) throw notFound('person', personId);
-  await db.transaction().execute(async (tx) => {
+  const after = [...new Set(roles)].sort();
+  const before = await db.transaction().execute(async (tx) => {
+    if (dialect === 'postgres')
+      await sql`select pg_advisory_xact_lock(${String(MEMBERSHIP_LOCK)}::bigint)`.execute(tx);
+    const held = (
+      await tx
+        .selectFrom('memberships')
+        .select('role')
+        .where('organization_id', '=', organizationId)
+        .where('person_id', '=', personId)
+        .execute()
+    )
+      .map((row) => row.role)
+      .sort();
+    options.allowed?.(held);
     await tx
       .deleteFrom('memberships')
       .where('organization_id', '=', organizationId)
       .where('person_id', '=', personId)
       .execute();
-    if (roles.length > 0) {
+    if (after.length > 0) {
       const at = now();
       await tx
         .insertInto('memberships')
         .values(
-          roles.map((role) => ({
+          after.map((role) => ({
             person_id: personId,
             organization_id: organizationId,
             role,
@@ -202,6 +238,25 @@ export async function setMemberRoles(
         )
         .execute();
     }
+    if (!options.mayLeaveVacant) {
+      for (const role of ROLES_NEVER_VACANT) {
+        if (!held.includes(role) || after.includes(role)) continue;
+        const left = await tx
+          .selectFrom('memberships')
+          .select('person_id')
+          .where('role', '=', role)
+          .limit(1)
+          .executeTakeFirst();
+        if (!left) {
+          throw new GovdxError(
+            'LAST_ROLE_HOLDER',
+            `${person.name} is the last ${ROLE_WORDS[role]}: give the role to someone else first, so that it is never left vacant.`,
+            { role },
+          );
+        }
+      }
+    }
+    return held;
   });
-  return { personId, name: person.name, email: person.email, roles: [...roles].sort() };
+  return { before, member: { personId, name: person.name, email: person.email, roles: after } };
 }

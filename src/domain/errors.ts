@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'ROUTE_NOT_FOUND',
   'ALREADY_EXISTS',
   'CONFLICT',
+  /** Removing a role would leave nobody holding it (the last platform admin or auditor). */
+  'LAST_ROLE_HOLDER',
   'INVALID_REFERENCE',
   'INVALID_JWKS',
   'LOGIN_FAILED',

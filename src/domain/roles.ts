@@ -77,22 +77,22 @@ export function holdsRole(
 }
 
 /**
- * The grants a personal access token carries: the roles it was created with, but only while its
- * creator still holds them. Removing a person's role disarms their tokens at once.
+ * What a personal access token stands on: the roles it was made with, each as long as its creator could
+ * still put it on a token for that organization (see grantableRoles). `lost` are those they no longer
+ * could: a token with any lost role stops working, at once, since the role it was made under is gone.
  */
 export function tokenGrants(
   tokenRoles: readonly Role[],
   tokenOrganizationId: string,
   creatorGrants: readonly Grant[],
-): Grant[] {
-  return tokenRoles
-    .filter((role) =>
-      creatorGrants.some(
-        (grant) =>
-          grant.role === role && (isGlobalRole(role) ? true : grant.organizationId === tokenOrganizationId),
-      ),
-    )
-    .map((role) => ({ role, organizationId: tokenOrganizationId }));
+): { grants: Grant[]; lost: Role[] } {
+  const grantable: readonly Role[] = grantableRoles(creatorGrants, tokenOrganizationId);
+  return {
+    grants: tokenRoles
+      .filter((role) => grantable.includes(role))
+      .map((role) => ({ role, organizationId: tokenOrganizationId })),
+    lost: tokenRoles.filter((role) => !grantable.includes(role)),
+  };
 }
 
 /** The roles a person may put on a token for an organization: those they hold there, or any if platform admin. */
@@ -106,3 +106,15 @@ export function grantableRoles(creatorGrants: readonly Grant[], organizationId: 
       (isAdmin && !isGlobalRole(role)),
   );
 }
+
+/**
+ * The global roles (platform admin, auditor) that a change of a person's roles in an organization grants
+ * or removes. Only a platform admin may make such a change: oversight is not for an organization to
+ * switch off.
+ */
+export function globalRolesChanged(before: readonly Role[], after: readonly Role[]): Role[] {
+  return [...GLOBAL_ROLES].filter((role) => before.includes(role) !== after.includes(role));
+}
+
+/** The roles nobody may be left without: someone must run the platform, and someone must audit it. */
+export const ROLES_NEVER_VACANT = ['platform_admin', 'auditor'] as const satisfies readonly MembershipRole[];

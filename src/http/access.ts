@@ -12,6 +12,11 @@ import type { OrganizationTable, Store } from '../store/index.ts';
 export type Access =
   | { public: true }
   | { authenticated: true }
+  /**
+   * A citizen about themselves: a person signed in with their own session who has a national ID. Never a
+   * personal access token (made for organization scripts) nor a system: they do not act as the citizen.
+   */
+  | { citizen: true }
   /** One of the roles, held in the organization named by the `org` URL parameter when `inOrganization`. */
   | { roles: readonly Role[]; inOrganization?: boolean }
   /** A system (machine client) with an exchange access token; the exchange's routes check it themselves. */
@@ -73,7 +78,9 @@ export const accessPlugin = fp(async (app: FastifyInstance, options: { store: St
           ? []
           : 'system' in access
             ? [{ exchangeToken: ['exchange'] }]
-            : [{ accessToken: [] }, { session: [] }];
+            : 'citizen' in access
+              ? [{ session: [] }]
+              : [{ accessToken: [] }, { session: [] }];
       if ('roles' in access) {
         const where = access.inOrganization ? ' in the organization' : '';
         const rule = `Requires one of these roles${where}: ${access.roles.join(', ')} (a platform admin may always).`;
@@ -89,6 +96,21 @@ export const accessPlugin = fp(async (app: FastifyInstance, options: { store: St
     if ('public' in access) return;
     const principal = requirePrincipal(request);
     if ('authenticated' in access) return;
+    if ('citizen' in access) {
+      if (principal.via !== 'session') {
+        throw new GovdxError(
+          'FORBIDDEN',
+          "A person's own data is shown only to them, signed in themselves: a personal access token cannot open it.",
+        );
+      }
+      if (!principal.nationalId) {
+        throw new GovdxError(
+          'FORBIDDEN',
+          'These pages show a person their own data: your account has no national ID, so there is none to show.',
+        );
+      }
+      return;
+    }
     let organizationId: string | null = null;
     if (access.inOrganization) {
       const slug = (request.params as { org?: string }).org ?? '';

@@ -70,6 +70,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
     },
     bodyLimit: config.bodyLimitBytes,
+    // The caller's address (request.ip: sign-in throttling, logs) from the trusted load balancers' X-Forwarded-For.
+    trustProxy: config.trustProxy
+      ? config.trustProxy
+          .split(',')
+          .map((address) => address.trim())
+          .filter(Boolean)
+      : false,
     return503OnClosing: true,
     requestIdHeader: false,
     genReqId: () => crypto.randomUUID(),

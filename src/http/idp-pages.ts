@@ -11,11 +11,30 @@ const SCOPE_WORDS: Record<string, string> = {
   national_id: 'Your national identification number',
 };
 
-export function loginPage(uid: string, failed?: { username: string }): string {
+/** "in 30 seconds", "in 4 minutes": how long until `until`, rounded up. */
+function waitWords(until: Date, now: Date): string {
+  const seconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
+  if (seconds < 90) return `${seconds} ${seconds === 1 ? 'second' : 'seconds'}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minutes`;
+}
+
+/** What the sign-in page says when signing in is paused after too many failed attempts. */
+export function pausedMessage(until: Date, now = new Date()): string {
+  const clock = until.toISOString().slice(11, 16);
+  return `Too many failed attempts to sign in, so signing in is paused for a while to keep accounts safe. Try again in ${waitWords(until, now)} (after ${clock} UTC).`;
+}
+
+/**
+ * The sign-in form; after a failed attempt, with the username kept and what went wrong: a wrong username or
+ * password (never which), and when signing in is paused, until when.
+ */
+export function loginPage(uid: string, failed?: { username: string; pausedUntil?: Date | null }): string {
   const errorId = failed ? 'login-error' : undefined;
+  const problem = failed?.pausedUntil ? pausedMessage(failed.pausedUntil) : failed ? LOGIN_ERROR : null;
   return htmlPage(
     'Sign in to govdx',
-    `${failed ? errorMessage('login-error', LOGIN_ERROR) : '<p>Use the username and password you were given.</p>'}
+    `${problem ? errorMessage('login-error', problem) : '<p>Use the username and password you were given.</p>'}
 <form method="post" action="/idp/interaction/${escapeHtml(uid)}/login">
 ${inputField({ id: 'username', name: 'username', label: 'Username', type: 'text', autocomplete: 'username', value: failed?.username ?? '', errorId })}
 ${inputField({ id: 'password', name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', errorId })}

@@ -75,6 +75,45 @@ async function firstPartyGrant(ctx: KoaContextWithOIDC, clientId: string) {
   return grant;
 }
 
+/** The provider's session cookie, as oidc-provider sets it (its `cookies.long` options). */
+const SESSION_COOKIE_OPTIONS = { httpOnly: true, sameSite: 'lax', path: '/' } as const;
+
+/**
+ * Signing out of govdx ends the provider's session too, without asking again (RP-initiated logout): when
+ * govdx itself sends the browser here with an ID token it was given for the person signed in here
+ * (`id_token_hint`, checked by the provider: signature, issuer, audience), the person has already chosen to
+ * sign out, and a second question would leave them signed in here for the next person at this computer if
+ * they walked away. Otherwise (another client, no hint, someone else's token) the provider asks, as OpenID
+ * Connect RP-Initiated Logout 1.0 §2 requires. Does what the provider's own "Yes, sign me out" does: ends
+ * every grant of the session, destroys the session, clears its cookie, and returns to the registered
+ * post_logout_redirect_uri. Resolves with whether it did.
+ */
+async function endOwnSession(ctx: KoaContextWithOIDC, clientId: string): Promise<boolean> {
+  const { client, session, params, provider } = ctx.oidc;
+  const hint = ctx.oidc.entities.IdTokenHint as { payload?: { sub?: unknown } } | undefined;
+  if (client?.clientId !== clientId || !session?.accountId || hint?.payload?.sub !== session.accountId) {
+    return false;
+  }
+  const grantIds = Object.values(session.authorizations ?? {}).flatMap((a) => (a.grantId ? [a.grantId] : []));
+  await Promise.all(
+    grantIds.flatMap((grantId) => [
+      provider.AccessToken.revokeByGrantId(grantId),
+      provider.AuthorizationCode.revokeByGrantId(grantId),
+      provider.Grant.adapter.destroy(grantId),
+    ]),
+  );
+  await session.destroy();
+  ctx.oidc.cookies.set(provider.cookieName('session'), null, SESSION_COOKIE_OPTIONS);
+  const back = typeof params?.post_logout_redirect_uri === 'string' ? params.post_logout_redirect_uri : null;
+  const state = typeof params?.state === 'string' ? params.state : null;
+  const to = back ? new URL(back) : new URL(ctx.oidc.urlFor('end_session_success'));
+  if (back && state !== null) to.searchParams.set('state', state);
+  provider.emit('end_session.success', ctx);
+  ctx.status = 303;
+  ctx.redirect(to.href);
+  return true;
+}
+
 export async function createIdentityProvider(db: Kysely<Database>, options: IdpOptions): Promise<Provider> {
   const { publicUrl, clientId, pages } = options;
   const sessionSeconds = options.sessionHours * 3600;
@@ -121,7 +160,8 @@ export async function createIdentityProvider(db: Kysely<Database>, options: IdpO
       devInteractions: { enabled: false },
       rpInitiatedLogout: {
         enabled: true,
-        logoutSource: (ctx, form) => {
+        logoutSource: async (ctx, form) => {
+          if (await endOwnSession(ctx, clientId)) return;
           ctx.type = 'html';
           ctx.body = pages.logout(form);
         },

@@ -20,4 +20,12 @@ export {
 } from './relying-party.ts';
 export { newSecret, sha256Hex } from './secrets.ts';
 export { endSession, SESSION_COOKIE, startSession } from './sessions.ts';
+export {
+  ACCOUNT_THROTTLE,
+  ADDRESS_THROTTLE,
+  type Attempt,
+  pauseSeconds,
+  SignInThrottle,
+  type ThrottlePolicy,
+} from './sign-in-throttle.ts';
 export { type AccessToken, createToken, listTokens, type NewToken, revokeToken } from './tokens.ts';

@@ -74,8 +74,20 @@ export async function principalForToken(db: Kysely<Database>, secret: string): P
   if (!token.last_used_at || Date.parse(at) - Date.parse(token.last_used_at) > 60_000) {
     await db.updateTable('access_tokens').set({ last_used_at: at }).where('id', '=', token.id).execute();
   }
-  const roles = JSON.parse(token.roles) as Role[];
-  return { ...person, grants: tokenGrants(roles, token.organization_id, person.grants), tokenId: token.id };
+  // Checked at every use, from the memberships as they are now: a role removed on any node disarms the token at once.
+  const { grants, lost } = tokenGrants(
+    JSON.parse(token.roles) as Role[],
+    token.organization_id,
+    person.grants,
+  );
+  if (lost.length > 0) {
+    throw new GovdxError(
+      'TOKEN_INVALID',
+      `The access token no longer works: the person who created it no longer holds ${lost.join(', ')} in its organization.`,
+    );
+  }
+  // A token is made for an organization's scripts: it never acts as its creator the citizen (no national ID).
+  return { ...person, nationalId: null, grants, tokenId: token.id };
 }
 
 /** Resolves a session cookie; returns null when it is unknown or has expired. */

@@ -39,6 +39,8 @@ export const EVENT_KINDS = {
   systemDisabled: 'system.disabled',
   systemEnabled: 'system.enabled',
   consentClientChanged: 'consent_client.changed',
+  /** A person's roles in an organization were granted, changed or removed. */
+  membershipChanged: 'membership.changed',
 } as const;
 
 export const KIND_PATTERN = /^[a-z][a-z_]*(\.[a-z][a-z_]*)*$/;

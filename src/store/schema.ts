@@ -226,6 +226,18 @@ export interface IdpAccountTable {
   password_hash: string;
 }
 
+/**
+ * Failed sign-ins at the embedded identity provider under one key (`account:<username>` or
+ * `address:<ip>`), and until when signing in under it is paused.
+ */
+export interface SignInThrottleTable {
+  key: string;
+  /** Failed attempts since the last success (for an account) or since a quiet hour. */
+  failures: number;
+  last_failure_at: string;
+  locked_until: string | null;
+}
+
 /** Key-value state that must survive restarts (e.g. signing keys of the embedded identity provider). */
 export interface SettingTable {
   key: string;
@@ -574,6 +586,7 @@ export interface Database {
   sessions: SessionTable;
   records: RecordTable;
   idp_accounts: IdpAccountTable;
+  sign_in_throttles: SignInThrottleTable;
   settings: SettingTable;
   oidc_payloads: OidcPayloadTable;
   ledger_entries: LedgerEntryTable;

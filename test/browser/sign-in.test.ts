@@ -134,21 +134,24 @@ describe('web app: signing in, and what each person is offered', { skip: skipWit
     }
   });
 
-  test('signing out ends the session in the app', async () => {
+  test('signing out signs out of the identity provider too: the next Sign in asks for the password', async () => {
     const { context, page } = await newPage(browser);
     try {
-      await signIn(page, site, 'auditor');
+      await signIn(page, site, 'steward.population');
+      const endSession = page.waitForResponse((response) => response.url().includes('/idp/session/end'));
       await page.getByRole('button', { name: 'Sign out' }).click();
-      // The app ends its own session, then sends the browser to the identity provider, which always asks
-      // whether to end its session too. (Waiting for the page rather than for a URL: the app is at / before
-      // it leaves, and a goto racing that navigation is aborted.)
-      await page.getByRole('button', { name: 'Yes, sign me out' }).click();
-      await page.waitForURL((url) => !url.pathname.startsWith('/idp'));
+      await endSession;
+      await page.waitForLoadState('load');
+      // Whoever comes to this computer next opens govdx and signs in.
       await page.goto(`${site.url}/`);
       await settled(page);
-      await page.getByRole('link', { name: 'Sign in', exact: true }).waitFor();
       const session = await page.evaluate(() => fetch('/auth/session').then((r) => r.json()));
       assert.deepEqual(session, { signedIn: false });
+      await page.getByRole('link', { name: 'Sign in', exact: true }).click();
+      const password = page.getByLabel('Password');
+      await password.or(page.getByText('Signed in as')).first().waitFor();
+      assert.equal(await password.count(), 1, 'the identity provider asks for the password again');
+      assert.match(page.url(), /\/idp\/interaction\//);
     } finally {
       await context.close();
     }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   type Grant,
+  globalRolesChanged,
   grantableRoles,
   holdsRole,
   type Principal,
@@ -38,15 +39,25 @@ describe('role rules', () => {
     assert.equal(holdsRole(person([]), ['data_steward', 'auditor', 'organization_admin'], null), false);
   });
 
-  test("a token keeps only the roles its creator still holds in the token's organization", () => {
+  test('a token loses a role its creator no longer holds in its organization, and says which', () => {
     const creator: Grant[] = [
       { role: 'data_steward', organizationId: 'tax' },
       { role: 'organization_admin', organizationId: 'health' },
     ];
-    assert.deepEqual(tokenGrants(['data_steward', 'organization_admin'], 'tax', creator), [
-      { role: 'data_steward', organizationId: 'tax' },
-    ]);
-    assert.deepEqual(tokenGrants(['data_steward'], 'tax', []), []);
+    assert.deepEqual(tokenGrants(['data_steward', 'organization_admin'], 'tax', creator), {
+      grants: [{ role: 'data_steward', organizationId: 'tax' }],
+      lost: ['organization_admin'],
+    });
+    assert.deepEqual(tokenGrants(['data_steward'], 'tax', []), { grants: [], lost: ['data_steward'] });
+  });
+
+  test("a platform admin's token for an organization role stands while they are platform admin", () => {
+    const admin: Grant[] = [{ role: 'platform_admin', organizationId: 'gov' }];
+    assert.deepEqual(tokenGrants(['data_steward'], 'tax', admin), {
+      grants: [{ role: 'data_steward', organizationId: 'tax' }],
+      lost: [],
+    });
+    assert.deepEqual(tokenGrants(['data_steward'], 'tax', []).lost, ['data_steward']);
   });
 
   test('one may put on a token only roles one holds there; a platform admin any organization role', () => {
@@ -61,5 +72,11 @@ describe('role rules', () => {
       'data_protection_officer',
       'legal_reviewer',
     ]);
+  });
+
+  test('a change of roles touches the global roles when it grants or removes platform admin or auditor', () => {
+    assert.deepEqual(globalRolesChanged(['auditor', 'data_steward'], ['data_steward']), ['auditor']);
+    assert.deepEqual(globalRolesChanged([], ['platform_admin']), ['platform_admin']);
+    assert.deepEqual(globalRolesChanged(['auditor'], ['auditor', 'legal_reviewer']), []);
   });
 });

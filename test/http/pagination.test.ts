@@ -14,7 +14,8 @@ for (const dialect of DIALECTS) {
     let server: TestServer;
     let admin: string;
     /** `token`: who reads the list, when not the platform admin (a citizen reads their own). */
-    let lists: Array<{ template: string; path: string; key: string; token?: string }>;
+    /** `session`: a citizen's own list, which needs their own sign-in; the others are read by the platform admin. */
+    let lists: Array<{ template: string; path: string; key: string; session?: string }>;
 
     before(async () => {
       server = await startTestServer(dialect);
@@ -77,7 +78,7 @@ for (const dialect of DIALECTS) {
           purpose: `purpose-${i}`,
         });
       }
-      const subject = (await server.user([], { nationalId: 'PAGED-SUBJECT' })).token;
+      const subject = await server.session((await server.user([], { nationalId: 'PAGED-SUBJECT' })).personId);
       // A webhook with messages owed to it (at an address nothing answers: they stay queued).
       const webhook = await post('/api/v1/organizations/paged/webhooks', {
         url: 'https://hooks.paged.example/govdx',
@@ -141,12 +142,12 @@ for (const dialect of DIALECTS) {
           key: 'clientId',
         },
         { template: '/api/v1/consents', path: '/api/v1/consents?subject=PAGED-SUBJECT', key: 'id' },
-        { template: '/api/v1/me/consents', path: '/api/v1/me/consents', key: 'id', token: subject },
+        { template: '/api/v1/me/consents', path: '/api/v1/me/consents', key: 'id', session: subject },
         {
           template: '/api/v1/me/access-events',
           path: '/api/v1/me/access-events',
           key: 'index',
-          token: subject,
+          session: subject,
         },
         { template: '/agreements/register', path: '/agreements/register?organization=paged', key: 'id' },
         {
@@ -173,8 +174,8 @@ for (const dialect of DIALECTS) {
     test('walking pages of 2 returns every item once, in the same order as one big page', async () => {
       for (const list of lists) {
         const and = list.path.includes('?') ? '&' : '?';
-        const token = list.token ?? admin;
-        const whole = await call(server.url, 'GET', `${list.path}${and}limit=200`, { token });
+        const caller = list.session ? { session: list.session } : { token: admin };
+        const whole = await call(server.url, 'GET', `${list.path}${and}limit=200`, caller);
         assert.equal(whole.status, 200, `${list.path}: ${whole.text}`);
         assert.equal(whole.body.nextCursor, null, `${list.path}: everything fits in one page of 200`);
         const all = whole.body.items.map((item: any) => item[list.key]);
@@ -185,7 +186,7 @@ for (const dialect of DIALECTS) {
           const query: string = cursor
             ? `${and}limit=2&cursor=${encodeURIComponent(cursor)}`
             : `${and}limit=2`;
-          const response = await call(server.url, 'GET', `${list.path}${query}`, { token });
+          const response = await call(server.url, 'GET', `${list.path}${query}`, caller);
           assert.equal(response.status, 200, `${list.path}${query}: ${response.text}`);
           assert.ok(response.body.items.length <= 2);
           walked.push(...response.body.items.map((item: any) => item[list.key]));

@@ -92,7 +92,7 @@ for (const dialect of DIALECTS) {
       assert.match(refused.body.error.message, /expired/);
     });
 
-    test('when its creator loses a role, the token loses it too', async () => {
+    test('when its creator is removed from the organization, the token is refused', async () => {
       const person = await server.user([{ role: 'organization_admin', organization: 'tax-agency' }]);
       const token = (await create({ name: 'admin script', roles: ['organization_admin'] }, person.token)).body
         .secret;
@@ -119,7 +119,7 @@ for (const dialect of DIALECTS) {
             body: { description: 'not ok' },
           })
         ).status,
-        403,
+        401,
       );
     });
 
@@ -148,6 +148,56 @@ for (const dialect of DIALECTS) {
         404,
       );
       assert.equal((await call(server.url, 'GET', '/api/v1/me', { token: created.secret })).status, 200);
+    });
+
+    test("a personal access token never acts as the citizen: a person's own data needs their own sign-in", async () => {
+      const person = await server.user([{ role: 'data_steward', organization: 'tax-agency' }], {
+        nationalId: '38001019999',
+      });
+      const { index } = await server.node.app.ledger.append({ kind: 'access', subject: '38001019999' });
+      const session = await server.session(person.personId);
+      for (const path of [
+        '/api/v1/me/data',
+        '/api/v1/me/export',
+        '/api/v1/me/access-events',
+        '/api/v1/me/consents',
+        `/api/v1/me/access-events/${index}/receipt`,
+        `/ledger/entries/${index}`,
+      ]) {
+        const byToken = await call(server.url, 'GET', path, { token: person.token });
+        assert.equal(byToken.status, 403, `${path} with a token: ${byToken.text}`);
+        assert.equal(byToken.body.error.code, 'FORBIDDEN');
+        const signedIn = await call(server.url, 'GET', path, { session });
+        assert.equal(signedIn.status, 200, `${path} signed in: ${signedIn.text}`);
+      }
+      const withdraw = await call(server.url, 'POST', '/api/v1/me/consents/any/revoke', {
+        token: person.token,
+        body: {},
+      });
+      assert.equal(withdraw.status, 403, withdraw.text);
+    });
+
+    test('a token stops working at once when its creator loses the role it was made under', async () => {
+      const person = await server.user([
+        { role: 'organization_admin', organization: 'tax-agency' },
+        { role: 'data_steward', organization: 'tax-agency' },
+      ]);
+      const token = (await create({ name: 'steward script', roles: ['data_steward'] }, person.token)).body
+        .secret;
+      assert.equal((await call(server.url, 'GET', '/api/v1/me', { token })).status, 200);
+      const demoted = await call(
+        server.url,
+        'PUT',
+        `/api/v1/organizations/tax-agency/members/${person.personId}`,
+        { token: orgAdmin.token, body: { roles: ['organization_admin'] } },
+      );
+      assert.equal(demoted.status, 200, demoted.text);
+      for (const path of ['/api/v1/me', '/api/v1/agreement-templates']) {
+        const refused = await call(server.url, 'GET', path, { token });
+        assert.equal(refused.status, 401, `${path}: ${refused.text}`);
+        assert.equal(refused.body.error.code, 'TOKEN_INVALID');
+        assert.match(refused.body.error.message, /no longer holds/);
+      }
     });
   });
 }

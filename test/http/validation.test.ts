@@ -30,7 +30,13 @@ interface WriteRoute {
   /** Who may call it, and someone who may not. */
   allowed: () => string;
   forbidden: () => string;
+  /** True when `allowed` is a session (a citizen's own routes take no personal access token). */
+  signedIn?: true;
 }
+
+/** The allowed caller's credentials for call(). */
+const allowedCaller = (route: WriteRoute) =>
+  route.signedIn ? { session: route.allowed() } : { token: route.allowed() };
 
 for (const dialect of DIALECTS) {
   describe(`admin API refuses bad input (${dialect})`, { skip: await skipUnless(dialect) }, () => {
@@ -157,7 +163,7 @@ for (const dialect of DIALECTS) {
         body: { subject: 'EX100000033', consumer: 'elsewhere', purpose: 'checking' },
       });
       assert.equal(own.status, 201, own.text);
-      tokens.citizen = (await server.user([], { nationalId: 'EX100000033' })).token;
+      tokens.citizen = await server.session((await server.user([], { nationalId: 'EX100000033' })).personId);
       /** Who acts, and who may not: the receiving side for its own moves, the providing side for the rest. */
       const receiving = ['submit', 'withdraw'];
       const agreementAction = (action: keyof typeof agreementIds): WriteRoute => ({
@@ -447,6 +453,7 @@ for (const dialect of DIALECTS) {
           wrongType: { reason: 5 },
           allowed: () => tokens.citizen!,
           forbidden: () => tokens.admin!,
+          signedIn: true,
         },
       ];
     });
@@ -465,7 +472,7 @@ for (const dialect of DIALECTS) {
     test('each route accepts its valid body from an allowed caller', async () => {
       for (const route of routes) {
         const response = await call(server.url, route.method, route.path, {
-          token: route.allowed(),
+          ...allowedCaller(route),
           body: route.valid(),
         });
         assert.ok(
@@ -500,7 +507,7 @@ for (const dialect of DIALECTS) {
       refuses(
         'malformed',
         (r) => ({
-          token: r.allowed(),
+          ...allowedCaller(r),
           rawBody: '{"name": "unterminated',
           headers: { 'content-type': 'application/json' },
         }),
@@ -508,13 +515,13 @@ for (const dialect of DIALECTS) {
       ));
 
     test('a value of the wrong type is refused with VALIDATION_FAILED, not coerced', () =>
-      refuses('wrong type', (r) => ({ token: r.allowed(), body: r.wrongType }), {
+      refuses('wrong type', (r) => ({ ...allowedCaller(r), body: r.wrongType }), {
         status: 400,
         code: 'VALIDATION_FAILED',
       }));
 
     test('an unknown field is refused with VALIDATION_FAILED naming the field, not dropped', () =>
-      refuses('unknown field', (r) => ({ token: r.allowed(), body: { ...r.valid(), surpriseField: 1 } }), {
+      refuses('unknown field', (r) => ({ ...allowedCaller(r), body: { ...r.valid(), surpriseField: 1 } }), {
         status: 400,
         code: 'VALIDATION_FAILED',
         mentions: () => 'surpriseField',
@@ -523,7 +530,7 @@ for (const dialect of DIALECTS) {
     test('a body over the configured limit is refused with BODY_TOO_LARGE', () =>
       refuses(
         'oversized',
-        (r) => ({ token: r.allowed(), body: { ...r.valid(), description: 'x'.repeat(5000) } }),
+        (r) => ({ ...allowedCaller(r), body: { ...r.valid(), description: 'x'.repeat(5000) } }),
         { status: 413, code: 'BODY_TOO_LARGE' },
       ));
 
@@ -531,7 +538,7 @@ for (const dialect of DIALECTS) {
       refuses(
         'media type',
         (r) => ({
-          token: r.allowed(),
+          ...allowedCaller(r),
           rawBody: 'name=x',
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
         }),

@@ -57,10 +57,15 @@ export class Browser {
   /** One request, sending matching cookies and keeping those set. */
   async request(
     url: string | URL,
-    options: { method?: string; form?: Record<string, string>; json?: unknown } = {},
+    options: {
+      method?: string;
+      form?: Record<string, string>;
+      json?: unknown;
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<Step> {
     const target = new URL(url);
-    const headers: Record<string, string> = { accept: 'text/html,application/json' };
+    const headers: Record<string, string> = { accept: 'text/html,application/json', ...options.headers };
     const cookies = this.matching(target.pathname);
     if (cookies.length) headers.cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
     let body: string | undefined;

@@ -7,7 +7,7 @@ import { freePort, type RunningNode, startNode } from '../../src/node/index.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { call } from '../support/server.ts';
 import { DIALECTS, freshDatabase, skipUnless } from '../support/stores.ts';
-import { Browser, signIn } from './browser.ts';
+import { Browser, formAction, signIn } from './browser.ts';
 
 /** A load balancer that sends each request to the next node in turn. */
 function roundRobin(ports: number[]): { server: Server; served: number[] } {
@@ -123,6 +123,27 @@ for (const dialect of DIALECTS) {
         .where('model', '=', 'Session')
         .execute();
       assert.equal(sessions.length, 1, "the provider's session is in the shared database");
+    });
+
+    test('wrong passwords sent to different nodes add up: the pause holds on every node', async () => {
+      const browser = new Browser();
+      const form = await browser.follow(`${publicUrl}/auth/login`);
+      const action = formAction(form.last, '/login');
+      const before = [...balancer.served];
+      const statuses: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const answer = await browser.request(action, {
+          method: 'POST',
+          form: { username: 'nina', password: i === 6 ? 'correct horse battery' : `guess ${i}` },
+        });
+        statuses.push(answer.status);
+      }
+      assert.ok(
+        balancer.served.every((n, i) => n - before[i]! >= 3),
+        `served: ${balancer.served}`,
+      );
+      assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429, 429]);
+      assert.equal(browser.cookie('govdx_session'), undefined);
     });
   });
 }

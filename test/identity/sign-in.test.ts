@@ -4,7 +4,7 @@ import * as oidc from 'openid-client';
 import { createIdpAccount, registerIdpClient } from '../../src/identity/index.ts';
 import { call, startTestServer, type TestServer } from '../support/server.ts';
 import { DIALECTS, skipUnless } from '../support/stores.ts';
-import { Browser, formAction, hiddenInputs, signIn } from './browser.ts';
+import { Browser, formAction, signIn } from './browser.ts';
 
 const PASSWORD = 'correct horse battery';
 
@@ -183,16 +183,23 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(stale.status, 401);
 
-      const confirm = await browser.request(logoutUrl);
-      assert.equal(confirm.status, 200);
-      assert.match(confirm.text, /<h1>Sign out of govdx\?<\/h1>/);
-      const done = await browser.follow(formAction(confirm, '/idp/session/end'), {
-        form: { ...hiddenInputs(confirm), logout: 'yes' },
-      });
+      // govdx sent the browser with the ID token of the person signed in there: no second question.
+      const done = await browser.follow(logoutUrl);
       assert.equal(done.next, `${server.url}/`);
       // The provider forgot the person: signing in again asks for the password.
       const again = await browser.follow(`${server.url}/auth/login`);
       assert.match(again.last.text, /<h1>Sign in to govdx<\/h1>/);
+    });
+
+    test("a sign-out request that does not come from govdx with the person's ID token still asks", async () => {
+      const browser = new Browser();
+      await signIn(browser, server.url, { username: 'anna', password: PASSWORD });
+      const asked = await browser.request(`${server.url}/idp/session/end`);
+      assert.equal(asked.status, 200);
+      assert.match(asked.text, /<h1>Sign out of govdx\?<\/h1>/);
+      // Nothing was ended by merely asking: signing in again needs no password.
+      const again = await browser.follow(`${server.url}/auth/login`);
+      assert.equal(again.next, `${server.url}/`);
     });
 
     test('an expired session is refused', async () => {

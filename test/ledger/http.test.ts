@@ -33,7 +33,7 @@ for (const dialect of DIALECTS) {
       server = await startTestServer(dialect);
       auditor = (await server.user([{ role: 'auditor', organization: 'data-protection-authority' }])).token;
       admin = (await server.user([{ role: 'platform_admin', organization: 'digital-agency' }])).token;
-      citizen = (await server.user([], { nationalId: '38001010042' })).token;
+      citizen = await server.session((await server.user([], { nationalId: '38001010042' })).personId);
       const ledger = server.node.app.ledger;
       await Promise.all(
         Array.from({ length: 600 }, (_, i) =>
@@ -143,11 +143,11 @@ for (const dialect of DIALECTS) {
 
     test('a citizen reads an event about them, with a receipt that checks out; not one about somebody else', async () => {
       const key = parseVerifierKey((await call(server.url, 'GET', '/ledger/key')).text);
-      const own = await call<EntryReceipt>(server.url, 'GET', '/ledger/entries/142', { token: citizen });
+      const own = await call<EntryReceipt>(server.url, 'GET', '/ledger/entries/142', { session: citizen });
       assert.equal(own.status, 200, own.text);
       assert.equal(own.body.event.subject, '38001010042');
       assert.equal(checkReceipt(own.body, key).ok, true);
-      const other = await call(server.url, 'GET', '/ledger/entries/143', { token: citizen });
+      const other = await call(server.url, 'GET', '/ledger/entries/143', { session: citizen });
       assert.equal(other.status, 403);
       assert.equal(other.body.error.code, 'FORBIDDEN');
       assert.equal((await call(server.url, 'GET', '/ledger/entries/143')).status, 401);
@@ -177,12 +177,12 @@ for (const dialect of DIALECTS) {
     });
 
     test('the export is refused to platform admins, citizens and anonymous callers', async () => {
-      for (const [token, status] of [
-        [admin, 403],
-        [citizen, 403],
-        [undefined, 401],
+      for (const [caller, status] of [
+        [{ token: admin }, 403],
+        [{ session: citizen }, 403],
+        [{}, 401],
       ] as const) {
-        const response = await call(server.url, 'GET', '/ledger/export', token ? { token } : {});
+        const response = await call(server.url, 'GET', '/ledger/export', caller);
         assert.equal(response.status, status);
       }
     });

@@ -2,7 +2,13 @@
 
 import { type Config, loadConfig } from '../../src/config/index.ts';
 import type { MembershipRole } from '../../src/domain/index.ts';
-import { newSecret, sha256Hex, TOKEN_PREFIX } from '../../src/identity/index.ts';
+import {
+  newSecret,
+  SESSION_COOKIE,
+  sha256Hex,
+  startSession,
+  TOKEN_PREFIX,
+} from '../../src/identity/index.ts';
 import { freePort, type RunningNode, startNode } from '../../src/node/index.ts';
 import type { Dialect } from '../../src/store/index.ts';
 import { now } from '../../src/store/index.ts';
@@ -19,6 +25,8 @@ export interface TestServer {
     roles: Array<{ role: MembershipRole; organization: string }>,
     options?: { nationalId?: string; name?: string },
   ): Promise<{ personId: string; token: string }>;
+  /** Signs a person in as the browser does (a session); returns the session cookie's value, for call()'s `session`. */
+  session(personId: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -138,6 +146,7 @@ export async function startTestServer(
     fresh,
     organization,
     user,
+    session: async (personId) => (await startSession(db, personId, 1, null)).cookie,
     async close() {
       await node.close();
       await fresh.drop();
@@ -159,6 +168,8 @@ export async function call<T = any>(
   path: string,
   options: {
     token?: string;
+    /** A session cookie's value (TestServer.session): the call is made as the person signed in. */
+    session?: string;
     body?: unknown;
     rawBody?: string;
     headers?: Record<string, string>;
@@ -166,6 +177,7 @@ export async function call<T = any>(
 ): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.session) headers.cookie = `${SESSION_COOKIE}=${options.session}`;
   let body: string | undefined;
   if (options.rawBody !== undefined) body = options.rawBody;
   else if (options.body !== undefined) {

@@ -8,9 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { compactVerify, createLocalJWKSet } from 'jose';
 import { AGREEMENTS, DEMO_ACCOUNTS } from '../../src/demo/index.ts';
-import { newSecret, sha256Hex, TOKEN_PREFIX } from '../../src/identity/index.ts';
 import { checkReceipt, type EntryReceipt, parseVerifierKey } from '../../src/ledger/index.ts';
-import { now } from '../../src/store/index.ts';
 import { citizen, exchange, OFFICIAL, startTestbed, type Testbed } from '../exchange/support.ts';
 import { call } from '../support/server.ts';
 import { DIALECTS, skipUnless } from '../support/stores.ts';
@@ -25,44 +23,22 @@ for (const dialect of DIALECTS) {
     let housing: string;
     const anna = citizen('citizen');
     const ben = citizen('citizen2');
-    const tokens: Record<string, string> = {};
+    const sessions: Record<string, string> = {};
     /** Ledger entries of the calls made in before(). */
     const calls = { annaAllowed: -1, annaRefused: -1, annaRefusedCode: '', benAllowed: -1 };
 
-    /** A personal access token of the demo person with this national ID (signed in as themselves). */
-    async function tokenOf(nationalId: string): Promise<string> {
-      const db = tb.server.fresh.store.db;
-      const person = await db
+    /** The demo person with this national ID, signed in as themselves (a session: their own data takes no token). */
+    async function sessionOf(nationalId: string): Promise<string> {
+      const person = await tb.server.fresh.store.db
         .selectFrom('people')
         .select('id')
         .where('national_id', '=', nationalId)
         .executeTakeFirstOrThrow();
-      const organization = await db
-        .selectFrom('organizations')
-        .select('id')
-        .where('slug', '=', 'digital-agency')
-        .executeTakeFirstOrThrow();
-      const secret = newSecret(TOKEN_PREFIX);
-      await db
-        .insertInto('access_tokens')
-        .values({
-          id: crypto.randomUUID(),
-          organization_id: organization.id,
-          person_id: person.id,
-          name: 'tracker test',
-          secret_hash: sha256Hex(secret),
-          roles: '[]',
-          created_at: now(),
-          expires_at: null,
-          revoked_at: null,
-          last_used_at: null,
-        })
-        .execute();
-      return secret;
+      return tb.server.session(person.id);
     }
 
     const me = (who: 'anna' | 'ben' | 'steward', method: string, path: string, body?: unknown) =>
-      call(tb.url, method, `/api/v1/me${path}`, { token: tokens[who]!, body });
+      call(tb.url, method, `/api/v1/me${path}`, { session: sessions[who]!, body });
 
     /** Every event of a person's tracker, walking pages of `limit`. */
     async function allEvents(who: 'anna' | 'ben', limit = 200): Promise<any[]> {
@@ -81,11 +57,11 @@ for (const dialect of DIALECTS) {
     before(async () => {
       tb = await startTestbed(dialect);
       housing = await tb.token(HOUSING);
-      tokens.anna = await tokenOf(anna);
-      tokens.ben = await tokenOf(ben);
-      tokens.steward = (
-        await tb.server.user([{ role: 'data_steward', organization: 'housing-agency' }])
-      ).token;
+      sessions.anna = await sessionOf(anna);
+      sessions.ben = await sessionOf(ben);
+      sessions.steward = await tb.server.session(
+        (await tb.server.user([{ role: 'data_steward', organization: 'housing-agency' }])).personId,
+      );
 
       const lookUp = (record: string, subject: string, purpose = BENEFIT) =>
         exchange(tb.url, housing, `/population-register/person/${record}`, {

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { SESSION_COOKIE } from '../../src/identity/index.ts';
 import { generateNoteKey } from '../../src/ledger/index.ts';
 import {
   checkRecord,
@@ -21,15 +22,15 @@ const SUBJECT = 'EX100000058';
 
 describe('checking a ledger receipt in the browser', () => {
   let server: TestServer;
-  let token: string;
+  let session: string;
   let index: number;
   /** fetch as the browser of the signed-in citizen: their credentials on every request. */
   const asCitizen: typeof fetch = (input, init) =>
-    fetch(input, { ...init, headers: { ...init?.headers, authorization: `Bearer ${token}` } });
+    fetch(input, { ...init, headers: { ...init?.headers, cookie: `${SESSION_COOKIE}=${session}` } });
 
   before(async () => {
     server = await startTestServer('sqlite');
-    token = (await server.user([], { nationalId: SUBJECT })).token;
+    session = await server.session((await server.user([], { nationalId: SUBJECT })).personId);
     const ledger = server.node.app.ledger;
     for (let i = 0; i < 5; i++) await ledger.append({ kind: 'access', subject: 'EX100000066', n: i });
     index = (
@@ -48,7 +49,7 @@ describe('checking a ledger receipt in the browser', () => {
   after(() => server?.close());
 
   async function receipt(): Promise<LedgerReceipt> {
-    const response = await call(server.url, 'GET', `/api/v1/me/access-events/${index}/receipt`, { token });
+    const response = await call(server.url, 'GET', `/api/v1/me/access-events/${index}/receipt`, { session });
     assert.equal(response.status, 200, response.text);
     return response.body;
   }

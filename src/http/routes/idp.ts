@@ -11,7 +11,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Interaction } from 'oidc-provider';
 import { Type } from 'typebox';
-import { checkIdpPassword, createIdentityProvider } from '../../identity/index.ts';
+import { checkIdpPassword, createIdentityProvider, SignInThrottle } from '../../identity/index.ts';
 import { consentPage, idpPages, interactionExpiredPage, loginPage } from '../idp-pages.ts';
 import { mountOidcProvider } from '../oidc-mount.ts';
 
@@ -35,6 +35,15 @@ export const idpRoutes: FastifyPluginAsyncTypebox = async (app) => {
     pages: idpPages(config.publicUrl),
   });
   await mountOidcProvider(app, PREFIX, provider);
+
+  const throttle = new SignInThrottle(db, app.store.dialect);
+
+  /** Signing in is paused: 429, with when to try again, in words and in Retry-After. */
+  function paused(reply: FastifyReply, uid: string, username: string, until: Date) {
+    const seconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
+    reply.header('retry-after', String(seconds));
+    return sendHtml(reply, 429, loginPage(uid, { username, pausedUntil: until }));
+  }
 
   /** The interaction this browser is in, when it is the one named in the URL. */
   async function currentInteraction(uid: string, request: FastifyRequest, reply: FastifyReply) {
@@ -76,9 +85,16 @@ export const idpRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const interaction = await currentInteraction(request.params.uid, request, reply);
         if (interaction?.prompt.name !== 'login') return sendHtml(reply, 400, expiredPage());
         const { username, password } = request.body;
+        // Counted before the password is checked; while paused, not even a right password is checked.
+        const attempt = await throttle.begin(username, request.ip);
+        if ('paused' in attempt) return paused(reply, interaction.uid, username, attempt.paused);
         const personId = await checkIdpPassword(db, username, password);
         // One message for an unknown username and a wrong password, so the page does not reveal which.
-        if (!personId) return sendHtml(reply, 401, loginPage(interaction.uid, { username }));
+        if (!personId) {
+          if (attempt.pausedUntil) return paused(reply, interaction.uid, username, attempt.pausedUntil);
+          return sendHtml(reply, 401, loginPage(interaction.uid, { username }));
+        }
+        await throttle.succeeded(attempt);
         const to = await provider.interactionResult(
           request.raw,
           reply.raw,

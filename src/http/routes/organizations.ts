@@ -3,8 +3,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import * as catalog from '../../catalog/index.ts';
 import * as directory from '../../directory/index.ts';
-import { GovdxError, holdsRole, MEMBERSHIP_ROLES } from '../../domain/index.ts';
+import { GovdxError, globalRolesChanged, holdsRole, MEMBERSHIP_ROLES } from '../../domain/index.ts';
+import { recordChange } from '../../governance/index.ts';
 import { createToken, listTokens, revokeToken } from '../../identity/index.ts';
+import { EVENT_KINDS } from '../../ledger/index.ts';
 import { requirePrincipal } from '../access.ts';
 import { pageArgs } from '../page.ts';
 import { errorResponses, PageOf, PageQuery, Slug } from '../schemas.ts';
@@ -110,23 +112,68 @@ export const organizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       summary: "Set a person's roles in an organization",
       description:
-        'Replaces the whole set; an empty list removes the person from the organization. Only a platform admin can grant platform_admin or auditor.',
+        'Replaces the whole set; an empty list removes the person from the organization. Only a platform admin can ' +
+        'grant or remove platform_admin or auditor, and the last platform admin and the last auditor cannot be ' +
+        'removed (409 LAST_ROLE_HOLDER). Every change is recorded on the ledger (`membership.changed`); when it ' +
+        'cannot be, roles it granted are taken back (503 LEDGER_UNAVAILABLE), while roles it removed stay removed.',
       params: Type.Object({ org: Slug, personId: Type.String({ maxLength: 64 }) }),
       body: s.MemberRoles,
-      response: { 200: s.Member, ...errorResponses },
+      response: { 200: s.Member, ...errorResponses, 409: Type.Ref('Error'), 503: Type.Ref('Error') },
     },
     handler: async (request) => {
       const principal = requirePrincipal(request);
-      const global = request.body.roles.filter((r) => r === 'platform_admin' || r === 'auditor');
-      if (global.length > 0 && !holdsRole(principal, ['platform_admin'], null)) {
-        throw new GovdxError('FORBIDDEN', `Only a platform admin can grant ${global.join(' or ')}.`);
-      }
-      return directory.setMemberRoles(
+      const organization = request.organization!;
+      const { personId } = request.params;
+      const { before, member } = await directory.setMemberRoles(
         db,
-        request.organization!.id,
-        request.params.personId,
+        app.store.dialect,
+        organization.id,
+        personId,
         request.body.roles,
+        {
+          allowed: (held) => {
+            const global = globalRolesChanged(held, request.body.roles);
+            if (global.length > 0 && !holdsRole(principal, ['platform_admin'], null)) {
+              throw new GovdxError(
+                'FORBIDDEN',
+                `Only a platform admin can grant or remove ${global.join(' or ')}.`,
+                { roles: global },
+              );
+            }
+          },
+        },
       );
+      const after = member.roles;
+      if (before.join() === after.join()) return member;
+      await recordChange(
+        app.ledger,
+        [
+          {
+            kind: EVENT_KINDS.membershipChanged,
+            organization: organization.slug,
+            organizationId: organization.id,
+            person: personId,
+            rolesBefore: before,
+            rolesAfter: after,
+            by: principal.personId,
+          },
+        ],
+        {
+          // Roles it granted are taken back; roles it removed stay removed (their tokens stop working at once).
+          undo: async () => {
+            if (after.every((role) => before.includes(role))) return false;
+            const kept = after.filter((role) => before.includes(role));
+            await directory.setMemberRoles(db, app.store.dialect, organization.id, personId, kept, {
+              mayLeaveVacant: true,
+            });
+            return true;
+          },
+          notMade:
+            'The change could not be recorded on the ledger, so the roles it granted were not given (any it ' +
+            'removed stay removed). Try again shortly.',
+        },
+      );
+      return member;
     },
   });
 

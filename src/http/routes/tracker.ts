@@ -18,10 +18,11 @@ const c = consent.schemas;
 const t = tracker.schemas;
 const tags = ['My data'];
 const written = { ...errorResponses, 503: Type.Ref('Error') };
-/** Signed in; the handler checks for a national ID (a personal access token carries none of the citizen role). */
-const CITIZEN = { access: { authenticated: true } } as const;
+/** A citizen signed in themselves (a session, never a personal access token), about themselves only. */
+const CITIZEN = { access: { citizen: true } } as const;
 const FOR_CITIZENS =
-  'For citizens: a signed-in person with a national ID, about themselves only. Anyone else is refused (FORBIDDEN).';
+  'For citizens: a person signed in themselves (a browser session) with a national ID, about themselves only. ' +
+  'Anyone else, and any personal access token, is refused (FORBIDDEN).';
 
 const Id = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const Index = Type.Object({

@@ -252,6 +252,54 @@ for (const dialect of DIALECTS) {
       assert.ok(events.some((e) => e.kind === 'service.change_approved'));
     });
 
+    test('registering a dataset and a service are ledger events; a personal key cannot be declared not about people', async () => {
+      const steward = await tb.steward('tax-agency');
+      const base = '/api/v1/organizations/tax-agency';
+      const refused = await call(tb.url, 'POST', `${base}/datasets`, {
+        token: steward,
+        body: {
+          slug: 'pensions',
+          title: 'Pensions',
+          classification: 'confidential',
+          keyField: 'national_id',
+          aboutPeople: false,
+          fields: [{ name: 'national_id', type: 'string', sensitivity: 'personal' }],
+        },
+      });
+      assert.equal(refused.status, 400, refused.text);
+      assert.equal(refused.body.error.code, 'VALIDATION_FAILED');
+
+      const from = (await tb.server.node.app.ledger.treeHead()).size;
+      const dataset = await call(tb.url, 'POST', `${base}/datasets`, {
+        token: steward,
+        body: {
+          slug: 'pensions',
+          title: 'Pensions',
+          classification: 'confidential',
+          keyField: 'national_id',
+          fields: [{ name: 'national_id', type: 'string', sensitivity: 'personal' }],
+        },
+      });
+      assert.equal(dataset.status, 201, dataset.text);
+      assert.equal(dataset.body.aboutPeople, true);
+      const service = await call(tb.url, 'POST', `${base}/services`, {
+        token: steward,
+        body: { slug: 'pensions', dataset: 'pensions', title: 'Pensions', kind: 'hosted' },
+      });
+      assert.equal(service.status, 201, service.text);
+      const events = await eventsSince(tb, from);
+      assert.deepEqual(
+        events.map((e) => [e.kind, e.organization]),
+        [
+          ['dataset.created', 'tax-agency'],
+          ['service.created', 'tax-agency'],
+        ],
+      );
+      assert.deepEqual(events[0]!.fields, [{ name: 'national_id', sensitivity: 'personal' }]);
+      assert.equal(events[0]!.aboutPeople, true);
+      assert.equal(typeof events[1]!.by, 'string');
+    });
+
     test('when the ledger cannot record a proposal or an approval, nothing is proposed or changed', async () => {
       const steward = await tb.steward('population-register');
       const fields = (await populationFields()).map((f) =>

@@ -78,6 +78,12 @@ describe('web app: a change that would hide people waits for the data protection
       const change = page.getByRole('region', { name: 'Change to the dataset Population register' });
       await change.waitFor();
       await assertAccessible(page, 'the agency console, waiting for the officer');
+      await page.setViewportSize({ width: 320, height: 800 });
+      assert.ok(
+        await change.evaluate((element) => element.scrollWidth <= element.clientWidth),
+        'the waiting change reflows at 320 px',
+      );
+      await page.setViewportSize({ width: 1200, height: 900 });
 
       await change.getByRole('button', { name: /^Reject/ }).click();
       await change.getByText('Say why you reject this change').waitFor();

@@ -103,7 +103,7 @@ function WaitingChange({
   }
 
   return (
-    <section className="panel" aria-labelledby={`${id}-title`}>
+    <section className="panel catalog-change" aria-labelledby={`${id}-title`}>
       <h4 id={`${id}-title`}>Change to {what}</h4>
       <p className="results__meta">
         Proposed by {change.proposedBy?.name ?? 'someone no longer registered'} on{' '}

@@ -1,7 +1,7 @@
 /** Datasets an organization is the authoritative source for, with their schema of fields. */
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Static } from 'typebox';
-import { GovdxError, notFound, type Sensitivity } from '../domain/index.ts';
+import { type DatasetShape, GovdxError, isPersonal, notFound, type Sensitivity } from '../domain/index.ts';
 import {
   type Database,
   type DatasetTable,
@@ -21,7 +21,7 @@ type FieldInput = Static<typeof Field>;
 type DistributionInput = Static<typeof NewDistribution>;
 type MetadataInput = Omit<
   Static<typeof DatasetChanges>,
-  'title' | 'description' | 'classification' | 'stewardId' | 'keyField' | 'fields'
+  'title' | 'description' | 'classification' | 'stewardId' | 'keyField' | 'aboutPeople' | 'fields'
 >;
 type Owner = { id: string; slug: string };
 
@@ -92,6 +92,7 @@ function toDataset(row: DatasetRow, fields: FieldTable[], distributions: Distrib
     classification: row.classification,
     steward: row.steward_id && row.steward_name ? { id: row.steward_id, name: row.steward_name } : null,
     keyField: row.key_field,
+    aboutPeople: row.about_people === 1,
     fields: fields.map((f) => ({
       name: f.name,
       type: f.type,
@@ -301,8 +302,9 @@ async function replaceDistributions(
 
 /** The metadata columns an input sets; a member left out leaves its column as it is. */
 function metadataColumns(input: MetadataInput) {
-  const columns: Partial<Omit<DatasetTable, 'keywords' | 'themes'> & { keywords: string; themes: string }> =
-    {};
+  const columns: Partial<
+    Omit<DatasetTable, 'keywords' | 'themes' | 'about_people'> & { keywords: string; themes: string }
+  > = {};
   if (input.keywords !== undefined) columns.keywords = JSON.stringify(input.keywords);
   if (input.themes !== undefined) columns.themes = JSON.stringify(input.themes);
   if (input.spatial !== undefined) columns.spatial = input.spatial;
@@ -320,6 +322,25 @@ function metadataColumns(input: MetadataInput) {
   return columns;
 }
 
+/**
+ * Whether the records are about people: as declared, and always when the key field holds personal or
+ * special-category data (declaring otherwise is refused, so the catalog never says less than the exchange).
+ */
+function checkAboutPeople(
+  fields: ReadonlyArray<{ name: string; sensitivity: Sensitivity }>,
+  keyField: string | null,
+  declared: boolean | undefined,
+): boolean {
+  const keyIsPersonal = isPersonal(fields.find((f) => f.name === keyField)?.sensitivity);
+  if (declared === false && keyIsPersonal)
+    throw new GovdxError(
+      'VALIDATION_FAILED',
+      `Records looked up by "${keyField}", which is personal data, are about people: "aboutPeople" cannot be false.`,
+      { keyField },
+    );
+  return declared ?? keyIsPersonal;
+}
+
 function checkTemporal(start: string | null | undefined, end: string | null | undefined): void {
   if (start && end && start > end)
     throw new GovdxError('VALIDATION_FAILED', 'The temporal coverage ends before it starts.', {
@@ -335,6 +356,7 @@ export async function createDataset(
 ): Promise<DatasetView> {
   const keyField = input.keyField ?? null;
   checkFields(input.fields, keyField);
+  const aboutPeople = checkAboutPeople(input.fields, keyField, input.aboutPeople);
   checkTemporal(input.temporalStart, input.temporalEnd);
   if (input.stewardId) await checkSteward(db, owner.id, input.stewardId);
   const at = now();
@@ -347,6 +369,7 @@ export async function createDataset(
     classification: input.classification,
     steward_id: input.stewardId ?? null,
     key_field: keyField,
+    about_people: aboutPeople ? 1 : 0,
     ...metadataColumns(input),
     created_at: at,
     updated_at: at,
@@ -368,21 +391,38 @@ export async function createDataset(
   return getDataset(db, owner.id, row.slug);
 }
 
-export async function updateDataset(
+/** A dataset's fields, key field and whom its records are about, as stored. */
+export async function datasetShape(
+  db: Kysely<Database>,
+  dataset: Selectable<DatasetTable>,
+): Promise<DatasetShape> {
+  const fields = (await fieldsOf(db, [dataset.id])).get(dataset.id) ?? [];
+  return {
+    fields: fields.map((f) => ({ name: f.name, sensitivity: f.sensitivity })),
+    keyField: dataset.key_field,
+    aboutPeople: dataset.about_people === 1,
+  };
+}
+
+/**
+ * Checks a change against the dataset as it is, without making it; resolves with the shape the dataset
+ * would have. Refuses what updateDataset would refuse, so that a change waiting for sign-off is one
+ * that can be made.
+ */
+export async function checkDatasetChanges(
   db: Kysely<Database>,
   owner: Owner,
-  slug: string,
+  current: Selectable<DatasetTable>,
   changes: Static<typeof DatasetChanges>,
-): Promise<DatasetView> {
-  const current = await findDataset(db, owner.id, slug);
+): Promise<DatasetShape> {
   const keyField = changes.keyField !== undefined ? changes.keyField : current.key_field;
   const fields = changes.fields ?? (await fieldsOf(db, [current.id])).get(current.id) ?? [];
   checkFields(fields, keyField);
+  const aboutPeople = checkAboutPeople(fields, keyField, changes.aboutPeople ?? current.about_people === 1);
   checkTemporal(
     changes.temporalStart !== undefined ? changes.temporalStart : current.temporal_start,
     changes.temporalEnd !== undefined ? changes.temporalEnd : current.temporal_end,
   );
-  const stewardId = changes.stewardId !== undefined ? changes.stewardId : current.steward_id;
   if (changes.stewardId) await checkSteward(db, owner.id, changes.stewardId);
   if (keyField === null) {
     const hosted = await db
@@ -398,6 +438,22 @@ export async function updateDataset(
         { service: hosted.slug },
       );
   }
+  return {
+    fields: fields.map((f) => ({ name: f.name, sensitivity: f.sensitivity })),
+    keyField,
+    aboutPeople,
+  };
+}
+
+export async function updateDataset(
+  db: Kysely<Database>,
+  owner: Owner,
+  slug: string,
+  changes: Static<typeof DatasetChanges>,
+): Promise<DatasetView> {
+  const current = await findDataset(db, owner.id, slug);
+  const shape = await checkDatasetChanges(db, owner, current, changes);
+  const stewardId = changes.stewardId !== undefined ? changes.stewardId : current.steward_id;
   await db.transaction().execute(async (tx) => {
     await tx
       .updateTable('datasets')
@@ -406,7 +462,8 @@ export async function updateDataset(
         description: changes.description ?? current.description,
         classification: changes.classification ?? current.classification,
         steward_id: stewardId,
-        key_field: keyField,
+        key_field: shape.keyField,
+        about_people: shape.aboutPeople ? 1 : 0,
         ...metadataColumns(changes),
         updated_at: now(),
       })
@@ -417,6 +474,49 @@ export async function updateDataset(
     await indexDatasets(tx, [current.id]);
   });
   return getDataset(db, owner.id, slug);
+}
+
+/** Everything stored of one dataset: what a change that could not be recorded is undone to. */
+export interface DatasetSnapshot {
+  row: Selectable<DatasetTable>;
+  fields: FieldTable[];
+  distributions: DistributionTable[];
+}
+
+export async function snapshotDataset(
+  db: Kysely<Database>,
+  row: Selectable<DatasetTable>,
+): Promise<DatasetSnapshot> {
+  return {
+    row,
+    fields: (await fieldsOf(db, [row.id])).get(row.id) ?? [],
+    distributions: (await distributionsOf(db, [row.id])).get(row.id) ?? [],
+  };
+}
+
+/** Puts a dataset back as it was in the snapshot, in one transaction. */
+export async function restoreDataset(db: Kysely<Database>, snapshot: DatasetSnapshot): Promise<void> {
+  const { id, ...columns } = snapshot.row;
+  await db.transaction().execute(async (tx) => {
+    await tx.updateTable('datasets').set(columns).where('id', '=', id).execute();
+    await tx.deleteFrom('fields').where('dataset_id', '=', id).execute();
+    if (snapshot.fields.length > 0) await tx.insertInto('fields').values(snapshot.fields).execute();
+    await tx.deleteFrom('distributions').where('dataset_id', '=', id).execute();
+    if (snapshot.distributions.length > 0)
+      await tx.insertInto('distributions').values(snapshot.distributions).execute();
+    await indexDatasets(tx, [id]);
+  });
+}
+
+/** Removes a dataset that was just registered (and has nothing that refers to it yet). */
+export async function removeNewDataset(db: Kysely<Database>, id: string): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    await tx.deleteFrom('catalog_facets').where('dataset_id', '=', id).execute();
+    await tx.deleteFrom('catalog_search').where('dataset_id', '=', id).execute();
+    await tx.deleteFrom('fields').where('dataset_id', '=', id).execute();
+    await tx.deleteFrom('distributions').where('dataset_id', '=', id).execute();
+    await tx.deleteFrom('datasets').where('id', '=', id).execute();
+  });
 }
 
 /** Datasets by position in the catalog's stable order (organization, then slug), for numbered pages. */

@@ -10,4 +10,5 @@ export * from './quality-checks.ts';
 export * as schemas from './schemas.ts';
 export * from './search.ts';
 export * from './services.ts';
+export * from './sign-off.ts';
 export * from './url-checks.ts';

@@ -99,6 +99,10 @@ export const Dataset = Type.Object(
     classification: Classification,
     steward: Type.Union([Type.Object({ id: Type.String(), name: Type.String() }), Type.Null()]),
     keyField: Type.Union([Type.String(), Type.Null()]),
+    aboutPeople: Type.Boolean({
+      description:
+        'Each record is about one person: the exchange asks whom a call is about (Data-Subject), and the person sees it in their data tracker',
+    }),
     fields: Type.Array(
       Type.Object({
         name: Type.String(),
@@ -133,6 +137,12 @@ export const NewDataset = Type.Object(
     classification: Classification,
     stewardId: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
     keyField: Type.Optional(Type.Union([FieldName, Type.Null()])),
+    aboutPeople: Type.Optional(
+      Type.Boolean({
+        description:
+          'Each record is about one person. Defaults to whether the key field is personal or special; declaring it false again waits for the data protection officer',
+      }),
+    ),
     fields: Type.Array(Field, { maxItems: 500 }),
     ...metadataInput,
   },
@@ -146,6 +156,12 @@ export const DatasetChanges = Type.Object(
     classification: Type.Optional(Classification),
     stewardId: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
     keyField: Type.Optional(Type.Union([FieldName, Type.Null()])),
+    aboutPeople: Type.Optional(
+      Type.Boolean({
+        description:
+          'Each record is about one person. Defaults to whether the key field is personal or special; declaring it false again waits for the data protection officer',
+      }),
+    ),
     fields: Type.Optional(
       Type.Array(Field, { maxItems: 500, description: 'The complete new list of fields' }),
     ),
@@ -204,4 +220,61 @@ export const ServiceChanges = Type.Object(
     baseUrl: Type.Optional(Type.Union([HttpUrl, Type.Null()])),
   },
   { additionalProperties: false, minProperties: 1 },
+);
+
+const SignOffReason = Type.Object(
+  {
+    kind: Type.Enum([
+      'sensitivity_lowered',
+      'key_field_changed',
+      'no_longer_about_people',
+      'provider_address_changed',
+    ]),
+    field: Type.Optional(Type.String()),
+    from: Type.Optional(Nullable(Type.String())),
+    to: Type.Optional(Nullable(Type.String())),
+    text: Type.String({ description: 'The reason in a sentence' }),
+  },
+  { additionalProperties: false },
+);
+
+export const CatalogChange = Type.Object(
+  {
+    id: Type.String(),
+    organization: Slug,
+    target: Type.Enum(['dataset', 'service']),
+    dataset: Nullable(Slug),
+    service: Nullable(Slug),
+    title: Type.String({ description: "The dataset's or service's title" }),
+    changes: Type.Object({}, { additionalProperties: true, description: 'The change as proposed' }),
+    reasons: Type.Array(SignOffReason, { description: 'Why it waits for the data protection officer' }),
+    status: Type.Enum(['pending', 'approved', 'rejected']),
+    proposedBy: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),
+    proposedAt: Timestamp,
+    decidedBy: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),
+    decidedAt: Nullable(Timestamp),
+    reason: Nullable(Type.String({ description: "The data protection officer's reason" })),
+  },
+  { $id: 'CatalogChange' },
+);
+
+export const CatalogChangeFilter = Type.Object(
+  {
+    status: Type.Optional(Type.Enum(['pending', 'approved', 'rejected'])),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    cursor: Type.Optional(Type.String({ maxLength: 512 })),
+  },
+  { additionalProperties: false },
+);
+
+export const CatalogChangeDecision = Type.Object(
+  {
+    reason: Type.String({
+      minLength: 1,
+      maxLength: 2000,
+      pattern: '\\S',
+      description: 'Why the data protection officer approves or rejects it; recorded on the ledger',
+    }),
+  },
+  { additionalProperties: false },
 );

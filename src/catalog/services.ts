@@ -157,6 +157,22 @@ export async function createService(
   return getService(db, owner.id, row.slug);
 }
 
+/** Checks a change against the service as it is, without making it; resolves with its provider address after. */
+export async function checkServiceChanges(
+  db: Kysely<Database>,
+  current: ServiceTable,
+  changes: Static<typeof ServiceChanges>,
+): Promise<{ baseUrl: string | null }> {
+  const baseUrl = changes.baseUrl !== undefined ? changes.baseUrl : current.base_url;
+  const dataset = await db
+    .selectFrom('datasets')
+    .select('key_field')
+    .where('id', '=', current.dataset_id)
+    .executeTakeFirstOrThrow();
+  checkKind(current.kind, baseUrl, dataset.key_field);
+  return { baseUrl };
+}
+
 export async function updateService(
   db: Kysely<Database>,
   owner: Owner,
@@ -170,13 +186,7 @@ export async function updateService(
     .where('slug', '=', slug)
     .executeTakeFirst();
   if (!current) throw notFound('service', slug);
-  const baseUrl = changes.baseUrl !== undefined ? changes.baseUrl : current.base_url;
-  const dataset = await db
-    .selectFrom('datasets')
-    .select('key_field')
-    .where('id', '=', current.dataset_id)
-    .executeTakeFirstOrThrow();
-  checkKind(current.kind, baseUrl, dataset.key_field);
+  const { baseUrl } = await checkServiceChanges(db, current, changes);
   await db
     .updateTable('services')
     .set({

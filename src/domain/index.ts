@@ -4,4 +4,5 @@ export * from './errors.ts';
 export * from './minimize.ts';
 export * from './primitives.ts';
 export * from './roles.ts';
+export * from './sign-off.ts';
 export * from './vocabulary.ts';

@@ -6,13 +6,14 @@
  */
 import type { JSONWebKeySet } from 'jose';
 import type { Kysely } from 'kysely';
-import type {
-  AgreementTerms,
-  ConsentTerms,
-  LegalBasis,
-  Sensitivity,
-  ServiceKind,
-  SpecialCategoryBasis,
+import {
+  type AgreementTerms,
+  aboutPeople,
+  type ConsentTerms,
+  type LegalBasis,
+  type Sensitivity,
+  type ServiceKind,
+  type SpecialCategoryBasis,
 } from '../domain/index.ts';
 import type { AgreementTable, ConsentTable, Database } from '../store/index.ts';
 
@@ -44,7 +45,10 @@ export interface IndexedService {
   /** Where a proxied service's provider API is: its origin and base path, parsed once. */
   providerApi: { origin: string; basePath: string } | null;
   datasetId: string;
-  /** Each record is about one person: its key field holds personal data. */
+  /**
+   * Each record is about one person, so a call names them (Data-Subject) and they see it: declared on the
+   * dataset (changing that waits for the data protection officer), and always when the key field is personal.
+   */
   personal: boolean;
   fields: ReadonlyMap<string, Sensitivity>;
 }
@@ -253,7 +257,7 @@ export class DecisionIndex {
         .selectFrom('services')
         .innerJoin('datasets', 'datasets.id', 'services.dataset_id')
         .selectAll('services')
-        .select('datasets.key_field')
+        .select(['datasets.key_field', 'datasets.about_people'])
         .execute(),
       db.selectFrom('fields').select(['dataset_id', 'name', 'sensitivity']).execute(),
       db.selectFrom('purposes').select(['id', 'slug', 'title']).execute(),
@@ -286,7 +290,6 @@ export class DecisionIndex {
       const provider = organizations.get(s.organization_id);
       if (!provider) continue;
       const fields = fieldsByDataset.get(s.dataset_id) ?? new Map<string, Sensitivity>();
-      const keySensitivity = s.key_field ? fields.get(s.key_field) : undefined;
       services.set(`${provider.slug}/${s.slug}`, {
         id: s.id,
         slug: s.slug,
@@ -295,7 +298,11 @@ export class DecisionIndex {
         kind: s.kind,
         providerApi: providerApi(s.base_url),
         datasetId: s.dataset_id,
-        personal: keySensitivity === 'personal' || keySensitivity === 'special',
+        personal: aboutPeople({
+          fields: [...fields].map(([name, sensitivity]) => ({ name, sensitivity })),
+          keyField: s.key_field,
+          aboutPeople: s.about_people === 1,
+        }),
         fields,
       });
     }

@@ -79,6 +79,8 @@ export interface DatasetTable {
   steward_id: string | null;
   /** The field that identifies one record (e.g. national_id); required for hosted services. */
   key_field: string | null;
+  /** 1 when each record is about one person: the exchange asks who, and the person sees the lookup. */
+  about_people: Generated<number>;
   /** JSON array of free keywords. */
   keywords: Generated<string>;
   /** JSON array of EU data-theme codes (ECON, HEAL, …). */
@@ -172,6 +174,27 @@ export interface ServiceTable {
   base_url: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** A change to a dataset or service that waits for the data protection officer's sign-off. */
+export interface CatalogChangeTable {
+  id: string;
+  organization_id: string;
+  target: 'dataset' | 'service';
+  dataset_id: string | null;
+  service_id: string | null;
+  /** JSON: the change as proposed (the body of the PATCH). */
+  changes: string;
+  /** JSON array of the reasons it needs sign-off (SignOffReason). */
+  reasons: string;
+  /** The target's updated_at when proposed: a change to a target changed since is not applied. */
+  based_on: string;
+  status: 'pending' | 'approved' | 'rejected';
+  proposed_by: string | null;
+  proposed_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_reason: string | null;
 }
 
 export interface PurposeTable {
@@ -581,6 +604,7 @@ export interface Database {
   catalog_facets: CatalogFacetTable;
   dataset_downloads: DatasetDownloadTable;
   services: ServiceTable;
+  catalog_changes: CatalogChangeTable;
   purposes: PurposeTable;
   access_tokens: AccessTokenTable;
   sessions: SessionTable;

@@ -6,7 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Static } from 'typebox';
-import type { Sensitivity } from '../domain/index.ts';
+import { aboutPeople, type Sensitivity } from '../domain/index.ts';
 import type { Database } from '../store/index.ts';
 import type { Fact, MyData, RegisterRecord } from './schemas.ts';
 
@@ -19,6 +19,7 @@ interface DatasetInfo {
   title: string;
   description: string;
   keyField: string | null;
+  aboutPeople: boolean;
   organization: string;
   organizationName: string;
   fields: Array<{ name: string; description: string; sensitivity: Sensitivity }>;
@@ -60,6 +61,7 @@ async function datasets(db: Kysely<Database>): Promise<Map<string, DatasetInfo>>
       'datasets.title',
       'datasets.description',
       'datasets.key_field',
+      'datasets.about_people',
       'organizations.slug as organization',
       'organizations.name as organization_name',
     ])
@@ -80,6 +82,7 @@ async function datasets(db: Kysely<Database>): Promise<Map<string, DatasetInfo>>
       title: row.title,
       description: row.description,
       keyField: row.key_field,
+      aboutPeople: row.about_people === 1,
       organization: row.organization,
       organizationName: row.organization_name,
       fields: [],
@@ -95,10 +98,9 @@ async function datasets(db: Kysely<Database>): Promise<Map<string, DatasetInfo>>
   return byDataset;
 }
 
-/** A register about people: looked up by a personal field (a national ID, not an address or company code). */
+/** A register about people: declared so, or looked up by a personal field (a national ID, not an address or company code). */
 function isAboutPeople(dataset: DatasetInfo): boolean {
-  const key = dataset.fields.find((f) => f.name === dataset.keyField);
-  return key?.sensitivity === 'personal' || key?.sensitivity === 'special';
+  return aboutPeople(dataset);
 }
 
 type RecordRow = { dataset_id: string; key: string; data: string; updated_at: string };

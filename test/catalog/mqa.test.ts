@@ -33,6 +33,7 @@ function dataset(overrides: Partial<DatasetView>): DatasetView {
     classification: 'public',
     steward: null,
     keyField: null,
+    aboutPeople: false,
     fields: [],
     keywords: [],
     themes: [],

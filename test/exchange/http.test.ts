@@ -537,7 +537,18 @@ for (const dialect of DIALECTS) {
           body: { fields: dataset.body.fields },
         },
       );
-      assert.equal(restored.status, 200, restored.text);
+      // Making it less sensitive again waits for the data protection officer (issue 14, finding 5).
+      assert.equal(restored.status, 202, restored.text);
+      const approved = await call(
+        tb.url,
+        'POST',
+        `/api/v1/organizations/population-register/catalog-changes/${restored.body.id}/approve`,
+        {
+          token: await tb.signers('population-register', 'data_protection_officer'),
+          body: { reason: 'Back as it was before the test.' },
+        },
+      );
+      assert.equal(approved.status, 200, approved.text);
     });
 
     test('an agreement over its rate limit gets 429 with Retry-After; over its daily quota too', async () => {

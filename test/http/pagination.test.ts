@@ -45,6 +45,17 @@ for (const dialect of DIALECTS) {
           keyField: 'id',
           fields: [{ name: 'id', type: 'string', sensitivity: 'internal' }],
         });
+        // A change waiting for the data protection officer: labelling the key field less sensitive.
+        const proposed = await call(
+          server.url,
+          'PATCH',
+          `/api/v1/organizations/paged/datasets/dataset-${i}`,
+          {
+            token: admin,
+            body: { fields: [{ name: 'id', type: 'string', sensitivity: 'open' }] },
+          },
+        );
+        assert.equal(proposed.status, 202, proposed.text);
         await post('/api/v1/organizations/paged/services', {
           slug: `service-${i}`,
           dataset: `dataset-${i}`,
@@ -134,6 +145,11 @@ for (const dialect of DIALECTS) {
         {
           template: '/api/v1/organizations/{org}/agreements',
           path: '/api/v1/organizations/paged/agreements',
+          key: 'id',
+        },
+        {
+          template: '/api/v1/organizations/{org}/catalog-changes',
+          path: '/api/v1/organizations/paged/catalog-changes',
           key: 'id',
         },
         {

@@ -90,6 +90,31 @@ for (const dialect of DIALECTS) {
         }),
       ];
       for (const response of made) assert.equal(response.status, 201, response.text);
+      // Two changes waiting for the data protection officer, on a dataset nothing else here changes.
+      const signedOff = await call(server.url, 'POST', '/api/v1/organizations/provider/datasets', {
+        ...as(tokens.steward),
+        body: {
+          slug: 'to-sign-off',
+          title: 'To sign off',
+          classification: 'restricted',
+          fields: [{ name: 'note', type: 'string', sensitivity: 'personal' }],
+        },
+      });
+      assert.equal(signedOff.status, 201, signedOff.text);
+      const waiting = async () => {
+        const proposed = await call(
+          server.url,
+          'PATCH',
+          '/api/v1/organizations/provider/datasets/to-sign-off',
+          {
+            ...as(tokens.steward!),
+            body: { fields: [{ name: 'note', type: 'string', sensitivity: 'open' }] },
+          },
+        );
+        assert.equal(proposed.status, 202, proposed.text);
+        return proposed.body.id as string;
+      };
+      const changeIds = { approve: await waiting(), reject: await waiting() };
       const consentClient = await call(server.url, 'POST', '/api/v1/organizations/provider/consent-clients', {
         ...as(tokens.steward),
         body: {
@@ -304,6 +329,17 @@ for (const dialect of DIALECTS) {
           allowed: () => tokens.steward!,
           forbidden: () => tokens.outsider!,
         },
+        ...(['approve', 'reject'] as const).map(
+          (action): WriteRoute => ({
+            method: 'POST',
+            path: `/api/v1/organizations/provider/catalog-changes/${changeIds[action]}/${action}`,
+            template: `/api/v1/organizations/{org}/catalog-changes/{id}/${action}`,
+            valid: () => ({ reason: 'Checked by the validation test.' }),
+            wrongType: { reason: 5 },
+            allowed: () => tokens.dpo!,
+            forbidden: () => tokens.steward!,
+          }),
+        ),
         {
           method: 'POST',
           path: '/api/v1/organizations/provider/purposes',

@@ -34,6 +34,7 @@ export async function tableCounts(db: import('kysely').Kysely<any>): Promise<Rec
     'datasets',
     'fields',
     'services',
+    'catalog_changes',
     'purposes',
     'access_tokens',
     'records',

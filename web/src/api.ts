@@ -21,6 +21,7 @@ export type Field = Dataset['fields'][number];
 export type Distribution = Dataset['distributions'][number];
 export type DatasetChanges = Static<typeof catalog.DatasetChanges>;
 export type Service = Static<typeof catalog.Service>;
+export type CatalogChange = Static<typeof catalog.CatalogChange>;
 export type Purpose = Static<typeof directory.Purpose>;
 export type Agreement = Static<typeof agreements.Agreement>;
 export type Approval = Agreement['approvals'][number];

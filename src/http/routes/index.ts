@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { agreementRoutes, publicAgreementRoutes } from './agreements.ts';
 import { authRoutes } from './auth.ts';
 import { catalogRoutes } from './catalog.ts';
+import { catalogChangeRoutes } from './catalog-changes.ts';
 import { catalogDownloadRoutes } from './catalog-downloads.ts';
 import { catalogQualityRoutes, publicQualityRoutes } from './catalog-quality.ts';
 import { catalogSearchRoutes } from './catalog-search.ts';
@@ -42,6 +43,7 @@ export const routes: FastifyPluginAsync = async (app) => {
       await api.register(systemRoutes);
       await api.register(datasetRoutes);
       await api.register(serviceRoutes);
+      await api.register(catalogChangeRoutes);
       await api.register(purposeRoutes);
       await api.register(agreementRoutes);
       await api.register(consentRoutes);

@@ -1,6 +1,7 @@
 /** An organization's systems, datasets, services and purposes, and the cross-organization lists. */
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
 import * as catalog from '../../catalog/index.ts';
 import * as directory from '../../directory/index.ts';
@@ -17,6 +18,15 @@ const created = { ...errorResponses, 409: Type.Ref('Error'), 422: Type.Ref('Erro
 const changed = { ...errorResponses, 409: Type.Ref('Error'), 422: Type.Ref('Error') };
 
 const STEWARDS = ['organization_admin', 'data_steward'] as const;
+
+/** What the catalog's recorded changes need from the app: its store, its ledger, and the exchange to tell. */
+export function catalogContext(app: FastifyInstance): catalog.CatalogContext {
+  return {
+    db: app.store.db,
+    ledger: app.ledger,
+    changed: () => app.exchange.changed({ table: 'catalog' }),
+  };
+}
 const SYSTEM_ADMINS = ['organization_admin'] as const;
 const PURPOSE_OWNERS = ['organization_admin', 'data_protection_officer'] as const;
 
@@ -178,7 +188,16 @@ export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: c.Dataset, ...created },
     },
     handler: async (request, reply) =>
-      reply.status(201).send(await catalog.createDataset(db, request.organization!, request.body)),
+      reply
+        .status(201)
+        .send(
+          await catalog.registerDataset(
+            catalogContext(app),
+            request.organization!,
+            request.body,
+            request.principal!.personId,
+          ),
+        ),
   });
   app.get('/organizations/:org/datasets/:slug', {
     config: { access: { public: true } },
@@ -198,12 +217,25 @@ export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'Change a dataset; "fields" replaces the whole field list',
+      description:
+        "A change that lowers a field's sensitivity, changes the key field or declares the records no longer about people " +
+        "waits, whole, for the sign-off of the organization's data protection officer (202, with the change waiting); " +
+        'anything else is made at once (200). Every change of the fields, their sensitivities, the key field or whom ' +
+        'the records are about is recorded on the ledger; when it cannot be, the change is not made (503 LEDGER_UNAVAILABLE).',
       params: OrgItemParams,
       body: c.DatasetChanges,
-      response: { 200: c.Dataset, ...changed },
+      response: { 200: c.Dataset, 202: c.CatalogChange, ...changed, 503: Type.Ref('Error') },
     },
-    handler: async (request) =>
-      catalog.updateDataset(db, request.organization!, request.params.slug, request.body),
+    handler: async (request, reply) => {
+      const outcome = await catalog.changeDataset(
+        catalogContext(app),
+        request.organization!,
+        request.params.slug,
+        request.body,
+        request.principal!.personId,
+      );
+      return 'waiting' in outcome ? reply.status(202).send(outcome.waiting) : outcome.applied;
+    },
   });
 };
 
@@ -249,7 +281,16 @@ export const serviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: c.Service, ...created },
     },
     handler: async (request, reply) =>
-      reply.status(201).send(await catalog.createService(db, request.organization!, request.body)),
+      reply
+        .status(201)
+        .send(
+          await catalog.registerService(
+            catalogContext(app),
+            request.organization!,
+            request.body,
+            request.principal!.personId,
+          ),
+        ),
   });
   app.get('/organizations/:org/services/:slug', {
     config: { access: { public: true } },
@@ -269,12 +310,23 @@ export const serviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'Change a service',
+      description:
+        "A change of the provider's address (baseUrl) waits, whole, for the sign-off of the organization's data " +
+        'protection officer (202, with the change waiting); a change of the title or description is made at once (200).',
       params: OrgItemParams,
       body: c.ServiceChanges,
-      response: { 200: c.Service, ...changed },
+      response: { 200: c.Service, 202: c.CatalogChange, ...changed, 503: Type.Ref('Error') },
     },
-    handler: async (request) =>
-      catalog.updateService(db, request.organization!, request.params.slug, request.body),
+    handler: async (request, reply) => {
+      const outcome = await catalog.changeService(
+        catalogContext(app),
+        request.organization!,
+        request.params.slug,
+        request.body,
+        request.principal!.personId,
+      );
+      return 'waiting' in outcome ? reply.status(202).send(outcome.waiting) : outcome.applied;
+    },
   });
 };
 

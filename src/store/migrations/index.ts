@@ -12,7 +12,8 @@ import * as m0010 from './0010_catalog_search.ts';
 import * as m0011 from './0011_catalog_quality.ts';
 import * as m0012 from './0012_open_data_downloads.ts';
 import * as m0013 from './0013_catalog_sensitivity.ts';
-import * as m0014a from './0014a_sign_in_throttles.ts';
+import * as m0014 from './0014_sign_in_throttles.ts';
+import * as m0018 from './0018_catalog_sign_off.ts';
 
 /**
  * Every migration, in order. Names sort in the order they run; each runs on SQLite and PostgreSQL.
@@ -32,5 +33,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0011_catalog_quality': m0011,
   '0012_open_data_downloads': m0012,
   '0013_catalog_sensitivity': m0013,
-  '0014a_sign_in_throttles': m0014a,
+  '0014_sign_in_throttles': m0014,
+  '0018_catalog_sign_off': m0018,
 };

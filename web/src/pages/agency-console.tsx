@@ -18,6 +18,7 @@ import { consoleOrganizations, roleLabel } from '../roles.ts';
 import { useApi, usePaged } from '../use-api.ts';
 import { AgreementsOverview } from './agreements.tsx';
 import { SystemTable } from './auditor.tsx';
+import { CatalogChanges } from './catalog-changes.tsx';
 import { datasetPath } from './datasets.tsx';
 import { Refusal } from './refusal.tsx';
 import { ServiceTable, ServiceUsagePanel } from './services.tsx';
@@ -53,7 +54,14 @@ export function AgencyConsolePage() {
         </nav>
       ) : null}
       {organizations.map(([slug, roles]) => (
-        <OrganizationConsole key={slug} slug={slug} name={nameOf(slug)} roles={roles} grants={grants} />
+        <OrganizationConsole
+          key={slug}
+          slug={slug}
+          name={nameOf(slug)}
+          roles={roles}
+          grants={grants}
+          personId={me.data?.person.id}
+        />
       ))}
     </Page>
   );
@@ -64,11 +72,13 @@ function OrganizationConsole({
   name,
   roles,
   grants,
+  personId,
 }: {
   slug: string;
   name: string;
   roles: Role[];
   grants: Grant[];
+  personId: string | undefined;
 }) {
   const base = `/api/v1/organizations/${encodeURIComponent(slug)}`;
   const datasets = usePaged<Dataset>(`${base}/datasets`, 20);
@@ -85,6 +95,15 @@ function OrganizationConsole({
       </p>
 
       <AgreementsOverview slug={slug} name={name} />
+
+      {roles.some((r) => CATALOG_CHANGE_READERS.includes(r)) ? (
+        <CatalogChanges
+          base={base}
+          name={name}
+          canDecide={roles.includes('data_protection_officer')}
+          personId={personId}
+        />
+      ) : null}
 
       <h3>Datasets</h3>
       <SensitivityKey />
@@ -137,6 +156,13 @@ function OrganizationConsole({
     </section>
   );
 }
+
+/** Who sees the changes waiting for the data protection officer (the API's readers in the organization). */
+const CATALOG_CHANGE_READERS: readonly Role[] = [
+  'organization_admin',
+  'data_steward',
+  'data_protection_officer',
+];
 
 /** Who may see an organization's consent clients (the API's readers in the organization). */
 const CONSENT_CLIENT_READERS: readonly Role[] = [

@@ -248,6 +248,20 @@ export const POLICY: Record<string, Rule> = {
   'POST /api/v1/organizations/{org}/datasets': only(STEWARDS),
   'GET /api/v1/organizations/{org}/datasets/{slug}': PUBLIC,
   'PATCH /api/v1/organizations/{org}/datasets/{slug}': only(STEWARDS),
+  'GET /api/v1/organizations/{org}/catalog-changes': only(['dataProtectionOfficer', 'auditor', ...STEWARDS]),
+  'GET /api/v1/organizations/{org}/catalog-changes/{id}': only([
+    'dataProtectionOfficer',
+    'auditor',
+    ...STEWARDS,
+  ]),
+  'POST /api/v1/organizations/{org}/catalog-changes/{id}/approve': only(
+    ['dataProtectionOfficer'],
+    'issue 14 #5: a change that could hide people waits for a data protection officer of the organization; a platform admin is not one',
+  ),
+  'POST /api/v1/organizations/{org}/catalog-changes/{id}/reject': only(
+    ['dataProtectionOfficer'],
+    'issue 14 #5: only a data protection officer of the organization decides a waiting change',
+  ),
   'GET /api/v1/organizations/{org}/datasets/{slug}/quality-checks': only(STEWARDS),
   'POST /api/v1/organizations/{org}/datasets/{slug}/quality-checks': only(STEWARDS),
   'GET /api/v1/services': PUBLIC,

@@ -352,6 +352,22 @@ describe('the authorization matrix: every operation × every kind of caller', ()
       });
       return slug;
     };
+    // A change waiting for the data protection officer: a new dataset whose personal field a steward
+    // makes open (issue 14 #5), so that each decision acts on its own dataset.
+    const waitingChange = async () => {
+      const slug = `register-${crypto.randomUUID().slice(0, 8)}`;
+      const field = { name: 'income', type: 'string', description: 'Income' };
+      const path = `/api/v1/organizations/home/datasets/${slug}`;
+      await setUp('POST', '/api/v1/organizations/home/datasets', homeSteward, {
+        slug,
+        title: 'A register',
+        classification: 'restricted',
+        fields: [{ ...field, sensitivity: 'personal' }],
+      });
+      return (await setUp('PATCH', path, homeSteward, { fields: [{ ...field, sensitivity: 'open' }] }))
+        .id as string;
+    };
+    const readChange = await waitingChange();
     const someone = async (roles: Array<{ role: MembershipRole; organization: string }> = []) =>
       (await person(roles)).personId;
 
@@ -552,6 +568,25 @@ describe('the authorization matrix: every operation × every kind of caller', ()
       'POST /api/v1/organizations/{org}/datasets/{slug}/quality-checks': {
         request: () => ({ path: `${homePath}/datasets/people/quality-checks`, body: { checkLinks: false } }),
       },
+      'GET /api/v1/organizations/{org}/catalog-changes': get(`${homePath}/catalog-changes`),
+      'GET /api/v1/organizations/{org}/catalog-changes/{id}': get(
+        `${homePath}/catalog-changes/${readChange}`,
+      ),
+      ...Object.fromEntries(
+        ['approve', 'reject'].map((action) => {
+          const target = reusable(waitingChange);
+          return [
+            `POST /api/v1/organizations/{org}/catalog-changes/{id}/${action}`,
+            {
+              request: async () => ({
+                path: `${homePath}/catalog-changes/${await target.take()}/${action}`,
+                body: { reason: 'Checked with the register.' },
+              }),
+              consumed: target.consumed,
+            },
+          ];
+        }),
+      ),
       'GET /api/v1/services': get('/api/v1/services'),
       'GET /api/v1/organizations/{org}/services': get(`${homePath}/services`),
       'POST /api/v1/organizations/{org}/services': {

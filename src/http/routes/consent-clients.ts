@@ -2,8 +2,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import * as consent from '../../consent/index.ts';
-import { addsNothing, recordChange } from '../../governance/index.ts';
 import { canonicalJson, EVENT_KINDS } from '../../ledger/index.ts';
+import { addsNothing, recordChange } from '../../governance/index.ts';
 import { pageArgs } from '../page.ts';
 import { errorResponses, PageOf, PageQuery, Slug } from '../schemas.ts';
 

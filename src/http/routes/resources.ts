@@ -4,8 +4,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from 'typebox';
 import * as catalog from '../../catalog/index.ts';
 import * as directory from '../../directory/index.ts';
-import { addsNothing, recordChange } from '../../governance/index.ts';
 import { canonicalJson, EVENT_KINDS, type LedgerEvent } from '../../ledger/index.ts';
+import { addsNothing, recordChange } from '../../governance/index.ts';
 import { pageArgs } from '../page.ts';
 import { errorResponses, PageOf, PageQuery, Slug } from '../schemas.ts';
 

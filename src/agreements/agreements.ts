@@ -284,9 +284,24 @@ export async function getAgreementDetail(
   };
 }
 
+/** What makes a person an author of an agreement version (domain/agreement.ts: checkNotAuthor). */
+const AUTHORING = ['request', 'submit', 'amend'] as const;
+
+/** The people who requested, sent or amended this agreement version: none of them signs it off. */
+export async function authorsOf(db: Db, row: Pick<AgreementTable, 'id' | 'created_by'>): Promise<string[]> {
+  const events = await db
+    .selectFrom('agreement_events')
+    .select('actor_id')
+    .where('agreement_id', '=', row.id)
+    .where('action', 'in', AUTHORING)
+    .execute();
+  return [row.created_by, ...events.map((e) => e.actor_id)].filter((id): id is string => id !== null);
+}
+
 /**
  * The approver's queue in one organization: agreements waiting for a sign-off the person can give
- * there (not ones they already signed), and agreements in force that end within 30 days.
+ * there (not ones they already signed, nor ones they requested, sent or amended), and agreements in
+ * force that end within 30 days.
  */
 export async function approvalQueue(
   db: Db,
@@ -307,15 +322,26 @@ export async function approvalQueue(
     .where('agreement_approvals.decision', 'is', null)
     .where('agreements.status', 'in', ['submitted', 'active'])
     .execute();
-  const signed = new Set(
-    (
+  const signed = new Set([
+    ...(
       await db
         .selectFrom('agreement_approvals')
         .select('agreement_id')
         .where('decided_by', '=', principal.personId)
         .execute()
     ).map((r) => r.agreement_id),
-  );
+    ...(
+      await db
+        .selectFrom('agreement_events')
+        .select('agreement_id')
+        .where('actor_id', '=', principal.personId)
+        .where('action', 'in', AUTHORING)
+        .execute()
+    ).map((r) => r.agreement_id),
+    ...(
+      await db.selectFrom('agreements').select('id').where('created_by', '=', principal.personId).execute()
+    ).map((r) => r.id),
+  ]);
   const order = Object.keys(APPROVAL_PARTIES);
   const partyFor = new Map<string, ApprovalParty>();
   for (const p of pending.sort((a, b) => order.indexOf(a.party) - order.indexOf(b.party))) {

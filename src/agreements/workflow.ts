@@ -17,6 +17,7 @@ import {
   approvalSlotFor,
   checkAgreementAction,
   checkAgreementActor,
+  checkAgreementParties,
   checkSignatory,
   EXPIRY_NOTICE_DAYS,
   emergencyEnd,
@@ -39,6 +40,7 @@ import {
   agreementRow,
   agreementRows,
   agreementView,
+  authorsOf,
   type Db,
   declaredFields,
 } from './agreements.ts';
@@ -197,6 +199,7 @@ export class AgreementWorkflow {
         provider: input.provider,
       });
     }
+    checkAgreementParties(provider.id, consumer.id);
     const service = await serviceOf(db, provider, input.service);
     const template = input.template
       ? await db
@@ -371,7 +374,7 @@ export class AgreementWorkflow {
       let to: AgreementStatus;
 
       if (action === 'approve' || action === 'reject') {
-        party = approvalSlotFor(slots, standing);
+        party = approvalSlotFor(slots, standing, await authorsOf(trx, row));
         if (action === 'reject' && !reason) {
           throw new GovdxError('VALIDATION_FAILED', 'Say why the agreement is turned down ("reason").');
         }

@@ -17,6 +17,7 @@ import {
   type ConsentEventTable,
   type ConsentTable,
   type Database,
+  isUniqueViolation,
   keysetPage,
   now,
   type Page,
@@ -32,16 +33,29 @@ import type {
 } from './schemas.ts';
 
 export type ConsentView = Static<typeof Consent>;
-export type NewConsentInput = Static<typeof NewConsent>;
+/** A consent to record: the admin API's body, and for one recorded on the person's behalf, its evidence. */
+export type NewConsentInput = Static<typeof NewConsent> & { evidence?: string | null };
 export type ConsentPii = Static<typeof ConsentPiiCategory>;
 export type ConsentRecipientView = Static<typeof ConsentRecipient>;
 export type ConsentHistoryView = Static<typeof ConsentHistoryEvent>;
 
 /** Collection methods govdx itself uses. */
 export const COLLECTION_METHODS = {
+  /** Recorded by a platform administrator, before govdx left that to the consumer's officials. */
   adminRecorded: 'admin-recorded',
   consentPage: 'oauth-consent-page',
+  /** Given to an official of the consumer who recorded it (at a desk, on the phone). */
+  assisted: 'assisted',
+  /** Given on a signed paper form that an official of the consumer recorded. */
+  paper: 'paper',
 } as const;
+
+/** Ways in which an official records a consent on the person's behalf. */
+export const ON_BEHALF_METHODS: ReadonlySet<string> = new Set([
+  COLLECTION_METHODS.adminRecorded,
+  COLLECTION_METHODS.assisted,
+  COLLECTION_METHODS.paper,
+]);
 
 /** Who made a change to a consent: a person (null for govdx itself), and whether they are its subject. */
 export interface ConsentActor {
@@ -60,12 +74,14 @@ function consents(db: Kysely<Database>) {
     .selectFrom('consents')
     .innerJoin('organizations', 'organizations.id', 'consents.consumer_organization_id')
     .innerJoin('purposes', 'purposes.id', 'consents.purpose_id')
+    .leftJoin('people', 'people.id', 'consents.created_by')
     .selectAll('consents')
     .select([
       'organizations.slug as consumer_slug',
       'organizations.name as consumer_name',
       'purposes.slug as purpose_slug',
       'purposes.title as purpose_title',
+      'people.name as recorder_name',
     ]);
 }
 type ConsentRow = ConsentTable & {
@@ -73,6 +89,7 @@ type ConsentRow = ConsentTable & {
   consumer_name: string;
   purpose_slug: string;
   purpose_title: string;
+  recorder_name: string | null;
 };
 
 function toHistory(rows: readonly ConsentEventTable[], consent: ConsentTable): ConsentHistoryView[] {
@@ -121,6 +138,15 @@ function toConsent(row: ConsentRow, events: readonly ConsentEventTable[]): Conse
     language: row.language,
     notice: { url: row.notice_url, version: row.notice_version },
     client: row.client_id,
+    // Made on the person's behalf: by whom (an official of the consumer), and what shows the person said yes.
+    recordedBy: ON_BEHALF_METHODS.has(row.collection_method)
+      ? {
+          name: row.recorder_name,
+          organization: row.consumer_slug,
+          organizationName: row.consumer_name,
+        }
+      : null,
+    evidence: row.evidence_reference,
     status: row.status,
     state: consentState(row.status, row.expires_at, now()),
     givenAt: row.given_at,
@@ -319,6 +345,26 @@ export async function createConsent(
   input: NewConsentInput,
   createdBy: string | null,
 ): Promise<ConsentView> {
+  return (await recordConsent(db, input, createdBy)).consent;
+}
+
+/** What recording a consent did: the consent, its history entry, and (for a renewal) the row before. */
+export interface RecordedConsent {
+  consent: ConsentView;
+  eventId: string;
+  /** The consent as it was, when this renewed it; null when this gave a new one. */
+  before: ConsentTable | null;
+}
+
+/**
+ * Records a consent, or renews the person's active consent to the same consumer, purpose and service
+ * (see createConsent).
+ */
+export async function recordConsent(
+  db: Kysely<Database>,
+  input: NewConsentInput,
+  createdBy: string | null,
+): Promise<RecordedConsent> {
   const consumer = await db
     .selectFrom('organizations')
     .select(['id', 'slug', 'name'])
@@ -380,25 +426,116 @@ export async function createConsent(
     // Without a notice of its own, the purpose's text is the notice, in its version of that moment.
     notice_version: input.noticeVersion ?? `purpose:${input.purpose}@${purpose.updated_at}`,
     client_id: input.client ?? null,
+    evidence_reference: input.evidence ?? null,
   };
+  // Recorded by an official, it was given through them; on the consent page, by the person.
+  const bySubject = ON_BEHALF_METHODS.has(row.collection_method) ? 0 : 1;
+  const renewable: RenewableTerms = {
+    fields: row.fields,
+    expires_at: row.expires_at,
+    purpose_description: row.purpose_description,
+    legal_basis: row.legal_basis,
+    special_category_basis: row.special_category_basis,
+    pii_categories: row.pii_categories,
+    recipients: row.recipients,
+    retention_days: row.retention_days,
+    collection_method: row.collection_method,
+    language: row.language,
+    notice_url: row.notice_url,
+    notice_version: row.notice_version,
+    evidence_reference: row.evidence_reference,
+  };
+  // One consent per person, consumer, purpose and service (client): given again, it is renewed with the
+  // new terms, never duplicated. The store's unique index (migration 0015) holds it against a race: the
+  // loser of two grants at once finds the winner's consent and renews it.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await db.transaction().execute(async (tx) => {
+        const current = await tx
+          .selectFrom('consents')
+          .selectAll()
+          .where('subject', '=', row.subject)
+          .where('consumer_organization_id', '=', row.consumer_organization_id)
+          .where('purpose_id', '=', row.purpose_id)
+          .where((eb) =>
+            row.client_id === null ? eb('client_id', 'is', null) : eb('client_id', '=', row.client_id),
+          )
+          .where('status', '=', 'active')
+          .executeTakeFirst();
+        const eventId = current ? `${current.id}:renewed:${crypto.randomUUID()}` : `${row.id}:given`;
+        if (current) {
+          await tx
+            .updateTable('consents')
+            .set({ ...renewable, created_by: createdBy, updated_at: at })
+            .where('id', '=', current.id)
+            .execute();
+        } else {
+          await tx.insertInto('consents').values(row).execute();
+        }
+        const id = current?.id ?? row.id;
+        await tx
+          .insertInto('consent_events')
+          .values({
+            id: eventId,
+            consent_id: id,
+            at,
+            event: current ? 'renewed' : 'given',
+            actor_id: createdBy,
+            by_subject: bySubject,
+            reason: current ? 'Given again: the consent is renewed with these terms.' : null,
+            ledger_index: null,
+          })
+          .execute();
+        return { consent: await getConsent(tx, id), eventId, before: current ?? null };
+      });
+    } catch (error) {
+      if (attempt > 0 || !isUniqueViolation(error)) throw error;
+    }
+  }
+}
+
+/** The terms a renewal replaces; the subject, consumer, purpose and service stay. */
+type RenewableTerms = Pick<
+  ConsentTable,
+  | 'fields'
+  | 'expires_at'
+  | 'purpose_description'
+  | 'legal_basis'
+  | 'special_category_basis'
+  | 'pii_categories'
+  | 'recipients'
+  | 'retention_days'
+  | 'collection_method'
+  | 'language'
+  | 'notice_url'
+  | 'notice_version'
+  | 'evidence_reference'
+>;
+
+/** Puts a renewed consent back as it was and drops the renewal from its history (the ledger did not record it). */
+export async function undoRenewal(
+  db: Kysely<Database>,
+  before: ConsentTable,
+  eventId: string,
+): Promise<void> {
   await db.transaction().execute(async (tx) => {
-    await tx.insertInto('consents').values(row).execute();
-    await tx
-      .insertInto('consent_events')
-      .values({
-        id: `${row.id}:given`,
-        consent_id: row.id,
-        at,
-        event: 'given',
-        actor_id: createdBy,
-        // Recorded by an administrator, it was given through them; on any other way, by the person.
-        by_subject: row.collection_method === COLLECTION_METHODS.adminRecorded ? 0 : 1,
-        reason: null,
-        ledger_index: null,
-      })
-      .execute();
+    await tx.deleteFrom('consent_events').where('id', '=', eventId).execute();
+    const { id, ...rest } = before;
+    await tx.updateTable('consents').set(rest).where('id', '=', id).execute();
   });
-  return getConsent(db, row.id);
+}
+
+/** Notes which ledger entry records one event of a consent's history. */
+export async function noteEventLedgerIndex(
+  db: Kysely<Database>,
+  eventId: string,
+  ledgerIndex: number,
+): Promise<void> {
+  await db
+    .updateTable('consent_events')
+    .set({ ledger_index: ledgerIndex })
+    .where('id', '=', eventId)
+    .execute();
 }
 
 /**

@@ -33,8 +33,13 @@ export interface ReceiptOptions {
 
 export type ConsentReceipt = Record<string, unknown>;
 
-const EVENT_TYPES = { given: 'consent_given', revoked: 'consent_withdrawn', expired: 'consent_expired' };
-const EVENT_STATES = { given: 'active', revoked: 'withdrawn', expired: 'expired' };
+const EVENT_TYPES = {
+  given: 'consent_given',
+  renewed: 'consent_renewed',
+  revoked: 'consent_withdrawn',
+  expired: 'consent_expired',
+};
+const EVENT_STATES = { given: 'active', renewed: 'active', revoked: 'withdrawn', expired: 'expired' };
 
 function jurisdictionOf(legalBasis: string): string {
   return legalBasis.startsWith('gdpr-') ? 'EU (GDPR)' : 'not stated';

@@ -12,13 +12,15 @@ import type { Database } from '../store/index.ts';
 import {
   type ConsentActor,
   type ConsentView,
-  createConsent,
   deleteConsent,
   dueConsents,
   expireConsentRecord,
   getConsent,
   type NewConsentInput,
+  noteEventLedgerIndex,
   noteLedgerIndex,
+  recordConsent,
+  undoRenewal,
   withdrawConsentRecord,
 } from './consents.ts';
 
@@ -30,8 +32,11 @@ export interface ConsentEffects {
 }
 
 /**
- * Records a consent and its `consent.given` ledger entry. When the ledger cannot record it, the consent
- * is not taken (LEDGER_UNAVAILABLE): no data may flow on a consent nobody can later prove.
+ * Records a consent and its `consent.given` ledger entry, or, when the person's consent to the same
+ * consumer, purpose and service is active, renews it with these terms (`consent.renewed`). When the
+ * ledger cannot record it, the consent is not taken, or the renewal is undone (LEDGER_UNAVAILABLE): no
+ * data may flow on a consent nobody can later prove. A consent made on the person's behalf records who
+ * made it and the reference to its evidence (never the evidence itself).
  */
 export async function giveConsent(
   effects: ConsentEffects,
@@ -39,12 +44,12 @@ export async function giveConsent(
   createdBy: string | null,
 ): Promise<ConsentView> {
   const { db } = effects;
-  const given = await createConsent(db, input, createdBy);
+  const { consent: given, eventId, before } = await recordConsent(db, input, createdBy);
   await effects.changed({ table: 'consents', id: given.id });
   let appended: Appended;
   try {
     appended = await effects.ledger.append({
-      kind: EVENT_KINDS.consentGiven,
+      kind: before ? EVENT_KINDS.consentRenewed : EVENT_KINDS.consentGiven,
       subject: given.subject,
       consent: given.id,
       consumer: given.consumer,
@@ -54,9 +59,11 @@ export async function giveConsent(
       collectionMethod: given.collectionMethod,
       client: given.client,
       by: createdBy,
+      ...(given.evidence === null ? {} : { evidence: given.evidence }),
     });
   } catch (cause) {
-    await deleteConsent(db, given.id);
+    if (before) await undoRenewal(db, before, eventId);
+    else await deleteConsent(db, given.id);
     await effects.changed({ table: 'consents', id: given.id });
     const error = new GovdxError(
       'LEDGER_UNAVAILABLE',
@@ -65,7 +72,7 @@ export async function giveConsent(
     error.cause = cause;
     throw error;
   }
-  await noteLedgerIndex(db, given.id, 'given', appended.index);
+  await noteEventLedgerIndex(db, eventId, appended.index);
   return getConsent(db, given.id);
 }
 

@@ -7,6 +7,7 @@ import {
   LEGAL_BASES,
   NationalId,
   Nullable,
+  ON_BEHALF_COLLECTION,
   SENSITIVITIES,
   Slug,
   SPECIAL_CATEGORY_BASES,
@@ -19,7 +20,7 @@ export const ConsentStatus = Type.Enum([...CONSENT_STATUSES]);
 export const CollectionMethod = Type.String({
   pattern: '^[a-z][a-z0-9-]{0,62}$',
   description:
-    'How the consent was collected: `admin-recorded` (an administrator on the person’s behalf), `oauth-consent-page` (the person on govdx’s consent page), …',
+    'How the consent was collected: `oauth-consent-page` (the person on govdx’s consent page), `assisted` or `paper` (an official of the consumer on the person’s behalf, with evidence), `admin-recorded` (recorded by an administrator before govdx left that to officials), …',
 });
 
 const ConsentSource = Type.Object({
@@ -45,7 +46,10 @@ export const ConsentRecipient = Type.Object({
 });
 
 export const ConsentHistoryEvent = Type.Object({
-  event: Type.Enum(['given', 'revoked', 'expired']),
+  event: Type.Enum(['given', 'renewed', 'revoked', 'expired'], {
+    description:
+      '`renewed`: given again to the same service for the same purpose, with the terms now in force',
+  }),
   at: Timestamp,
   bySubject: Type.Boolean({ description: 'True when the person themselves did it' }),
   reason: Nullable(Type.String()),
@@ -73,6 +77,25 @@ export const Consent = Type.Object(
     language: Type.String(),
     notice: Type.Object({ url: Nullable(Type.String()), version: Nullable(Type.String()) }),
     client: Nullable(Type.String({ description: 'The OAuth client (service) that asked, if any' })),
+    recordedBy: Nullable(
+      Type.Object(
+        {
+          name: Nullable(Type.String({ description: 'The official, while their account exists' })),
+          organization: Slug,
+          organizationName: Type.String(),
+        },
+        {
+          description:
+            'For a consent recorded on the person’s behalf (assisted, on paper): the official of the consumer who recorded it',
+        },
+      ),
+    ),
+    evidence: Nullable(
+      Type.String({
+        description:
+          'For a consent recorded on the person’s behalf: where the evidence is kept (a case or document reference)',
+      }),
+    ),
     status: ConsentStatus,
     /** The status as it stands now: an active consent past its end date is `expired`. */
     state: ConsentStatus,
@@ -141,6 +164,34 @@ export const NewConsent = Type.Object(
     noticeUrl: Type.Optional(Nullable(HttpUrl)),
     noticeVersion: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
     client: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * A consent an official of the consumer organization records on a person's behalf: given to them
+ * (`assisted`) or on a signed paper form (`paper`), with a reference to where the evidence is kept.
+ */
+export const ConsentOnBehalf = Type.Object(
+  {
+    subject: NationalId,
+    purpose: Slug,
+    collectionMethod: Type.Enum([...ON_BEHALF_COLLECTION], {
+      description:
+        '`assisted`: the person gave it to you (at a desk, on the phone); `paper`: on a signed paper form',
+    }),
+    evidence: Type.String({
+      minLength: 1,
+      maxLength: 500,
+      pattern: '\\S',
+      description:
+        'Where the evidence is kept (a case, file or document reference). Recorded on the ledger; the evidence itself stays with you.',
+    }),
+    fields: Type.Optional(Type.Array(FieldName, { maxItems: 500, uniqueItems: true })),
+    expiresAt: Type.Optional(Nullable(Timestamp)),
+    language: Type.Optional(Type.String({ pattern: '^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$', maxLength: 35 })),
+    noticeUrl: Type.Optional(Nullable(HttpUrl)),
+    noticeVersion: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
   },
   { additionalProperties: false },
 );

@@ -747,9 +747,16 @@ export interface DemoConsent {
   citizen: string;
   consumer: string;
   purpose: string;
+  /** Where the signed form is kept (the consent was recorded on the citizen's behalf). */
+  evidence: string;
 }
 
-/** The demo citizen has let the Housing Agency pre-fill their rental housing application. */
+/** The demo citizen has let the Housing Agency pre-fill their rental housing application, on a signed form. */
 export const CONSENTS: readonly DemoConsent[] = [
-  { citizen: 'citizen', consumer: 'housing-agency', purpose: 'rental-application-prefill' },
+  {
+    citizen: 'citizen',
+    consumer: 'housing-agency',
+    purpose: 'rental-application-prefill',
+    evidence: 'HA-2026-00117 (signed consent form, housing case file)',
+  },
 ];

@@ -341,7 +341,12 @@ async function seedSystems(db: Db, owners: Map<string, Owner>, keyDir: string, t
   }
 }
 
-async function seedConsents(db: Db, owners: Map<string, Owner>, tally: Tally) {
+/**
+ * The demo citizen's consent was given at the Housing Agency's desk on a signed form: an official of the
+ * agency (its data steward) recorded it, with the form's reference, as govdx requires of a consent not
+ * given on the consent page.
+ */
+async function seedConsents(db: Db, owners: Map<string, Owner>, people: Map<string, string>, tally: Tally) {
   for (const consent of CONSENTS) {
     const subject = DEMO_ACCOUNTS.find((a) => a.username === consent.citizen)!.nationalId!;
     const existing = await db
@@ -353,7 +358,18 @@ async function seedConsents(db: Db, owners: Map<string, Owner>, tally: Tally) {
       .where('purposes.slug', '=', consent.purpose)
       .executeTakeFirst();
     if (existing) continue;
-    await createConsent(db, { subject, consumer: consent.consumer, purpose: consent.purpose }, null);
+    const official = people.get(`steward.${consent.consumer.split('-')[0]}`) ?? null;
+    await createConsent(
+      db,
+      {
+        subject,
+        consumer: consent.consumer,
+        purpose: consent.purpose,
+        collectionMethod: 'paper',
+        evidence: consent.evidence,
+      },
+      official,
+    );
     tally.consents++;
   }
 }
@@ -521,7 +537,7 @@ export async function seedDemo(
   await seedSystems(db, owners, keyDir, tally);
   await seedTemplates(db, owners, people, tally);
   await seedAgreements(db, owners, people, tally);
-  await seedConsents(db, owners, tally);
+  await seedConsents(db, owners, people, tally);
   await seedConsentClients(db, owners, keyDir, options.serviceUrl ?? defaultServiceUrl(config), tally);
   const registers = await seedRegisters(db, owners, config.demoPopulation, options.progress);
   const openIds = new Map<string, string>();

@@ -135,12 +135,42 @@ export function checkSignatory(slots: readonly ApprovalSlot[], actor: ActorStand
   }
 }
 
+/** Throws SELF_AGREEMENT when an organization would provide data to itself: there is nobody to agree with. */
+export function checkAgreementParties(providerId: string, consumerId: string): void {
+  if (providerId === consumerId) {
+    throw new GovdxError(
+      'SELF_AGREEMENT',
+      'An organization cannot make an agreement with itself. Choose another organization to provide the data.',
+    );
+  }
+}
+
+/**
+ * Four eyes: the people who made an agreement version (who requested it, sent it for approval, or
+ * amended it) never sign it off, on either side, even when they hold the approving role there too.
+ * Sending a request is the consumer's own word; the sign-offs are other people's.
+ */
+export function checkNotAuthor(authors: readonly (string | null)[], actor: ActorStanding): void {
+  if (authors.includes(actor.personId)) {
+    throw new GovdxError(
+      'SELF_APPROVAL',
+      'You requested, sent or amended this agreement, so you cannot approve or turn it down as well. Another person must decide.',
+    );
+  }
+}
+
 /**
  * The pending sign-off this person may give: the first, in the order of APPROVAL_PARTIES, whose role
- * they hold on its side. One person signs at most once per agreement version (four eyes), and a
- * platform administrator signs nothing on an organization's behalf.
+ * they hold on its side. One person signs at most once per agreement version, nobody signs what they
+ * requested, sent or amended (`authors`, four eyes: checkNotAuthor), and a platform administrator
+ * signs nothing on an organization's behalf.
  */
-export function approvalSlotFor(slots: readonly ApprovalSlot[], actor: ActorStanding): ApprovalParty {
+export function approvalSlotFor(
+  slots: readonly ApprovalSlot[],
+  actor: ActorStanding,
+  authors: readonly (string | null)[],
+): ApprovalParty {
+  checkNotAuthor(authors, actor);
   if (slots.some((s) => s.decidedBy === actor.personId)) {
     throw new GovdxError(
       'FORBIDDEN',

@@ -24,6 +24,11 @@ export const ERROR_CODES = [
   'SERVICE_UNAVAILABLE',
   'LEDGER_UNAVAILABLE',
   'PROOF_OUT_OF_RANGE',
+  // Agreements: four eyes (403) and the parties (422), see domain/agreement.ts
+  'SELF_APPROVAL',
+  'SELF_AGREEMENT',
+  // Consents recorded on a person's behalf (403), see domain/consent.ts
+  'CONSENT_RECORDER_FORBIDDEN',
   // The exchange: a system's credentials (401)
   'TOKEN_EXPIRED',
   'ASSERTION_INVALID',

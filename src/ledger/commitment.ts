@@ -34,6 +34,7 @@ export const EVENT_KINDS = {
   agreementApproved: 'agreement.approved',
   agreementRevoked: 'agreement.revoked',
   consentGiven: 'consent.given',
+  consentRenewed: 'consent.renewed',
   consentRevoked: 'consent.revoked',
   systemKeyRotated: 'system.key_rotated',
   systemDisabled: 'system.disabled',

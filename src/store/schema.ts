@@ -498,6 +498,11 @@ export interface ConsentTable {
   notice_version: string | null;
   /** The OAuth client (the consumer's service) that asked, when it was asked for through one. */
   client_id: string | null;
+  /**
+   * For a consent an official recorded on the person's behalf (assisted, on paper): where the evidence
+   * is kept (a case or document number), never the evidence itself.
+   */
+  evidence_reference: string | null;
 }
 
 /** A consent record's history: each time its state changed, who changed it and why. */
@@ -505,7 +510,7 @@ export interface ConsentEventTable {
   id: string;
   consent_id: string;
   at: string;
-  event: 'given' | 'revoked' | 'expired';
+  event: 'given' | 'renewed' | 'revoked' | 'expired';
   actor_id: string | null;
   /** 1 when the person the consent is about acted themselves. */
   by_subject: number;

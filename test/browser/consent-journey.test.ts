@@ -144,6 +144,64 @@ describe('the consent journey: a form pre-filled through govdx', { skip: skipWit
     }
   });
 
+  test('filling in twice keeps one consent, renewed; withdrawing it is true: the service’s next request is refused', async () => {
+    const { context, page } = await newPage(browser);
+    const govdx = new URL(demo.node.url).origin;
+    const withdraw = {
+      name: 'Withdraw your consent to Housing Agency for Pre-filling your housing benefit application',
+    };
+    try {
+      for (const time of [1, 2]) {
+        // The second time the form is filled in already; the service starts again where the link goes.
+        if (time === 1) {
+          await page.goto(service);
+          await page.getByRole('link', { name: 'Fill in with govdx' }).click();
+        } else await page.goto(new URL('/start', service).href);
+        await page.waitForURL((url) => url.origin === govdx);
+        if (time === 1) {
+          await page.getByLabel('Username').fill('citizen3');
+          await page.getByLabel('Password').fill(DEMO_PASSWORD);
+          await page.getByRole('button', { name: 'Sign in' }).click();
+        }
+        await page.getByRole('button', { name: 'Yes, share my details' }).click();
+        await page.waitForURL((url) => url.origin === new URL(service).origin && url.pathname === '/');
+        await page.getByRole('status').waitFor();
+        assert.notEqual(await page.getByLabel('Family name').inputValue(), '', `filled in, time ${time}`);
+      }
+
+      await page.goto(`${govdx}/my-data`);
+      await settled(page);
+      await page.getByRole('button', withdraw).first().waitFor();
+      assert.equal(
+        await page.getByRole('button', withdraw).count(),
+        1,
+        'one consent for the service and purpose, however often it was given',
+      );
+      const consents = await textOf(page.getByRole('main'));
+      assert.match(consents, /Renewed/, 'the consent shows that it was given again');
+      await page.getByRole('button', withdraw).click();
+      await page.getByRole('button', { name: 'Yes, withdraw it' }).click();
+      await page
+        .getByRole('status')
+        .getByText(
+          'You withdrew your consent. Housing Agency can no longer get your data for “Pre-filling your housing benefit application”.',
+        )
+        .waitFor();
+      // Nothing left to withdraw once the list is read again.
+      await page.getByRole('button', withdraw).waitFor({ state: 'detached' });
+      assert.equal(await accessibilityViolations(page), '', 'My data after the withdrawal passes axe');
+
+      await page.goto(service);
+      await page.getByRole('button', { name: 'Check my details with govdx again' }).click();
+      const alert = page.getByRole('alert');
+      await alert.waitFor();
+      assert.match(await textOf(alert), /withdrawn your consent \(CONSENT_REVOKED\)/);
+      assert.equal(await page.getByLabel('Family name').inputValue(), '', 'nothing is filled in any more');
+    } finally {
+      await context.close();
+    }
+  });
+
   test('a citizen who declines comes back to an empty form with a plain explanation', async () => {
     const { context, page } = await newPage(browser);
     try {

@@ -88,6 +88,13 @@ describe('web app: My data, the citizen’s tracker', { skip: skipWithoutChromiu
       const violations = await accessibilityViolations(page);
       assert.equal(violations, '', `My data breaks WCAG 2.1 AA:\n${violations}`);
 
+      // That consent was given on a signed form, and recorded by an official of the Housing Agency: the
+      // citizen sees who recorded it and where the proof is kept.
+      const shared = await textOf(page.getByRole('region', { name: 'What you have agreed to share' }));
+      assert.match(shared, /You gave it on a signed paper form, which an official recorded for you/);
+      assert.match(shared, /Recorded for you by.+ of Housing Agency/);
+      assert.match(shared, /Proof of your consent.*HA-2026-00117/);
+
       // The demo citizen let the Housing Agency pre-fill rental applications; the agency may use that now.
       assert.equal(await lookUp('rental-application-prefill'), 200);
       await page

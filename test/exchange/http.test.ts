@@ -402,11 +402,12 @@ for (const dialect of DIALECTS) {
       const path = `/population-register/person/${subject}`;
       const request = { purpose: 'rental-application-prefill', subject, official: OFFICIAL };
       await refused(await exchange(tb.url, tokens[HOUSING]!, path, request), 403, 'CONSENT_REQUIRED');
-      const given = await call(tb.url, 'POST', '/api/v1/consents', {
-        token: tb.admin,
+      const given = await call(tb.url, 'POST', '/api/v1/organizations/housing-agency/consents', {
+        token: await tb.steward('housing-agency'),
         body: {
           subject,
-          consumer: 'housing-agency',
+          collectionMethod: 'paper',
+          evidence: 'Signed form, exchange test',
           purpose: 'rental-application-prefill',
           fields: ['given_name'],
         },
@@ -427,11 +428,12 @@ for (const dialect of DIALECTS) {
 
     test('a consent that ends mid-run refuses the next call', async () => {
       const subject = citizen('citizen2');
-      const given = await call(tb.url, 'POST', '/api/v1/consents', {
-        token: tb.admin,
+      const given = await call(tb.url, 'POST', '/api/v1/organizations/housing-agency/consents', {
+        token: await tb.steward('housing-agency'),
         body: {
           subject,
-          consumer: 'housing-agency',
+          collectionMethod: 'paper',
+          evidence: 'Signed form, exchange test',
           purpose: 'rental-application-prefill',
           expiresAt: new Date(Date.now() + 1500).toISOString(),
         },

@@ -62,6 +62,7 @@ describe('two govdx nodes on one PostgreSQL', { skip: await skipUnless('postgres
   let b: Node;
   let publicUrl: string;
   let admin: string;
+  let official: string;
   /** The population register's data steward, who suspends and resumes its agreements. */
   let steward: string;
   const person = citizen('citizen');
@@ -142,6 +143,44 @@ describe('two govdx nodes on one PostgreSQL', { skip: await skipUnless('postgres
         last_used_at: null,
       })
       .execute();
+    // An official of the Housing Agency, who records consents given on paper.
+    const housing = await store.db
+      .selectFrom('organizations')
+      .select('id')
+      .where('slug', '=', 'housing-agency')
+      .executeTakeFirstOrThrow();
+    const officialId = crypto.randomUUID();
+    await store.db
+      .insertInto('people')
+      .values({
+        id: officialId,
+        name: 'Node test official',
+        email: null,
+        national_id: null,
+        created_at: now(),
+        updated_at: now(),
+      })
+      .execute();
+    await store.db
+      .insertInto('memberships')
+      .values({ person_id: officialId, organization_id: housing.id, role: 'data_steward', created_at: now() })
+      .execute();
+    official = newSecret(TOKEN_PREFIX);
+    await store.db
+      .insertInto('access_tokens')
+      .values({
+        id: crypto.randomUUID(),
+        organization_id: housing.id,
+        person_id: officialId,
+        name: 'nodes test official',
+        secret_hash: sha256Hex(official),
+        roles: JSON.stringify(['data_steward']),
+        created_at: now(),
+        expires_at: null,
+        revoked_at: null,
+        last_used_at: null,
+      })
+      .execute();
     const register = await store.db
       .selectFrom('organizations')
       .select('id')
@@ -196,12 +235,13 @@ describe('two govdx nodes on one PostgreSQL', { skip: await skipUnless('postgres
   });
 
   test('a consent revoked through one node is refused on the next call at the other', async () => {
-    const given = await call(a.url, 'POST', '/api/v1/consents', {
-      token: admin,
+    const given = await call(a.url, 'POST', '/api/v1/organizations/housing-agency/consents', {
+      token: official,
       body: {
         subject: citizen('citizen2'),
-        consumer: 'housing-agency',
         purpose: 'rental-application-prefill',
+        collectionMethod: 'paper',
+        evidence: 'Signed form, nodes test',
       },
     });
     assert.equal(given.status, 201, given.text);
@@ -251,12 +291,13 @@ describe('two govdx nodes on one PostgreSQL', { skip: await skipUnless('postgres
 
   test('a node that loses its listening connection refuses calls until it has re-read everything', async () => {
     const tokenB = await token(b);
-    const given = await call(a.url, 'POST', '/api/v1/consents', {
-      token: admin,
+    const given = await call(a.url, 'POST', '/api/v1/organizations/housing-agency/consents', {
+      token: official,
       body: {
         subject: citizen('citizen3'),
-        consumer: 'housing-agency',
         purpose: 'rental-application-prefill',
+        collectionMethod: 'paper',
+        evidence: 'Signed form, nodes test',
       },
     });
     assert.equal(given.status, 201, given.text);

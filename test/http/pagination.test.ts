@@ -83,11 +83,16 @@ for (const dialect of DIALECTS) {
           jwks,
           purposes: [`purpose-${i}`],
         });
-        await post('/api/v1/consents', {
-          subject: 'PAGED-SUBJECT',
-          consumer: `org-${i}`,
-          purpose: `purpose-${i}`,
+        const recorded = await call(server.url, 'POST', `/api/v1/organizations/org-${i}/consents`, {
+          token: await sign(`org-${i}`, 'data_steward'),
+          body: {
+            subject: 'PAGED-SUBJECT',
+            purpose: `purpose-${i}`,
+            collectionMethod: 'paper',
+            evidence: `form ${i}`,
+          },
         });
+        assert.equal(recorded.status, 201, recorded.text);
       }
       const subject = await server.session((await server.user([], { nationalId: 'PAGED-SUBJECT' })).personId);
       // A webhook with messages owed to it (at an address nothing answers: they stay queued).

@@ -178,14 +178,15 @@ for (const dialect of DIALECTS) {
         body: { name: 'Test flood', reason: 'For the test.', endsAt: '2099-01-01T00:00:00Z' },
       });
       assert.equal(emergency.status, 201, emergency.text);
-      const consent = await call(server.url, 'POST', '/api/v1/consents', {
-        ...as(tokens.admin!),
-        body: { subject: 'EX100000017', consumer: 'elsewhere', purpose: 'checking' },
+      const onPaper = { purpose: 'checking', collectionMethod: 'paper', evidence: 'EL-1 (signed form)' };
+      const consent = await call(server.url, 'POST', '/api/v1/organizations/elsewhere/consents', {
+        ...as(tokens.consumer!),
+        body: { subject: 'EX100000017', ...onPaper },
       });
       assert.equal(consent.status, 201, consent.text);
-      const own = await call(server.url, 'POST', '/api/v1/consents', {
-        ...as(tokens.admin!),
-        body: { subject: 'EX100000033', consumer: 'elsewhere', purpose: 'checking' },
+      const own = await call(server.url, 'POST', '/api/v1/organizations/elsewhere/consents', {
+        ...as(tokens.consumer!),
+        body: { subject: 'EX100000033', ...onPaper },
       });
       assert.equal(own.status, 201, own.text);
       tokens.citizen = await server.session((await server.user([], { nationalId: 'EX100000033' })).personId);
@@ -465,12 +466,22 @@ for (const dialect of DIALECTS) {
         },
         {
           method: 'POST',
-          path: '/api/v1/consents',
-          template: '/api/v1/consents',
-          valid: () => ({ subject: 'EX100000025', consumer: 'elsewhere', purpose: 'checking' }),
-          wrongType: { subject: 100000025, consumer: 'elsewhere', purpose: 'checking' },
-          allowed: () => tokens.admin!,
-          forbidden: () => tokens.orgAdmin!,
+          path: '/api/v1/organizations/elsewhere/consents',
+          template: '/api/v1/organizations/{org}/consents',
+          valid: () => ({
+            subject: 'EX100000025',
+            purpose: 'checking',
+            collectionMethod: 'assisted',
+            evidence: 'EL-2 (case note)',
+          }),
+          wrongType: {
+            subject: 100000025,
+            purpose: 'checking',
+            collectionMethod: 'assisted',
+            evidence: 'EL-2',
+          },
+          allowed: () => tokens.consumer!,
+          forbidden: () => tokens.steward!,
         },
         {
           method: 'POST',

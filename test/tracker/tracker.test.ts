@@ -224,7 +224,9 @@ for (const dialect of DIALECTS) {
       assert.equal(consent.legalBasis, 'gdpr-6-1-a');
       assert.match(consent.purposeDescription, /With your consent, the Housing Agency fills in/);
       assert.equal(consent.retentionDays, 365);
-      assert.equal(consent.collectionMethod, 'admin-recorded');
+      assert.equal(consent.collectionMethod, 'paper', 'recorded by an official of the Housing Agency');
+      assert.equal(consent.recordedBy.organization, 'housing-agency');
+      assert.match(consent.evidence, /^HA-2026-00117/);
       assert.deepEqual(consent.recipients, [{ organization: 'housing-agency', name: 'Housing Agency' }]);
       const sources = consent.piiCategories.map(
         (p: any) => `${p.source?.organization}/${p.source?.service} ${p.field}`,
@@ -254,7 +256,7 @@ for (const dialect of DIALECTS) {
       assert.equal(receipt.consentReceiptID, consent.id);
       assert.equal(receipt.piiPrincipalId, anna);
       assert.equal(receipt.piiControllers[0].piiController, 'Housing Agency');
-      assert.equal(receipt.collectionMethod, 'admin-recorded');
+      assert.equal(receipt.collectionMethod, 'paper');
       assert.equal(receipt.services[0].purposes[0].consentType, 'EXPLICIT');
       assert.equal(receipt.consentRecord.record_id, consent.id);
       assert.equal(receipt.consentRecord.purposes[0].lawful_basis, 'gdpr-6-1-a');

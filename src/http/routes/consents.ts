@@ -1,18 +1,28 @@
 /**
- * Consents recorded by a platform admin on a person's behalf (`admin-recorded`). People withdraw their
- * own under /api/v1/me (routes/tracker.ts) and give them on the consent page.
+ * Consents in the admin API. An official of the consumer organization records a consent the person gave
+ * them (assisted, or on paper) under /organizations/{org}/consents, with a reference to the evidence; a
+ * platform admin never records one (domain/consent.ts), but may read a person's consents and withdraw one
+ * at the person's request. People give their own on the consent page and withdraw them under /api/v1/me
+ * (routes/tracker.ts).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import * as consent from '../../consent/index.ts';
+import { CONSENT_RECORDER_ROLES, checkConsentRecorder } from '../../domain/index.ts';
 import { pageArgs } from '../page.ts';
-import { errorResponses, PageOf } from '../schemas.ts';
+import { errorResponses, PageOf, Slug } from '../schemas.ts';
 
 const c = consent.schemas;
 const written = { ...errorResponses, 409: Type.Ref('Error'), 422: Type.Ref('Error'), 503: Type.Ref('Error') };
 
 const ADMIN_ONLY =
-  'A platform administrator records consents here on the person’s behalf (collection method `admin-recorded` unless said otherwise); people give their own on the consent page and withdraw them under /api/v1/me.';
+  'A platform administrator reads a person’s consents here, and withdraws one at the person’s request. Consents are given on the consent page, or recorded by an official of the organization that receives the data (POST /api/v1/organizations/{org}/consents).';
+
+const ON_BEHALF =
+  'An official of the organization that receives the data records a consent the person gave them (`assisted`) or on a signed paper form (`paper`), with a reference to where the evidence is kept (`evidence`). ' +
+  'Given again for the same purpose, the consent in force is renewed with these terms (`consent.renewed`) rather than duplicated. ' +
+  'Recorded on the ledger as `consent.given` with who recorded it and the evidence reference (never the evidence itself); the person sees it in My data as recorded on their behalf. ' +
+  'A platform administrator is refused, whatever else they hold (403 CONSENT_RECORDER_FORBIDDEN).';
 
 export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.store.db;
@@ -50,17 +60,27 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (request) => consent.getConsent(db, request.params.id),
   });
 
-  app.post('/consents', {
-    config: { access: { roles: ['platform_admin'] } },
+  app.post('/organizations/:org/consents', {
+    config: { access: { roles: CONSENT_RECORDER_ROLES, inOrganization: true } },
     schema: {
       tags,
-      summary: "Record a person's consent to one consumer for one purpose",
-      description: `${ADMIN_ONLY} Recorded on the ledger as \`consent.given\`.`,
-      body: c.NewConsent,
+      summary: "Record a consent a person gave your organization's official (assisted, or on paper)",
+      description: ON_BEHALF,
+      params: Type.Object({ org: Slug }),
+      body: c.ConsentOnBehalf,
       response: { 201: c.Consent, ...written },
     },
     handler: async (request, reply) => {
-      const given = await consent.giveConsent(effects, request.body, request.principal!.personId);
+      const principal = request.principal!;
+      const organization = request.organization!;
+      // The access check lets a platform admin through everywhere; this rule does not.
+      checkConsentRecorder(principal, organization.id);
+      const { evidence, ...terms } = request.body;
+      const given = await consent.giveConsent(
+        effects,
+        { ...terms, consumer: organization.slug, evidence: evidence.trim() },
+        principal.personId,
+      );
       return reply.status(201).send(given);
     },
   });

@@ -21,7 +21,20 @@ const STATES: Record<Consent['state'], { label: string; tone: string }> = {
 const METHODS: Record<string, string> = {
   'admin-recorded': 'Recorded for you by an administrator',
   'oauth-consent-page': 'You gave it on govdx’s consent page',
+  assisted: 'You gave it to an official, who recorded it for you',
+  paper: 'You gave it on a signed paper form, which an official recorded for you',
 };
+
+/** Other consents in force that let the same organization get the data for the same purpose. */
+function othersInForce(consent: Consent, all: readonly Consent[]): Consent[] {
+  return all.filter(
+    (c) =>
+      c.id !== consent.id &&
+      c.state === 'active' &&
+      c.consumer === consent.consumer &&
+      c.purpose === consent.purpose,
+  );
+}
 
 export function MyConsents() {
   const consents = usePaged<Consent>('/api/v1/me/consents', 20);
@@ -37,8 +50,12 @@ export function MyConsents() {
       (withdrawn) => {
         setBusy(false);
         setConfirming(null);
+        // Say it only if it is true: another consent for the same purpose would still let them.
+        const others = othersInForce(withdrawn, consents.data?.items ?? []);
         setDone(
-          `You withdrew your consent. ${withdrawn.consumerName} can no longer get your data for “${withdrawn.purposeTitle}”.`,
+          others.length === 0
+            ? `You withdrew your consent. ${withdrawn.consumerName} can no longer get your data for “${withdrawn.purposeTitle}”.`
+            : `You withdrew this consent. ${withdrawn.consumerName} can still get your data for “${withdrawn.purposeTitle}” under your other consent listed here, until you withdraw that one too.`,
         );
         consents.reload();
       },
@@ -79,6 +96,7 @@ export function MyConsents() {
                   setDone('');
                   setConfirming(consent);
                 }}
+                others={othersInForce(consent, consents.data?.items ?? []).length}
                 onConfirm={() => withdraw(consent)}
                 onCancel={() => setConfirming(null)}
               />
@@ -95,6 +113,7 @@ function ConsentCard({
   consent,
   confirming,
   busy,
+  others,
   onWithdraw,
   onConfirm,
   onCancel,
@@ -102,12 +121,15 @@ function ConsentCard({
   consent: Consent;
   confirming: boolean;
   busy: boolean;
+  /** How many other consents in force let the same organization get the data for the same purpose. */
+  others: number;
   onWithdraw(): void;
   onConfirm(): void;
   onCancel(): void;
 }) {
   const state = STATES[consent.state];
   const ended = consent.history.find((h) => h.event === consent.state);
+  const renewed = consent.history.filter((h) => h.event === 'renewed').at(-1);
   return (
     <div className="panel">
       <h3>
@@ -141,12 +163,28 @@ function ConsentCard({
           {consent.retentionDays === null ? 'Not stated' : `${consent.retentionDays} days`}
         </SummaryRow>
         <SummaryRow term="Given on">{formatDate(consent.givenAt)}</SummaryRow>
+        {renewed ? (
+          <SummaryRow term="Renewed on">
+            {formatDate(renewed.at)} (you gave it again; these are the terms now)
+          </SummaryRow>
+        ) : null}
         <SummaryRow term="Ends">
           {consent.expiresAt ? formatDate(consent.expiresAt) : 'When you withdraw it'}
         </SummaryRow>
         <SummaryRow term="How it was given">
           {METHODS[consent.collectionMethod] ?? consent.collectionMethod}
         </SummaryRow>
+        {consent.recordedBy ? (
+          <SummaryRow term="Recorded for you by">
+            {consent.recordedBy.name ?? 'An official'} of {consent.recordedBy.organizationName}
+          </SummaryRow>
+        ) : null}
+        {consent.evidence ? (
+          <SummaryRow term="Proof of your consent">
+            Kept by {consent.recordedBy?.organizationName ?? consent.consumerName} under the reference{' '}
+            <code>{consent.evidence}</code>. You may ask them to see it.
+          </SummaryRow>
+        ) : null}
       </SummaryList>
       <div className="button-group">
         <a
@@ -171,7 +209,13 @@ function ConsentCard({
         ) : null}
       </div>
       {confirming ? (
-        <ConfirmWithdraw consent={consent} busy={busy} onConfirm={onConfirm} onCancel={onCancel} />
+        <ConfirmWithdraw
+          consent={consent}
+          others={others}
+          busy={busy}
+          onConfirm={onConfirm}
+          onCancel={onCancel}
+        />
       ) : null}
     </div>
   );
@@ -179,11 +223,13 @@ function ConsentCard({
 
 function ConfirmWithdraw({
   consent,
+  others,
   busy,
   onConfirm,
   onCancel,
 }: {
   consent: Consent;
+  others: number;
   busy: boolean;
   onConfirm(): void;
   onCancel(): void;
@@ -200,7 +246,9 @@ function ConfirmWithdraw({
       onCancel={onCancel}
     >
       <p>
-        {consent.consumerName} will no longer be able to get your data for “{consent.purposeTitle}”.
+        {others === 0
+          ? `${consent.consumerName} will no longer be able to get your data for “${consent.purposeTitle}”.`
+          : `You have another consent that lets ${consent.consumerName} get your data for “${consent.purposeTitle}”: it stays in force until you withdraw it too.`}{' '}
         Withdrawing does not undo what they have already received.
       </p>
     </ConfirmPanel>

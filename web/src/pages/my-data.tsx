@@ -183,7 +183,13 @@ function outcomeOf(event: AccessEvent): string {
 }
 
 function whatOf(event: AccessEvent): string {
-  if (event.kind === 'consent.given') return 'Your consent was recorded';
+  if (event.kind === 'consent.given' || event.kind === 'consent.renewed') {
+    const evidence = typeof event.event.evidence === 'string' ? event.event.evidence : null;
+    const what = event.kind === 'consent.given' ? 'Your consent was recorded' : 'Your consent was renewed';
+    return evidence === null
+      ? what
+      : `${what} for you by an official, with the proof kept under the reference ${evidence}`;
+  }
   if (event.kind === 'consent.revoked')
     return event.event.bySubject === true ? 'You withdrew your consent' : 'Your consent was withdrawn';
   if (event.kind !== 'access') return event.kind;

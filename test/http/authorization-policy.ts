@@ -38,6 +38,8 @@ export type Refusal =
   | 'UNAUTHENTICATED'
   | 'TOKEN_INVALID'
   | 'FORBIDDEN'
+  /** A platform admin may not record a consent on a person's behalf, whatever roles they hold. */
+  | 'CONSENT_RECORDER_FORBIDDEN'
   /** CKAN's Action API refuses in CKAN's envelope (docs/catalog.md): 403 with this error type. */
   | 'Authorization Error';
 /**
@@ -348,10 +350,14 @@ export const POLICY: Record<string, Rule> = {
 
   // Consents recorded by officials, and the consent server's clients
   'GET /api/v1/consents': only(['platformAdmin']),
-  'POST /api/v1/consents': only(
-    ['dataSteward', 'organizationAdmin', 'personalAccessToken'],
-    "issue 14 #14: a consent given on a person's behalf is recorded by an official of the receiving organization (home), never by the platform admin",
-  ),
+  'POST /api/v1/organizations/{org}/consents': {
+    cells: {
+      ...only(['dataSteward', 'organizationAdmin', 'dataProtectionOfficer', 'personalAccessToken']).cells,
+      platformAdmin: 'CONSENT_RECORDER_FORBIDDEN',
+    },
+    because:
+      "issue 14 #14: a consent given on a person's behalf is recorded by an official of the receiving organization (home), never by the platform admin",
+  },
   'GET /api/v1/consents/{id}': only(['platformAdmin']),
   'POST /api/v1/consents/{id}/revoke': only(['platformAdmin']),
   'GET /api/v1/organizations/{org}/consent-clients': only(ORG_READERS),

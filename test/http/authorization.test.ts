@@ -699,10 +699,15 @@ describe('the authorization matrix: every operation × every kind of caller', ()
       })(),
 
       'GET /api/v1/consents': get(`/api/v1/consents?subject=${CITIZEN_ID}`),
-      'POST /api/v1/consents': {
+      'POST /api/v1/organizations/{org}/consents': {
         request: () => ({
-          path: '/api/v1/consents',
-          body: { subject: CITIZEN_ID, consumer: 'home', purpose: PURPOSE },
+          path: `${homePath}/consents`,
+          body: {
+            subject: CITIZEN_ID,
+            purpose: PURPOSE,
+            collectionMethod: 'paper',
+            evidence: 'Form HA-2026-00001, signed at the desk',
+          },
         }),
       },
       'GET /api/v1/consents/{id}': get(`/api/v1/consents/${readConsent}`),

@@ -33,6 +33,8 @@ export interface ExchangeCall {
   path: string;
   /** The JSON body of a POST, as text. */
   body?: string | undefined;
+  /** What was wrong with the request before it reached the gateway (a body nested too deep): recorded and refused. */
+  refusal?: GovdxError | null;
   /** The Data-Purpose, Data-Subject and On-Behalf-Of headers; null when absent. */
   purpose: string | null;
   subject: string | null;
@@ -160,6 +162,7 @@ export class Gateway {
       }
     };
 
+    if (call.refusal) return refuse(call.refusal);
     if (!service) {
       return refuse(
         new GovdxError(

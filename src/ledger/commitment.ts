@@ -39,6 +39,8 @@ export const EVENT_KINDS = {
   systemDisabled: 'system.disabled',
   systemEnabled: 'system.enabled',
   consentClientChanged: 'consent_client.changed',
+  providerOriginAdded: 'provider_origin.added',
+  providerOriginRemoved: 'provider_origin.removed',
 } as const;
 
 export const KIND_PATTERN = /^[a-z][a-z_]*(\.[a-z][a-z_]*)*$/;

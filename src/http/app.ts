@@ -25,6 +25,7 @@ import { limitJsonDepth } from './json-body.ts';
 import { metricsPlugin } from './metrics.ts';
 import { routes } from './routes/index.ts';
 import { ErrorResponse } from './schemas.ts';
+import { securityHeaders } from './security-headers.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -132,6 +133,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onClose', () => ledger.close());
   app.setErrorHandler(errorHandler);
 
+  await app.register(securityHeaders, { publicUrl: config.publicUrl });
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {

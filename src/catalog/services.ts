@@ -1,10 +1,12 @@
 /**
  * Services: how consumers reach a dataset through the exchange. Hosted services answer from govdx's
- * own store (base registries); proxied services forward to the provider's API at baseUrl.
+ * own store (base registries); proxied services forward to the provider's API at baseUrl, whose origin
+ * must be on the platform admin's list (src/outbound/provider-origins.ts).
  */
 import type { Kysely } from 'kysely';
 import type { Static } from 'typebox';
 import { GovdxError, notFound } from '../domain/index.ts';
+import { checkProviderAddress } from '../outbound/index.ts';
 import {
   type Database,
   isUniqueViolation,
@@ -132,6 +134,7 @@ export async function createService(
   }
   const baseUrl = input.baseUrl ?? null;
   checkKind(input.kind, baseUrl, dataset.key_field);
+  if (baseUrl) await checkProviderAddress(db, baseUrl);
   const at = now();
   const row: ServiceTable = {
     id: crypto.randomUUID(),
@@ -170,6 +173,7 @@ export async function checkServiceChanges(
     .where('id', '=', current.dataset_id)
     .executeTakeFirstOrThrow();
   checkKind(current.kind, baseUrl, dataset.key_field);
+  if (baseUrl && baseUrl !== current.base_url) await checkProviderAddress(db, baseUrl);
   return { baseUrl };
 }
 

@@ -18,6 +18,18 @@ export interface Config {
   bodyLimitBytes: number;
   /** Load balancers in front of govdx whose X-Forwarded-For is believed (comma-separated addresses or CIDRs). */
   trustProxy: string | undefined;
+  /** Most arrays and objects nested inside one another in a JSON request body. */
+  bodyMaxDepth: number;
+  /** How long a client may take to send a whole request (headers and body), in milliseconds. */
+  requestTimeoutMs: number;
+  /** How long a client may take to send a request's headers, in milliseconds. */
+  headersTimeoutMs: number;
+  /** How long an idle kept-alive connection stays open for the next request, in milliseconds. */
+  keepAliveTimeoutMs: number;
+  /** How long a connection may stay silent (nothing sent either way) before it is closed, in milliseconds. */
+  connectionTimeoutMs: number;
+  /** Most connections this node holds open at once; more are closed as they arrive. */
+  maxConnections: number;
   sessionHours: number;
   /** External OpenID Connect issuer for staff and citizen sign-in; unset = the embedded demo provider. */
   oidcIssuer: string | undefined;
@@ -145,6 +157,71 @@ export const SETTINGS: readonly Setting[] = [
     max: 104857600,
     description: 'Largest request body accepted; larger ones get 413 BODY_TOO_LARGE.',
     defaultText: '262144',
+  },
+  {
+    key: 'bodyMaxDepth',
+    env: 'GOVDX_BODY_MAX_DEPTH',
+    flag: '--body-max-depth',
+    kind: 'integer',
+    min: 8,
+    max: 1000,
+    description:
+      'Most arrays and objects nested inside one another in a JSON request body; a deeper body is refused with 400 VALIDATION_FAILED (at the exchange, recorded on the ledger).',
+    defaultText: '64',
+  },
+  {
+    key: 'requestTimeoutMs',
+    env: 'GOVDX_REQUEST_TIMEOUT_MS',
+    flag: '--request-timeout-ms',
+    kind: 'integer',
+    min: 100,
+    max: 3600000,
+    description:
+      'How long a client may take to send a whole request, headers and body, in milliseconds; then 408 and the connection is closed.',
+    defaultText: '30000',
+  },
+  {
+    key: 'headersTimeoutMs',
+    env: 'GOVDX_HEADERS_TIMEOUT_MS',
+    flag: '--headers-timeout-ms',
+    kind: 'integer',
+    min: 100,
+    max: 3600000,
+    description:
+      'How long a client may take to send the headers of a request, in milliseconds (at most requestTimeoutMs); then 408 and the connection is closed.',
+    defaultText: '10000',
+  },
+  {
+    key: 'keepAliveTimeoutMs',
+    env: 'GOVDX_KEEP_ALIVE_TIMEOUT_MS',
+    flag: '--keep-alive-timeout-ms',
+    kind: 'integer',
+    min: 100,
+    max: 3600000,
+    description:
+      'How long an idle kept-alive connection waits for its next request, in milliseconds. Behind a load balancer, make it longer than the balancer keeps idle connections.',
+    defaultText: '72000',
+  },
+  {
+    key: 'connectionTimeoutMs',
+    env: 'GOVDX_CONNECTION_TIMEOUT_MS',
+    flag: '--connection-timeout-ms',
+    kind: 'integer',
+    min: 100,
+    max: 3600000,
+    description:
+      'How long a connection may stay silent, nothing sent either way, before it is closed, in milliseconds.',
+    defaultText: '120000',
+  },
+  {
+    key: 'maxConnections',
+    env: 'GOVDX_MAX_CONNECTIONS',
+    flag: '--max-connections',
+    kind: 'integer',
+    min: 1,
+    max: 1000000,
+    description: 'Most connections this node holds open at once; more are closed as they arrive.',
+    defaultText: '10000',
   },
   {
     key: 'sessionHours',
@@ -365,6 +442,12 @@ export function defaults(): Config {
     logLevel: 'info',
     bodyLimitBytes: 262144,
     trustProxy: undefined,
+    bodyMaxDepth: 64,
+    requestTimeoutMs: 30000,
+    headersTimeoutMs: 10000,
+    keepAliveTimeoutMs: 72000,
+    connectionTimeoutMs: 120000,
+    maxConnections: 10000,
     sessionHours: 8,
     oidcIssuer: undefined,
     oidcClientId: 'govdx',
@@ -476,6 +559,11 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   result.publicUrl = result.publicUrl.replace(/\/+$/, '');
   // tlog-checkpoint: the origin SHOULD be the log's URL prefix without the scheme.
   if (!result.ledgerOrigin) result.ledgerOrigin = `${new URL(result.publicUrl).host}/ledger`;
+  if (result.headersTimeoutMs > result.requestTimeoutMs) {
+    throw new ConfigError(
+      `headersTimeoutMs (${result.headersTimeoutMs}) must not be longer than requestTimeoutMs (${result.requestTimeoutMs})`,
+    );
+  }
   if (/[\s+]/u.test(result.ledgerOrigin)) {
     throw new ConfigError(`ledgerOrigin must not contain spaces or "+", got "${result.ledgerOrigin}"`);
   }

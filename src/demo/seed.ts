@@ -28,6 +28,7 @@ import {
 } from '../directory/index.ts';
 import { readPrivateJwk } from '../exchange/index.ts';
 import { hashPassword } from '../identity/index.ts';
+import { addProviderOrigin, originOf } from '../outbound/index.ts';
 import { countRecords, deleteRecords, putRecords } from '../registry/index.ts';
 import { type Database, now, type Store } from '../store/index.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './accounts.ts';
@@ -227,6 +228,18 @@ async function seedDatasets(
 
 async function seedServices(db: Db, owners: Map<string, Owner>, providerUrl: string, tally: Tally) {
   await db.transaction().execute(async (tx) => {
+    // The demo's provider APIs listen on this machine: on the platform's list, inside its own network.
+    const origin = originOf(providerUrl);
+    const listed =
+      origin &&
+      (await tx.selectFrom('provider_origins').select('id').where('origin', '=', origin).executeTakeFirst());
+    if (origin && !listed) {
+      await addProviderOrigin(
+        tx,
+        { origin, privateNetwork: true, note: "The demo's provider APIs (tax agency, health ministry)" },
+        null,
+      );
+    }
     for (const { organization, providerPath, ...input } of SERVICES) {
       const owner = owners.get(organization)!;
       const baseUrl = providerPath ? `${providerUrl}${providerPath}` : null;

@@ -8,6 +8,7 @@
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
+  customFetch,
   decodeJwt,
   errors,
   type JWTVerifyGetKey,
@@ -15,6 +16,7 @@ import {
 } from 'jose';
 import type { Kysely } from 'kysely';
 import { GovdxError } from '../domain/index.ts';
+import { outboundFetch } from '../outbound/index.ts';
 import { type Database, isUniqueViolation } from '../store/index.ts';
 import type { DecisionIndex, IndexedSystem } from './decision-index.ts';
 
@@ -45,6 +47,10 @@ export interface ClientAssertionOptions {
   index: DecisionIndex;
   /** Accepted `aud` values: the token endpoint URL and the exchange's issuer identifier. */
   audiences: string[];
+  /** Whether a JWKS URL may be at a private, loopback or link-local address (config outboundPrivateNetworks). */
+  allowPrivateNetworks: boolean;
+  /** Where the reason a JWKS URL could not be fetched goes (the log); the caller is told only that it could not. */
+  onError?: ((error: unknown, what: string) => void) | undefined;
 }
 
 export class ClientAssertions {
@@ -62,7 +68,17 @@ export class ClientAssertions {
       let keys = this.#remote.get(system.jwksUri);
       if (!keys) {
         // jose caches the fetched set (10 min) and fetches again when an unknown kid appears (30 s cool-down).
-        keys = createRemoteJWKSet(new URL(system.jwksUri), { timeoutDuration: 5000 });
+        // Fetched through the outbound guard: a JWKS URL inside the platform's network is not called.
+        const allowPrivate = this.#options.allowPrivateNetworks;
+        keys = createRemoteJWKSet(new URL(system.jwksUri), {
+          timeoutDuration: 5000,
+          [customFetch]: (url, init) =>
+            outboundFetch(
+              url,
+              init as Parameters<typeof outboundFetch>[1],
+              allowPrivate,
+            ) as unknown as Promise<Response>,
+        });
         this.#remote.set(system.jwksUri, keys);
       }
       return keys;
@@ -110,7 +126,20 @@ export class ClientAssertions {
         clockTolerance: CLOCK_TOLERANCE_S,
       }));
     } catch (error) {
-      throw invalid(assertionProblem(error));
+      const problem = assertionProblem(error);
+      if (problem !== null) throw invalid(problem);
+      if (!system.jwksUri) {
+        throw invalid(
+          error instanceof errors.JOSEError
+            ? `The client assertion could not be verified: ${error.message}.`
+            : 'The client assertion could not be verified.',
+        );
+      }
+      // What answered at the JWKS URL (or did not) is for the log, never for the caller.
+      this.#options.onError?.(error, `fetching the keys of ${system.clientId} from ${system.jwksUri}`);
+      throw invalid(
+        "The system's public keys could not be fetched from its registered JWKS URL. Its organization can check the URL; the platform's operators can see why in their log.",
+      );
     }
     const exp = payload.exp!;
     if (exp - Date.now() / 1000 > MAX_ASSERTION_SECONDS + CLOCK_TOLERANCE_S) {
@@ -148,7 +177,8 @@ export class ClientAssertions {
   }
 }
 
-function assertionProblem(error: unknown): string {
+/** What is wrong with the assertion itself; null when its keys could not be had (fetched, parsed). */
+function assertionProblem(error: unknown): string | null {
   if (error instanceof errors.JWTExpired) return 'The client assertion has expired.';
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === 'aud')
@@ -163,8 +193,8 @@ function assertionProblem(error: unknown): string {
   }
   if (error instanceof errors.JOSEAlgNotAllowed)
     return 'The client assertion must be signed with an asymmetric algorithm.';
-  if (error instanceof errors.JWKSTimeout || error instanceof errors.JOSEError) {
-    return `The client assertion could not be verified: ${(error as Error).message}.`;
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) {
+    return 'The client assertion is not a well-formed signed JWT.';
   }
-  return 'The client assertion could not be verified.';
+  return null;
 }

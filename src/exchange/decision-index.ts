@@ -1,6 +1,6 @@
 /**
  * Everything the exchange decides on, in memory: systems and their keys, services with their fields'
- * sensitivities, purposes, agreements and consents. A call reads only from here, never from the
+ * sensitivities, purposes, the provider origins the exchange may call, agreements and consents. A call reads only from here, never from the
  * database; changes.ts keeps it fresh (a row at a time for agreements and consents, the small catalog
  * whole).
  */
@@ -155,6 +155,8 @@ interface Catalog {
   systems: Map<string, IndexedSystem>;
   services: Map<string, IndexedService>;
   purposes: Map<string, IndexedPurpose>;
+  /** The provider origins the platform admin allows, with whether each is inside the platform's network. */
+  providerOrigins: Map<string, { privateNetwork: boolean }>;
 }
 
 export class DecisionIndex {
@@ -164,6 +166,7 @@ export class DecisionIndex {
     systems: new Map(),
     services: new Map(),
     purposes: new Map(),
+    providerOrigins: new Map(),
   };
   #agreements = new Grouped<IndexedAgreement>();
   #consents = new Grouped<IndexedConsent>();
@@ -193,6 +196,11 @@ export class DecisionIndex {
 
   purpose(slug: string): IndexedPurpose | undefined {
     return this.#catalog.purposes.get(slug);
+  }
+
+  /** The provider origin (`https://host:port`) if the platform admin allows the exchange to call it. */
+  providerOrigin(origin: string): { privateNetwork: boolean } | undefined {
+    return this.#catalog.providerOrigins.get(origin);
   }
 
   agreements(consumerOrganizationId: string, serviceId: string): readonly IndexedAgreement[] {
@@ -250,7 +258,7 @@ export class DecisionIndex {
 
   async #readCatalog(): Promise<Catalog> {
     const db = this.#db;
-    const [orgRows, systemRows, serviceRows, fieldRows, purposeRows] = await Promise.all([
+    const [orgRows, systemRows, serviceRows, fieldRows, purposeRows, originRows] = await Promise.all([
       db.selectFrom('organizations').select(['id', 'slug', 'name']).execute(),
       db.selectFrom('systems').selectAll().execute(),
       db
@@ -261,6 +269,7 @@ export class DecisionIndex {
         .execute(),
       db.selectFrom('fields').select(['dataset_id', 'name', 'sensitivity']).execute(),
       db.selectFrom('purposes').select(['id', 'slug', 'title']).execute(),
+      db.selectFrom('provider_origins').select(['origin', 'private_network']).execute(),
     ]);
     const organizations = new Map(orgRows.map((o) => [o.id, { id: o.id, slug: o.slug, name: o.name }]));
     const systems = new Map<string, IndexedSystem>();
@@ -307,6 +316,9 @@ export class DecisionIndex {
       });
     }
     const purposes = new Map(purposeRows.map((p) => [p.slug, { id: p.id, slug: p.slug, title: p.title }]));
-    return { organizations, systems, services, purposes };
+    const providerOrigins = new Map(
+      originRows.map((o) => [o.origin, { privateNetwork: o.private_network === 1 }]),
+    );
+    return { organizations, systems, services, purposes, providerOrigins };
   }
 }

@@ -33,6 +33,8 @@ export interface ExchangeCall {
   path: string;
   /** The JSON body of a POST, as text. */
   body?: string | undefined;
+  /** What was wrong with the request before it reached the gateway (a body nested too deep): recorded and refused. */
+  refusal?: GovdxError | null;
   /** The Data-Purpose, Data-Subject and On-Behalf-Of headers; null when absent. */
   purpose: string | null;
   subject: string | null;
@@ -68,7 +70,11 @@ export interface GatewayParts {
   usage: ExchangeUsage;
   config: Pick<
     Config,
-    'publicUrl' | 'exchangeSystemRateLimit' | 'exchangeSystemDailyQuota' | 'exchangeAgreementRateLimit'
+    | 'publicUrl'
+    | 'exchangeSystemRateLimit'
+    | 'exchangeSystemDailyQuota'
+    | 'exchangeAgreementRateLimit'
+    | 'outboundPrivateNetworks'
   >;
 }
 
@@ -160,6 +166,7 @@ export class Gateway {
       }
     };
 
+    if (call.refusal) return refuse(call.refusal);
     if (!service) {
       return refuse(
         new GovdxError(
@@ -180,6 +187,16 @@ export class Gateway {
 
     const target = resolveTarget(service, call);
     if (target instanceof GovdxError) return refuse(target);
+    // Only origins the platform admin allows are called (fail closed: one taken off the list is not).
+    const allowed = target.kind === 'proxied' ? index.providerOrigin(target.origin) : undefined;
+    if (target.kind === 'proxied' && !allowed) {
+      return refuse(
+        new GovdxError(
+          'PROVIDER_NOT_ALLOWED',
+          `${service.provider.name}'s system for this service is not on the platform's list of provider addresses, so the exchange does not call it. Nothing was passed on.`,
+        ),
+      );
+    }
 
     const decision = decide({
       at: Date.now(),
@@ -251,8 +268,11 @@ export class Gateway {
         };
         if (call.body !== undefined) headers['content-type'] = 'application/json';
         answer = await this.#parts.providers.request(
-          target.origin,
-          target.path,
+          {
+            origin: target.origin,
+            path: target.path,
+            allowPrivateNetworks: config.outboundPrivateNetworks || allowed!.privateNetwork,
+          },
           { method: call.method, headers, body: call.body },
           service.provider,
         );
@@ -272,8 +292,7 @@ export class Gateway {
         return refuse(
           new GovdxError(
             'PROVIDER_ERROR',
-            `${service.provider.name}'s system answered with an error (HTTP ${answer.status}). Nothing was passed on.`,
-            { providerStatus: answer.status },
+            `${service.provider.name}'s system answered with an error. Nothing was passed on.`,
           ),
           'failed',
         );
@@ -361,7 +380,6 @@ function parseJson(answer: ProviderAnswer): unknown {
     return new GovdxError(
       'PROVIDER_RESPONSE_INVALID',
       'The provider did not answer with JSON. Nothing was passed on.',
-      { contentType: answer.contentType.slice(0, 100) },
     );
   }
   try {

@@ -35,7 +35,7 @@ export {
 export { type ExchangeCall, type ExchangeResult, Gateway } from './gateway.ts';
 export { type ExchangeKeys, loadExchangeKeys, SIGNING_ALG, SIGNING_KEY_SETTING } from './keys.ts';
 export { DailyQuota, RateLimiter } from './limits.ts';
-export { type ProviderAnswer, ProviderClient } from './provider-client.ts';
+export { type ProviderAnswer, ProviderClient, type ProviderTarget } from './provider-client.ts';
 export {
   REQUEST_ASSERTION_TYPE,
   type RequestAssertionClaims,
@@ -87,11 +87,14 @@ export class Exchange {
       db: store.db,
       index,
       audiences: [this.tokenEndpoint, config.publicUrl],
+      allowPrivateNetworks: config.outboundPrivateNetworks,
+      onError: options.onError,
     });
     this.usage = new ExchangeUsage(options.registry);
     this.#providers = new ProviderClient({
       timeoutMs: config.providerTimeoutMs,
       maxResponseBytes: config.providerMaxResponseBytes,
+      onError: options.onError,
     });
     this.gateway = new Gateway({
       index,

@@ -18,10 +18,12 @@ import { Exchange } from '../exchange/index.ts';
 import { type Ledger, openLedger } from '../ledger/index.ts';
 import type { Store } from '../store/index.ts';
 import { accessPlugin } from './access.ts';
-import { errorHandler } from './errors.ts';
+import { clientErrorHandler, errorHandler } from './errors.ts';
+import { limitJsonDepth } from './json-body.ts';
 import { metricsPlugin } from './metrics.ts';
 import { routes } from './routes/index.ts';
 import { ErrorResponse } from './schemas.ts';
+import { securityHeaders } from './security-headers.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -77,11 +79,25 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           .map((address) => address.trim())
           .filter(Boolean)
       : false,
+    // Finite timeouts: a client that sends its request a byte at a time, or never, does not keep a
+    // connection. Node checks for late requests every connectionsCheckingInterval (30 s by default).
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.connectionTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(config.headersTimeoutMs / 4))),
+    },
+    clientErrorHandler,
     return503OnClosing: true,
     requestIdHeader: false,
     genReqId: () => crypto.randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.server.maxConnections = config.maxConnections;
+  limitJsonDepth(app, config.bodyMaxDepth);
 
   const { strict, coercing } = validators();
   app.setValidatorCompiler(({ schema, httpPart }) =>
@@ -100,6 +116,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onClose', () => ledger.close());
   app.setErrorHandler(errorHandler);
 
+  await app.register(securityHeaders, { publicUrl: config.publicUrl });
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {

@@ -2,6 +2,8 @@
  * The one place where refusals become HTTP. Every error response has the shape
  * `{ error: { code, message, details? } }`; nothing internal (stack, SQL) reaches a client.
  */
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { type ErrorCode, GovdxError } from '../domain/index.ts';
 
@@ -9,6 +11,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400,
   MALFORMED_JSON: 400,
   BODY_TOO_LARGE: 413,
+  REQUEST_TIMEOUT: 408,
+  HEADERS_TOO_LARGE: 431,
   UNSUPPORTED_MEDIA_TYPE: 415,
   UNAUTHENTICATED: 401,
   SESSION_EXPIRED: 401,
@@ -56,6 +60,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   PROVIDER_ERROR: 502,
   PROVIDER_RESPONSE_INVALID: 502,
   PROVIDER_RESPONSE_TOO_LARGE: 502,
+  PROVIDER_NOT_ALLOWED: 403,
   INTERNAL: 500,
 };
 
@@ -152,4 +157,34 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
   if (internal) request.log.error({ err: error }, 'request failed');
   else request.log.info({ code: body.error.code }, 'request refused');
   void reply.status(status).send(body);
+}
+
+/**
+ * A request that never became one: too slow (requestTimeoutMs, headersTimeoutMs), headers too large, or
+ * not HTTP. Node hands these to the server before any route, so they are answered here, in the same
+ * shape as every other refusal, and the connection is closed.
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const { code, message } =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? {
+          code: 'REQUEST_TIMEOUT' as const,
+          message: 'The request took too long to arrive; the connection is closed. Send it again, whole.',
+        }
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? {
+            code: 'HEADERS_TOO_LARGE' as const,
+            message: 'The request headers are larger than this server accepts.',
+          }
+        : { code: 'VALIDATION_FAILED' as const, message: 'The request is not valid HTTP.' };
+  const status = HTTP_STATUS[code];
+  const body = JSON.stringify({ error: { code, message } });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }

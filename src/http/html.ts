@@ -4,6 +4,8 @@
  * landmark, a label for every input, errors tied to their inputs and announced, contrast above 4.5:1.
  */
 
+import { hash } from 'node:crypto';
+
 /** Escapes text for HTML content and quoted attribute values. */
 export function escapeHtml(text: string): string {
   return text
@@ -41,6 +43,9 @@ const STYLE = `
   dl.facts dd{margin:0}
   .note{color:#3d4551}
 `;
+
+/** The CSP source that allows the pages' one inline style sheet, and no other (security-headers.ts). */
+export const PAGE_STYLE_SOURCE = `'sha256-${hash('sha256', STYLE, 'base64')}'`;
 
 /**
  * A whole page. `body` is trusted HTML; escape anything that came from a request before passing it.

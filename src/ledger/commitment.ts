@@ -42,6 +42,8 @@ export const EVENT_KINDS = {
   consentClientChanged: 'consent_client.changed',
   /** A person's roles in an organization were granted, changed or removed. */
   membershipChanged: 'membership.changed',
+  providerOriginAdded: 'provider_origin.added',
+  providerOriginRemoved: 'provider_origin.removed',
 } as const;
 
 export const KIND_PATTERN = /^[a-z][a-z_]*(\.[a-z][a-z_]*)*$/;

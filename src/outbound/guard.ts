@@ -1,6 +1,7 @@
 /**
- * Calls govdx makes to addresses that organizations give it: webhook deliveries and the link checks of
- * distribution addresses. Such an address could point inside the network govdx runs in (a database's
+ * Calls govdx makes to addresses that organizations give it: webhook deliveries, the link checks of
+ * distribution addresses, systems' JWKS URLs and providers' APIs (whose origins must also be on the
+ * platform admin's list, provider-origins.ts). Such an address could point inside the network govdx runs in (a database's
  * admin page, a cloud metadata service), and govdx would be the one asking. So, unless the platform
  * allows private networks (config `outboundPrivateNetworks`, on in the demo), a call goes only to
  * public unicast addresses: the address is checked when the name is resolved, just before the
@@ -60,6 +61,29 @@ function publicLookup(hostname: string, options: LookupOptions, callback: Lookup
 const guarded = new Agent({ connect: { lookup: publicLookup } });
 const open = new Agent();
 
+/** The refusal of `url` when its host is a literal address that is not public (literals are not looked up). */
+export function refusedLiteral(url: URL, allowPrivateNetworks: boolean): PrivateAddressError | null {
+  if (allowPrivateNetworks) return null;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return isIP(host) !== 0 && !isPublicAddress(host) ? new PrivateAddressError(host) : null;
+}
+
+/**
+ * The connect options of an undici Pool or Agent that keeps the guard (the provider client keeps its own
+ * pools per origin): names are resolved to public addresses only, unless `allowPrivateNetworks`.
+ */
+export function guardedConnect(allowPrivateNetworks: boolean): { lookup?: typeof publicLookup } {
+  return allowPrivateNetworks ? {} : { lookup: publicLookup };
+}
+
+/** Whether `error`, or what caused it, is the guard's refusal. */
+export function isPrivateAddressError(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    if ((e as { code?: unknown }).code === 'EPRIVATEADDRESS') return true;
+  }
+  return false;
+}
+
 /**
  * fetch, to public addresses only unless `allowPrivateNetworks`. A refused address fails like an
  * unreachable one: a TypeError ("fetch failed") whose `cause` is a PrivateAddressError.
@@ -70,12 +94,8 @@ export async function outboundFetch(
   allowPrivateNetworks: boolean,
 ): Promise<Response> {
   const target = new URL(url);
-  if (!allowPrivateNetworks) {
-    // A literal address is connected to without a lookup, so it is checked here.
-    const host = target.hostname.replace(/^\[|\]$/g, '');
-    if (isIP(host) !== 0 && !isPublicAddress(host)) {
-      throw new TypeError('fetch failed', { cause: new PrivateAddressError(host) });
-    }
-  }
+  // A literal address is connected to without a lookup, so it is checked here.
+  const refused = refusedLiteral(target, allowPrivateNetworks);
+  if (refused) throw new TypeError('fetch failed', { cause: refused });
   return fetch(target, { ...init, dispatcher: allowPrivateNetworks ? open : guarded });
 }

@@ -1,2 +1,21 @@
 /** The one guard for every call govdx makes out: JWKS, providers, webhooks, link checks. */
-export { isPublicAddress, type OutboundResponse, outboundFetch, PrivateAddressError } from './guard.ts';
+export {
+  guardedConnect,
+  isPrivateAddressError,
+  isPublicAddress,
+  type OutboundResponse,
+  outboundFetch,
+  PrivateAddressError,
+  refusedLiteral,
+} from './guard.ts';
+export {
+  addProviderOrigin,
+  checkProviderAddress,
+  listProviderOrigins,
+  NewProviderOrigin,
+  originOf,
+  ProviderOrigin,
+  type ProviderOriginView,
+  providerNotAllowed,
+  removeProviderOrigin,
+} from './provider-origins.ts';

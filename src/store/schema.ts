@@ -286,6 +286,18 @@ export interface OidcPayloadTable {
  * One ledger entry: the event as canonical JSON (RFC 8785) and its salt, kept private; the commitment
  * SHA-256(salt ‖ event) is what the public tree holds. Positions are numbers (pg's int8 text is converted).
  */
+/** An origin (scheme, host, port) of a provider API that the exchange may call; kept by the platform admin. */
+export interface ProviderOriginTable {
+  id: string;
+  /** `https://api.tax.example.gov` or `http://127.0.0.1:8081`: no path, no trailing slash. */
+  origin: string;
+  /** 1: inside the platform's own network, so a private address is called; 0: public addresses only. */
+  private_network: number;
+  note: string;
+  added_by: string | null;
+  added_at: string;
+}
+
 export interface LedgerEntryTable {
   entry_index: number | string;
   kind: string;
@@ -638,4 +650,5 @@ export interface Database {
   catalog_link_checks: CatalogLinkCheckTable;
   quality_check_runs: QualityCheckRunTable;
   quality_check_claims: QualityCheckClaimTable;
+  provider_origins: ProviderOriginTable;
 }

@@ -42,6 +42,28 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ file, env: {} }), /Cannot read config file/);
   });
 
+  test('timeouts are finite, and headers must arrive within the time for the whole request', () => {
+    const config = loadConfig({ env: {} });
+    for (const key of [
+      'requestTimeoutMs',
+      'headersTimeoutMs',
+      'keepAliveTimeoutMs',
+      'connectionTimeoutMs',
+    ] as const) {
+      assert.ok(config[key] > 0, `${key} is finite by default`);
+    }
+    assert.ok(config.maxConnections > 0);
+    assert.throws(
+      () => loadConfig({ env: { GOVDX_REQUEST_TIMEOUT_MS: '0' } }),
+      /between 100 and 3600000/,
+      'a timeout of 0 (none) is refused',
+    );
+    assert.throws(
+      () => loadConfig({ env: { GOVDX_REQUEST_TIMEOUT_MS: '5000', GOVDX_HEADERS_TIMEOUT_MS: '9000' } }),
+      /headersTimeoutMs \(9000\) must not be longer than requestTimeoutMs \(5000\)/,
+    );
+  });
+
   test('a database URL that is not PostgreSQL is refused when the store opens', () => {
     assert.throws(
       () => openStore({ databaseUrl: 'mysql://root@localhost/db', dataDir: ':memory:' }),

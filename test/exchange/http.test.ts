@@ -176,6 +176,14 @@ for (const dialect of DIALECTS) {
           },
         });
         assert.equal(dataset.status, 201, dataset.text);
+        // The misbehaving provider and an address where nothing listens, on the platform's list.
+        for (const origin of [new URL(tb.provider.bad).origin, 'http://127.0.0.1:9']) {
+          const allowed = await call(tb.url, 'POST', '/api/v1/provider-origins', {
+            token: tb.admin,
+            body: { origin, privateNetwork: true },
+          });
+          assert.equal(allowed.status, 201, allowed.text);
+        }
         for (const slug of [
           'overshare',
           'query',
@@ -269,6 +277,14 @@ for (const dialect of DIALECTS) {
           );
           await refused(response, status, code, 'failed');
           assert.ok(Date.now() - started < 5000, 'within the configured deadline');
+          // Nothing of what answered: no status, no content type, no address (only the exchange's own limits).
+          const details = response.body.error.details ?? {};
+          assert.deepEqual(
+            Object.keys(details).filter((k) => !['timeoutMs', 'limitBytes'].includes(k)),
+            [],
+          );
+          assert.ok(!response.text.includes('127.0.0.1'), response.text);
+          assert.doesNotMatch(response.body.error.message, /HTTP \d{3}/);
         });
       }
 

@@ -289,6 +289,29 @@ describe('two govdx nodes on one PostgreSQL', { skip: await skipUnless('postgres
     assert.equal(allowed.status, 200, allowed.text);
   });
 
+  test('a provider origin taken off the list through one node is refused on the next call at the other', async () => {
+    const tokenB = await token(b);
+    const income = `/tax-agency/income/${person}`;
+    const before = await exchange(b.url, tokenB, income, request);
+    assert.notEqual(before.body.error?.code, 'PROVIDER_NOT_ALLOWED', before.text);
+    const listed = await call(a.url, 'GET', '/api/v1/provider-origins', { token: admin });
+    const origin = new URL(provider.url).origin;
+    const entry = listed.body.items.find((item: { origin: string }) => item.origin === origin);
+    assert.ok(entry, listed.text);
+    const removed = await call(a.url, 'DELETE', `/api/v1/provider-origins/${entry.id}`, { token: admin });
+    assert.equal(removed.status, 204, removed.text);
+    const refused = await exchange(b.url, tokenB, income, request);
+    assert.equal(refused.status, 403, refused.text);
+    assert.equal(refused.body.error.code, 'PROVIDER_NOT_ALLOWED');
+    const added = await call(a.url, 'POST', '/api/v1/provider-origins', {
+      token: admin,
+      body: { origin, privateNetwork: true },
+    });
+    assert.equal(added.status, 201, added.text);
+    const again = await exchange(b.url, tokenB, income, request);
+    assert.equal(again.status, before.status, again.text);
+  });
+
   test('a node that loses its listening connection refuses calls until it has re-read everything', async () => {
     const tokenB = await token(b);
     const given = await call(a.url, 'POST', '/api/v1/organizations/housing-agency/consents', {

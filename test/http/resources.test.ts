@@ -185,6 +185,11 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(noUrl.status, 400);
       assert.match(noUrl.body.error.message, /baseUrl/);
+      // A proxied service's address must be on the platform admin's list (test/outbound/ssrf.test.ts).
+      const allowed = await api('POST', '/api/v1/provider-origins', admin, {
+        origin: 'https://api.population.example',
+      });
+      assert.equal(allowed.status, 201, allowed.text);
       const proxied = await api('POST', '/api/v1/organizations/population-register/services', steward, {
         slug: 'remote',
         dataset: 'population',

@@ -502,6 +502,15 @@ for (const dialect of DIALECTS) {
           forbidden: () => tokens.admin!,
           signedIn: true,
         },
+        {
+          method: 'POST',
+          path: '/api/v1/provider-origins',
+          template: '/api/v1/provider-origins',
+          valid: () => ({ origin: `https://${unique()}.provider.example` }),
+          wrongType: { origin: 'https://x.provider.example', privateNetwork: 'yes' },
+          allowed: () => tokens.admin!,
+          forbidden: () => tokens.orgAdmin!,
+        },
       ];
     });
     after(() => server?.close());

@@ -9,6 +9,7 @@ import fp from 'fastify-plugin';
 import { Type } from 'typebox';
 import { GovdxError } from '../../domain/index.ts';
 import type { ExchangeCall, IndexedSystem } from '../../exchange/index.ts';
+import { limitJsonDepth, tooDeep } from '../json-body.ts';
 import { errorResponses, Slug } from '../schemas.ts';
 
 declare module 'fastify' {
@@ -19,6 +20,8 @@ declare module 'fastify' {
 }
 
 const SYSTEM = { access: { system: true } } as const;
+/** The body of an exchange call nested too deep: taken as this value, so that the refusal is recorded. */
+const TOO_DEEP = Object.freeze({ tooDeep: true });
 
 const ExchangeHeaders = Type.Object({
   'data-purpose': Type.Optional(
@@ -99,6 +102,7 @@ export const exchangeFreshness = fp(async (app) => {
 export const exchangeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const exchange = app.exchange;
   app.decorateRequest('system', null);
+  limitJsonDepth(app, app.config.bodyMaxDepth, () => TOO_DEEP);
 
   app.get('/jwks.json', {
     config: { access: { public: true } },
@@ -134,13 +138,17 @@ export const exchangeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     reply: FastifyReply,
   ) => {
     const { provider, service } = request.params;
+    const deep = request.body === TOO_DEEP;
     const call: ExchangeCall = {
       method: request.method === 'POST' ? 'POST' : 'GET',
       provider,
       service,
       path: servicePath(request, provider, service),
       body:
-        request.method === 'POST' && request.body !== undefined ? JSON.stringify(request.body) : undefined,
+        request.method === 'POST' && request.body !== undefined && !deep
+          ? JSON.stringify(request.body)
+          : undefined,
+      refusal: deep ? tooDeep(app.config.bodyMaxDepth) : null,
       purpose: header(request, 'data-purpose'),
       subject: header(request, 'data-subject'),
       official: header(request, 'on-behalf-of'),

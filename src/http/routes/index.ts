@@ -17,6 +17,7 @@ import { idpRoutes } from './idp.ts';
 import { ledgerRoutes } from './ledger.ts';
 import { oauthRoutes } from './oauth.ts';
 import { organizationRoutes, peopleRoutes } from './organizations.ts';
+import { providerOriginRoutes } from './provider-origins.ts';
 import { datasetRoutes, purposeRoutes, serviceRoutes, systemRoutes } from './resources.ts';
 import { trackerRoutes } from './tracker.ts';
 import { webhookRoutes } from './webhooks.ts';
@@ -52,6 +53,7 @@ export const routes: FastifyPluginAsync = async (app) => {
       await api.register(serviceUsageRoutes);
       await api.register(webhookRoutes);
       await api.register(catalogQualityRoutes);
+      await api.register(providerOriginRoutes);
     },
     { prefix: '/api/v1' },
   );

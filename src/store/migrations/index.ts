@@ -14,6 +14,7 @@ import * as m0012 from './0012_open_data_downloads.ts';
 import * as m0013 from './0013_catalog_sensitivity.ts';
 import * as m0014 from './0014_sign_in_throttles.ts';
 import * as m0015 from './0015_consent_one_per_service.ts';
+import * as m0016 from './0016_provider_origins.ts';
 import * as m0018 from './0018_catalog_sign_off.ts';
 
 /**
@@ -36,5 +37,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0013_catalog_sensitivity': m0013,
   '0014_sign_in_throttles': m0014,
   '0015_consent_one_per_service': m0015,
+  '0016_provider_origins': m0016,
   '0018_catalog_sign_off': m0018,
 };

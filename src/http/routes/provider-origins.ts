@@ -1,0 +1,104 @@
+/**
+ * The platform's list of provider origins (src/outbound/provider-origins.ts): the only addresses a proxied
+ * service may point at. Kept by the platform admin; every change is on the ledger.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { recordChange } from '../../governance/index.ts';
+import { EVENT_KINDS } from '../../ledger/index.ts';
+import * as outbound from '../../outbound/index.ts';
+import { errorResponses } from '../schemas.ts';
+
+const tags = ['Provider origins'];
+
+export const providerOriginRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const db = app.store.db;
+
+  app.get('/provider-origins', {
+    config: { access: { roles: ['platform_admin', 'auditor'] } },
+    schema: {
+      tags,
+      summary: 'List the provider origins the exchange may call',
+      description:
+        "A proxied service's address must be on this list, when it is published or changed and at every call.",
+      response: {
+        200: Type.Object({ items: Type.Array(outbound.ProviderOrigin) }),
+        ...errorResponses,
+      },
+    },
+    handler: async () => ({ items: await outbound.listProviderOrigins(db) }),
+  });
+
+  app.post('/provider-origins', {
+    config: { access: { roles: ['platform_admin'] } },
+    schema: {
+      tags,
+      summary: 'Allow the exchange to call a provider origin',
+      description:
+        'Recorded on the ledger as `provider_origin.added`; when it cannot be, the origin is not added (503 LEDGER_UNAVAILABLE).',
+      body: outbound.NewProviderOrigin,
+      response: {
+        201: outbound.ProviderOrigin,
+        ...errorResponses,
+        409: Type.Ref('Error'),
+        503: Type.Ref('Error'),
+      },
+    },
+    handler: async (request, reply) => {
+      const added = await outbound.addProviderOrigin(db, request.body, request.principal!.personId);
+      await recordChange(
+        app.ledger,
+        [
+          {
+            kind: EVENT_KINDS.providerOriginAdded,
+            id: added.id,
+            origin: added.origin,
+            privateNetwork: added.privateNetwork,
+            note: added.note,
+            by: request.principal!.personId,
+          },
+        ],
+        {
+          undo: async () => {
+            await outbound.removeProviderOrigin(db, added.id);
+            return true;
+          },
+          notMade: 'The origin could not be recorded on the ledger, so it was not added. Try again shortly.',
+        },
+      );
+      await app.exchange.changed({ table: 'catalog' });
+      return reply.status(201).send(added);
+    },
+  });
+
+  app.delete('/provider-origins/:id', {
+    config: { access: { roles: ['platform_admin'] } },
+    schema: {
+      tags,
+      summary: 'Stop the exchange calling a provider origin',
+      description:
+        'Services at this origin are refused from the next call on (PROVIDER_NOT_ALLOWED). Recorded on the ledger as ' +
+        '`provider_origin.removed`; the removal stands even when the ledger cannot record it (503 LEDGER_UNAVAILABLE says so).',
+      params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+      response: { 204: Type.Null(), ...errorResponses, 503: Type.Ref('Error') },
+    },
+    handler: async (request, reply) => {
+      const removed = await outbound.removeProviderOrigin(db, request.params.id);
+      await app.exchange.changed({ table: 'catalog' });
+      await recordChange(
+        app.ledger,
+        [
+          {
+            kind: EVENT_KINDS.providerOriginRemoved,
+            id: removed.id,
+            origin: removed.origin,
+            by: request.principal!.personId,
+          },
+        ],
+        // Stopping calls must not wait for the ledger: nothing to undo.
+        { undo: async () => false, notMade: '' },
+      );
+      return reply.status(204).send(null);
+    },
+  });
+};

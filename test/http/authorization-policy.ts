@@ -344,6 +344,10 @@ export const POLICY: Record<string, Rule> = {
   'POST /api/v1/organizations/{org}/agreement-templates/{slug}/retire · another organization’s template':
     notFoundFor(['platformAdmin'], "home's template, named under another organization"),
   'GET /api/v1/agreement-templates': SIGNED_IN,
+  // Provider origins: where proxied services may be (issue 14 #3); the platform admin keeps the list
+  'GET /api/v1/provider-origins': only(['auditor', 'platformAdmin']),
+  'POST /api/v1/provider-origins': only(['platformAdmin']),
+  'DELETE /api/v1/provider-origins/{id}': only(['platformAdmin']),
   'GET /api/v1/emergencies': PUBLIC,
   'POST /api/v1/emergencies': only(['platformAdmin']),
   'POST /api/v1/emergencies/{id}/end': only(['platformAdmin']),

@@ -368,6 +368,12 @@ describe('the authorization matrix: every operation × every kind of caller', ()
         .id as string;
     };
     const readChange = await waitingChange();
+    const providerOrigin = async () =>
+      (
+        await setUp('POST', '/api/v1/provider-origins', admin, {
+          origin: `https://${crypto.randomUUID().slice(0, 8)}.provider.example`,
+        })
+      ).id as string;
     const someone = async (roles: Array<{ role: MembershipRole; organization: string }> = []) =>
       (await person(roles)).personId;
 
@@ -680,6 +686,20 @@ describe('the authorization matrix: every operation × every kind of caller', ()
           }),
         },
       'GET /api/v1/agreement-templates': get('/api/v1/agreement-templates'),
+      'GET /api/v1/provider-origins': get('/api/v1/provider-origins'),
+      'POST /api/v1/provider-origins': {
+        request: () => ({
+          path: '/api/v1/provider-origins',
+          body: { origin: `https://${crypto.randomUUID().slice(0, 8)}.provider.example` },
+        }),
+      },
+      'DELETE /api/v1/provider-origins/{id}': (() => {
+        const target = reusable(providerOrigin);
+        return {
+          request: async () => ({ path: `/api/v1/provider-origins/${await target.take()}` }),
+          consumed: target.consumed,
+        };
+      })(),
       'GET /api/v1/emergencies': get('/api/v1/emergencies'),
       'POST /api/v1/emergencies': {
         request: () => ({

@@ -1,0 +1,131 @@
+/**
+ * The attack of issue 14, finding 9: governance changes that left no trace. Registering a system, renaming
+ * it and registering or changing a purpose decide who may get data and what citizens are shown; each is a
+ * ledger event naming the organization and the person who made it, or it is not made.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { LedgerEvent } from '../../src/ledger/index.ts';
+import { publicJwks } from '../support/fixtures.ts';
+import { breakLedgerWrites } from '../support/ledger.ts';
+import { call, startTestServer, type TestServer } from '../support/server.ts';
+import { DIALECTS, skipUnless } from '../support/stores.ts';
+
+for (const dialect of DIALECTS) {
+  describe(`governance changes are on the ledger (${dialect})`, { skip: await skipUnless(dialect) }, () => {
+    let server: TestServer;
+    let admin: { personId: string; token: string };
+    let dpo: { personId: string; token: string };
+
+    before(async () => {
+      server = await startTestServer(dialect);
+      admin = await server.user([{ role: 'organization_admin', organization: 'tax-agency' }]);
+      dpo = await server.user([{ role: 'data_protection_officer', organization: 'tax-agency' }]);
+    });
+    after(() => server?.close());
+
+    /** The events appended since the tree had `from` entries. */
+    async function eventsSince(from: number): Promise<LedgerEvent[]> {
+      const ledger = server.node.app.ledger;
+      const size = (await ledger.treeHead()).size;
+      const events: LedgerEvent[] = [];
+      for (let index = from; index < size; index++) events.push(JSON.parse((await ledger.entry(index)).event));
+      return events;
+    }
+    const size = async () => (await server.node.app.ledger.treeHead()).size;
+
+    test('registering a system and renaming it are recorded, with the organization and the person', async () => {
+      const start = await size();
+      const created = await call(server.url, 'POST', '/api/v1/organizations/tax-agency/systems', {
+        token: admin.token,
+        body: { slug: 'audit-robot', name: 'Audit robot', jwks: await publicJwks('r1') },
+      });
+      assert.equal(created.status, 201, created.text);
+      const renamed = await call(server.url, 'PATCH', '/api/v1/organizations/tax-agency/systems/audit-robot', {
+        token: admin.token,
+        body: { name: 'Benefits helper', description: 'Helps with benefits' },
+      });
+      assert.equal(renamed.status, 200, renamed.text);
+      const events = await eventsSince(start);
+      assert.deepEqual(
+        events.map((e) => e.kind),
+        ['system.registered', 'system.changed'],
+      );
+      const [registered, changed] = events as [LedgerEvent, LedgerEvent];
+      assert.equal(registered.organization, 'tax-agency');
+      assert.equal(registered.system, 'audit-robot');
+      assert.equal(registered.by, admin.personId);
+      assert.deepEqual(registered.keyIds, ['r1']);
+      assert.equal(changed.organization, 'tax-agency');
+      assert.equal(changed.by, admin.personId);
+      assert.deepEqual(changed.changed, ['name', 'description']);
+      assert.equal(changed.name, 'Benefits helper');
+      assert.equal(changed.previousName, 'Audit robot');
+    });
+
+    test('registering and changing a purpose are recorded', async () => {
+      const start = await size();
+      const created = await call(server.url, 'POST', '/api/v1/organizations/tax-agency/purposes', {
+        token: dpo.token,
+        body: {
+          slug: 'tax-assessment',
+          title: 'Tax assessment',
+          description: 'To assess the income tax you owe.',
+          legalBasis: 'gdpr-6-1-c',
+        },
+      });
+      assert.equal(created.status, 201, created.text);
+      const changed = await call(server.url, 'PATCH', '/api/v1/organizations/tax-agency/purposes/tax-assessment', {
+        token: dpo.token,
+        body: { legalBasis: 'gdpr-6-1-e' },
+      });
+      assert.equal(changed.status, 200, changed.text);
+      const events = await eventsSince(start);
+      assert.deepEqual(
+        events.map((e) => [e.kind, e.organization, e.purpose, e.legalBasis, e.by]),
+        [
+          ['purpose.registered', 'tax-agency', 'tax-assessment', 'gdpr-6-1-c', dpo.personId],
+          ['purpose.changed', 'tax-agency', 'tax-assessment', 'gdpr-6-1-e', dpo.personId],
+        ],
+      );
+    });
+
+    test('without the ledger a system is not registered, nor renamed, nor a purpose registered', async () => {
+      const restore = await breakLedgerWrites(server.fresh.store);
+      try {
+        const created = await call(server.url, 'POST', '/api/v1/organizations/tax-agency/systems', {
+          token: admin.token,
+          body: { slug: 'unseen', name: 'Unseen', jwks: await publicJwks('u1') },
+        });
+        assert.equal(created.status, 503, created.text);
+        assert.equal(created.body.error.code, 'LEDGER_UNAVAILABLE');
+        const renamed = await call(server.url, 'PATCH', '/api/v1/organizations/tax-agency/systems/audit-robot', {
+          token: admin.token,
+          body: { name: 'Something harmless' },
+        });
+        assert.equal(renamed.status, 503, renamed.text);
+        const purpose = await call(server.url, 'POST', '/api/v1/organizations/tax-agency/purposes', {
+          token: dpo.token,
+          body: {
+            slug: 'unseen-purpose',
+            title: 'Unseen',
+            description: 'Never recorded.',
+            legalBasis: 'gdpr-6-1-a',
+          },
+        });
+        assert.equal(purpose.status, 503, purpose.text);
+      } finally {
+        await restore();
+      }
+      const unseen = await call(server.url, 'GET', '/api/v1/organizations/tax-agency/systems/unseen', {
+        token: admin.token,
+      });
+      assert.equal(unseen.status, 404, 'the unrecorded system is not registered');
+      const robot = await call(server.url, 'GET', '/api/v1/organizations/tax-agency/systems/audit-robot', {
+        token: admin.token,
+      });
+      assert.equal(robot.body.name, 'Benefits helper', 'the unrecorded rename is undone');
+      assert.equal((await call(server.url, 'GET', '/api/v1/purposes/unseen-purpose')).status, 404);
+    });
+  });
+}

@@ -1,2 +1,9 @@
 /** "Record on the ledger or undo": the one home of the rule for every change to who may see or do what. */
-export { addsNothing, recordChange } from './record.ts';
+export {
+  addsNothing,
+  changedKeys,
+  type GovernedChange,
+  governed,
+  type Recorder,
+  recordChange,
+} from './record.ts';

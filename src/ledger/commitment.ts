@@ -35,10 +35,16 @@ export const EVENT_KINDS = {
   agreementRevoked: 'agreement.revoked',
   consentGiven: 'consent.given',
   consentRevoked: 'consent.revoked',
+  consentExpired: 'consent.expired',
+  systemRegistered: 'system.registered',
+  systemChanged: 'system.changed',
   systemKeyRotated: 'system.key_rotated',
   systemDisabled: 'system.disabled',
   systemEnabled: 'system.enabled',
+  consentClientRegistered: 'consent_client.registered',
   consentClientChanged: 'consent_client.changed',
+  purposeRegistered: 'purpose.registered',
+  purposeChanged: 'purpose.changed',
 } as const;
 
 export const KIND_PATTERN = /^[a-z][a-z_]*(\.[a-z][a-z_]*)*$/;

@@ -29,7 +29,8 @@ for (const dialect of DIALECTS) {
       const ledger = server.node.app.ledger;
       const size = (await ledger.treeHead()).size;
       const events: LedgerEvent[] = [];
-      for (let index = from; index < size; index++) events.push(JSON.parse((await ledger.entry(index)).event));
+      for (let index = from; index < size; index++)
+        events.push(JSON.parse((await ledger.entry(index)).event));
       return events;
     }
     const size = async () => (await server.node.app.ledger.treeHead()).size;
@@ -41,10 +42,15 @@ for (const dialect of DIALECTS) {
         body: { slug: 'audit-robot', name: 'Audit robot', jwks: await publicJwks('r1') },
       });
       assert.equal(created.status, 201, created.text);
-      const renamed = await call(server.url, 'PATCH', '/api/v1/organizations/tax-agency/systems/audit-robot', {
-        token: admin.token,
-        body: { name: 'Benefits helper', description: 'Helps with benefits' },
-      });
+      const renamed = await call(
+        server.url,
+        'PATCH',
+        '/api/v1/organizations/tax-agency/systems/audit-robot',
+        {
+          token: admin.token,
+          body: { name: 'Benefits helper', description: 'Helps with benefits' },
+        },
+      );
       assert.equal(renamed.status, 200, renamed.text);
       const events = await eventsSince(start);
       assert.deepEqual(
@@ -75,10 +81,15 @@ for (const dialect of DIALECTS) {
         },
       });
       assert.equal(created.status, 201, created.text);
-      const changed = await call(server.url, 'PATCH', '/api/v1/organizations/tax-agency/purposes/tax-assessment', {
-        token: dpo.token,
-        body: { legalBasis: 'gdpr-6-1-e' },
-      });
+      const changed = await call(
+        server.url,
+        'PATCH',
+        '/api/v1/organizations/tax-agency/purposes/tax-assessment',
+        {
+          token: dpo.token,
+          body: { legalBasis: 'gdpr-6-1-e' },
+        },
+      );
       assert.equal(changed.status, 200, changed.text);
       const events = await eventsSince(start);
       assert.deepEqual(
@@ -99,10 +110,15 @@ for (const dialect of DIALECTS) {
         });
         assert.equal(created.status, 503, created.text);
         assert.equal(created.body.error.code, 'LEDGER_UNAVAILABLE');
-        const renamed = await call(server.url, 'PATCH', '/api/v1/organizations/tax-agency/systems/audit-robot', {
-          token: admin.token,
-          body: { name: 'Something harmless' },
-        });
+        const renamed = await call(
+          server.url,
+          'PATCH',
+          '/api/v1/organizations/tax-agency/systems/audit-robot',
+          {
+            token: admin.token,
+            body: { name: 'Something harmless' },
+          },
+        );
         assert.equal(renamed.status, 503, renamed.text);
         const purpose = await call(server.url, 'POST', '/api/v1/organizations/tax-agency/purposes', {
           token: dpo.token,

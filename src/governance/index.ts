@@ -1,4 +1,12 @@
 /** "Record on the ledger or undo": the one home of the rule for every change to who may see or do what. */
+
+export {
+  actorOf,
+  type GovernanceEventView,
+  type GovernanceFilter,
+  listGovernanceEvents,
+  organizationsOf,
+} from './events.ts';
 export {
   addsNothing,
   changedKeys,

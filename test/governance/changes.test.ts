@@ -101,6 +101,62 @@ for (const dialect of DIALECTS) {
       );
     });
 
+    test('the auditor lists governance events by kind, organization and actor, a page at a time', async () => {
+      const auditor = await server.user([{ role: 'auditor', organization: 'data-protection-authority' }]);
+      const platformAdmin = await server.user([{ role: 'platform_admin', organization: 'digital-agency' }]);
+      await server.organization('health-board');
+      // A platform admin passes every role check: what they do is listed under their name all the same.
+      const planted = await call(server.url, 'POST', '/api/v1/organizations/health-board/systems', {
+        token: platformAdmin.token,
+        body: { slug: 'quiet-reader', name: 'Quiet reader', jwks: await publicJwks('q1') },
+      });
+      assert.equal(planted.status, 201, planted.text);
+      const list = (query: string, token = auditor.token) =>
+        call(server.url, 'GET', `/api/v1/governance-events?${query}`, { token });
+
+      const byActor = await list(`actor=${platformAdmin.personId}`);
+      assert.equal(byActor.status, 200, byActor.text);
+      assert.deepEqual(
+        byActor.body.items.map((e: { kind: string; organizations: string[] }) => [e.kind, e.organizations]),
+        [['system.registered', ['health-board']]],
+      );
+      assert.equal(byActor.body.items[0].actor.id, platformAdmin.personId);
+      assert.match(byActor.body.items[0].actor.name, /^Test person/);
+      assert.equal(byActor.body.items[0].indexProblem, null);
+
+      const ofTax = await list('organization=tax-agency&kind=system.registered');
+      assert.deepEqual(
+        ofTax.body.items.map((e: { event: { system: string } }) => e.event.system),
+        ['audit-robot'],
+      );
+      const purposes = await list(`organization=tax-agency&actor=${dpo.personId}`);
+      assert.deepEqual(
+        purposes.body.items.map((e: { kind: string }) => e.kind),
+        ['purpose.changed', 'purpose.registered'],
+      );
+
+      // Keyset pages: one at a time, newest first, to the end.
+      const seen: number[] = [];
+      let cursor: string | null = '';
+      while (cursor !== null) {
+        const page = await list(`organization=tax-agency&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+        assert.equal(page.status, 200, page.text);
+        seen.push(...page.body.items.map((e: { index: number }) => e.index));
+        cursor = page.body.nextCursor;
+      }
+      assert.equal(seen.length, 4);
+      assert.deepEqual(
+        seen,
+        [...seen].sort((a, b) => b - a),
+      );
+
+      assert.equal((await list('', platformAdmin.token)).status, 403, 'platform admins read no events');
+      assert.equal((await list('', admin.token)).status, 403);
+      assert.equal((await call(server.url, 'GET', '/api/v1/governance-events')).status, 401);
+      assert.equal((await list('kind=Not a kind')).status, 400);
+      assert.equal((await list('cursor=nonsense')).status, 400);
+    });
+
     test('without the ledger a system is not registered, nor renamed, nor a purpose registered', async () => {
       const restore = await breakLedgerWrites(server.fresh.store);
       try {

@@ -11,6 +11,7 @@ import { consentClientRoutes } from './consent-clients.ts';
 import { consentServerRoutes } from './consent-server.ts';
 import { consentRoutes } from './consents.ts';
 import { exchangeFreshness, exchangeRoutes, serviceUsageRoutes } from './exchange.ts';
+import { governanceRoutes } from './governance.ts';
 import { healthRoutes } from './health.ts';
 import { idpRoutes } from './idp.ts';
 import { ledgerRoutes } from './ledger.ts';
@@ -50,6 +51,7 @@ export const routes: FastifyPluginAsync = async (app) => {
       await api.register(serviceUsageRoutes);
       await api.register(webhookRoutes);
       await api.register(catalogQualityRoutes);
+      await api.register(governanceRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -12,6 +12,7 @@ import * as m0010 from './0010_catalog_search.ts';
 import * as m0011 from './0011_catalog_quality.ts';
 import * as m0012 from './0012_open_data_downloads.ts';
 import * as m0013 from './0013_catalog_sensitivity.ts';
+import * as m0017 from './0017_ledger_governance_index.ts';
 
 /**
  * Every migration, in order. Names sort in the order they run; each runs on SQLite and PostgreSQL.
@@ -31,4 +32,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0011_catalog_quality': m0011,
   '0012_open_data_downloads': m0012,
   '0013_catalog_sensitivity': m0013,
+  '0017_ledger_governance_index': m0017,
 };

@@ -101,6 +101,45 @@ for (const dialect of DIALECTS) {
       );
     });
 
+    test("a platform admin linking an account to a citizen's national ID is recorded, and the citizen sees it", async () => {
+      const platformAdmin = await server.user([{ role: 'platform_admin', organization: 'digital-agency' }]);
+      const start = await size();
+      // The insider points their own account at the citizen's national ID, to read that person's data.
+      const linked = await call(server.url, 'PATCH', `/api/v1/people/${platformAdmin.personId}`, {
+        token: platformAdmin.token,
+        body: { nationalId: '38001010088' },
+      });
+      assert.equal(linked.status, 200, linked.text);
+      const [event] = await eventsSince(start);
+      assert.equal(event?.kind, 'person.changed');
+      assert.deepEqual(event?.changed, ['nationalId']);
+      assert.equal(event?.person, platformAdmin.personId);
+      assert.equal(event?.by, platformAdmin.personId);
+      assert.equal(event?.subject, '38001010088', 'the person whose national ID it is can read it');
+    });
+
+    test('registering and renaming an organization are recorded', async () => {
+      const platformAdmin = await server.user([{ role: 'platform_admin', organization: 'digital-agency' }]);
+      const start = await size();
+      const created = await call(server.url, 'POST', '/api/v1/organizations', {
+        token: platformAdmin.token,
+        body: { slug: 'shell-company', name: 'Shell company', kind: 'company' },
+      });
+      assert.equal(created.status, 201, created.text);
+      const renamed = await call(server.url, 'PATCH', '/api/v1/organizations/shell-company', {
+        token: platformAdmin.token,
+        body: { name: 'Tax Agency' },
+      });
+      assert.equal(renamed.status, 200, renamed.text);
+      assert.deepEqual(
+        (await eventsSince(start)).map((e) => [e.kind, e.organization, e.name, e.by]),
+        [
+          ['organization.registered', 'shell-company', 'Shell company', platformAdmin.personId],
+          ['organization.changed', 'shell-company', 'Tax Agency', platformAdmin.personId],
+        ],
+      );
+    });
+
     test('the auditor lists governance events by kind, organization and actor, a page at a time', async () => {
       const auditor = await server.user([{ role: 'auditor', organization: 'data-protection-authority' }]);
       const platformAdmin = await server.user([{ role: 'platform_admin', organization: 'digital-agency' }]);

@@ -1,8 +1,9 @@
 /**
  * The directory's governance changes, each recorded on the ledger or undone (src/governance): registering
  * and changing a system (its name and description are what citizens see in their tracker; its keys and
- * status decide who may call), and registering and changing a purpose (the reason and legal basis that
- * agreements and consents rest on).
+ * status decide who may call), registering and changing a purpose (the reason and legal basis that
+ * agreements and consents rest on), registering an organization, and registering or changing a person
+ * (a national ID on an account opens that person's *My data*).
  */
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -10,8 +11,18 @@ import type { Static } from 'typebox';
 import { addsNothing, changedKeys, governed, type Recorder } from '../governance/index.ts';
 import { canonicalJson, EVENT_KINDS, type LedgerEvent } from '../ledger/index.ts';
 import type { Database } from '../store/index.ts';
+import { createOrganization, type OrganizationView } from './organizations.ts';
+import { createPerson, getPerson, type PersonView, updatePerson } from './people.ts';
 import { createPurpose, getPurpose, type PurposeView, updatePurpose } from './purposes.ts';
-import type { NewPurpose, NewSystem, PurposeChanges, SystemChanges } from './schemas.ts';
+import type {
+  NewOrganization,
+  NewPerson,
+  NewPurpose,
+  NewSystem,
+  PersonChanges,
+  PurposeChanges,
+  SystemChanges,
+} from './schemas.ts';
 import { createSystem, getSystem, type SystemView, updateSystem } from './systems.ts';
 
 const PURPOSE_TERMS = ['title', 'description', 'legalBasis', 'specialCategoryBasis'] as const;
@@ -202,6 +213,88 @@ export async function changePurpose(
         legalBasis,
         specialCategoryBasis,
       });
+    },
+  });
+  return made;
+}
+
+export async function registerOrganization(
+  effects: Pick<DirectoryEffects, 'db' | 'ledger'>,
+  input: Static<typeof NewOrganization>,
+  by: string | null,
+): Promise<OrganizationView> {
+  const { made } = await governed(effects.ledger, {
+    apply: () => createOrganization(effects.db, input),
+    events: (organization) => [
+      {
+        kind: EVENT_KINDS.organizationRegistered,
+        organization: organization.slug,
+        name: organization.name,
+        organizationKind: organization.kind,
+        by,
+      },
+    ],
+    undo: async (organization) => {
+      await effects.db.deleteFrom('organizations').where('id', '=', organization.id).execute();
+    },
+    notMade:
+      'The organization could not be recorded on the ledger, so it was not registered. Try again shortly.',
+  });
+  return made;
+}
+
+/** A person event: about the person whose national ID the account carries, so that they can read it. */
+function personEvent(kind: string, person: PersonView, by: string | null, changed?: string[]): LedgerEvent {
+  return {
+    kind,
+    subject: person.nationalId ?? null,
+    person: person.id,
+    ...(changed ? { changed } : {}),
+    name: person.name,
+    by,
+  };
+}
+
+export async function registerPerson(
+  effects: Pick<DirectoryEffects, 'db' | 'ledger'>,
+  input: Static<typeof NewPerson>,
+  by: string | null,
+): Promise<PersonView> {
+  const { made } = await governed(effects.ledger, {
+    apply: () => createPerson(effects.db, input),
+    events: (person) => [personEvent(EVENT_KINDS.personRegistered, person, by)],
+    undo: async (person) => {
+      await effects.db.deleteFrom('people').where('id', '=', person.id).execute();
+    },
+    notMade:
+      'The person could not be recorded on the ledger, so they were not registered. Try again shortly.',
+  });
+  return made;
+}
+
+/**
+ * Changes a person's name, email or national ID. The event is about the national ID the account now
+ * carries: whoever it belongs to sees in *My data* that an account was linked to it.
+ */
+export async function changePerson(
+  effects: Pick<DirectoryEffects, 'db' | 'ledger'>,
+  id: string,
+  changes: Static<typeof PersonChanges>,
+  by: string | null,
+): Promise<PersonView> {
+  const before = await getPerson(effects.db, id);
+  const { made } = await governed(effects.ledger, {
+    apply: () => updatePerson(effects.db, id, changes),
+    events: (after) => {
+      const changed = changedKeys(before, after, ['name', 'email', 'nationalId']);
+      if (changed.length === 0) return [];
+      // A national ID taken off the account: the event is about the person it belonged to.
+      const event = personEvent(EVENT_KINDS.personChanged, after, by, changed);
+      return [{ ...event, subject: after.nationalId ?? before.nationalId ?? null }];
+    },
+    undo: async () => {
+      const { name, email, nationalId } = before;
+      await updatePerson(effects.db, id, { name, email: email ?? null, nationalId: nationalId ?? null });
     },
   });
   return made;

@@ -45,6 +45,10 @@ export const EVENT_KINDS = {
   consentClientChanged: 'consent_client.changed',
   purposeRegistered: 'purpose.registered',
   purposeChanged: 'purpose.changed',
+  organizationRegistered: 'organization.registered',
+  organizationChanged: 'organization.changed',
+  personRegistered: 'person.registered',
+  personChanged: 'person.changed',
 } as const;
 
 export const KIND_PATTERN = /^[a-z][a-z_]*(\.[a-z][a-z_]*)*$/;

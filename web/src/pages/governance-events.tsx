@@ -28,6 +28,10 @@ export const GOVERNANCE_KIND_LABELS: Record<string, string> = {
   'system.enabled': 'System enabled',
   'purpose.registered': 'Purpose registered',
   'purpose.changed': 'Purpose changed',
+  'organization.registered': 'Organization registered',
+  'organization.changed': 'Organization renamed or changed',
+  'person.registered': 'Person registered',
+  'person.changed': "Person's name, email or national ID changed",
   'consent_client.registered': 'Consent client registered',
   'consent_client.changed': 'Consent client changed',
   'consent.given': 'Consent given',
@@ -57,7 +61,7 @@ function formatTime(iso: string | null): string {
 /** What changed, in a few words, from the event's own details. */
 function detailOf(event: Record<string, unknown>): string {
   const parts: string[] = [];
-  for (const key of ['system', 'purpose', 'client', 'agreement', 'name', 'status']) {
+  for (const key of ['system', 'purpose', 'client', 'agreement', 'person', 'name', 'status']) {
     const value = event[key];
     if (typeof value === 'string' && value !== '') parts.push(`${key} ${value}`);
   }

@@ -31,6 +31,7 @@ import {
   type SpecialCategoryBasis,
   sensitivityOf,
 } from '../domain/index.ts';
+import { type Recorder, recordChange } from '../governance/index.ts';
 import type { LedgerEvent } from '../ledger/index.ts';
 import type { AgreementApprovalTable, AgreementTable } from '../store/index.ts';
 import { now } from '../store/index.ts';
@@ -56,8 +57,8 @@ export const GOVDX_ACTOR = 'govdx';
 
 export interface WorkflowDeps {
   db: Db;
-  /** Appends a governance event to the ledger; resolves to its index once durable. */
-  record(event: LedgerEvent): Promise<number>;
+  /** The ledger, where every transition is recorded (src/governance: recorded, or undone). */
+  ledger: Recorder;
   /** Tells the exchange that the agreement changed (its index, and through the store other nodes). */
   changed(agreementId: string): Promise<void>;
   /** Queues webhook messages for the organizations' subscriptions. */
@@ -667,27 +668,19 @@ export class AgreementWorkflow {
     const changed = [transition.agreementId, ...transition.alsoChanged];
     if (!transition.enables) for (const id of changed) await this.#deps.changed(id);
     const view = await agreementView(db, await agreementRow(db, transition.agreementId, null));
-    let index: number;
-    try {
-      index = await this.#deps.record(ledgerEvent(transition, view));
-    } catch (cause) {
-      if (!transition.stops) {
+    // What stops data flowing stands even when the ledger cannot record it; anything else is undone.
+    const [index] = await recordChange(this.#deps.ledger, [ledgerEvent(transition, view)], {
+      undo: async () => {
+        if (transition.stops) return false;
         await this.#undo(transition);
         for (const id of changed) await this.#deps.changed(id);
-      }
-      const error = new GovdxError(
-        'LEDGER_UNAVAILABLE',
-        !transition.stops
-          ? 'The change could not be recorded on the ledger, so it was not made. Try again shortly.'
-          : 'The change is made, but it could not be recorded on the ledger. Tell the platform operators.',
-      );
-      error.cause = cause;
-      throw error;
-    }
+        return true;
+      },
+    });
     if (transition.enables) for (const id of changed) await this.#deps.changed(id);
     await db
       .updateTable('agreement_events')
-      .set({ ledger_index: index })
+      .set({ ledger_index: index! })
       .where('id', '=', transition.eventId)
       .execute();
     try {

@@ -5,9 +5,9 @@
  * admin API, the citizen's own page, the consent page) goes through here.
  */
 import type { Kysely } from 'kysely';
-import { GovdxError } from '../domain/index.ts';
 import type { Change } from '../exchange/index.ts';
-import { type Appended, EVENT_KINDS, type LedgerEvent } from '../ledger/index.ts';
+import { governed, type Recorder } from '../governance/index.ts';
+import { EVENT_KINDS } from '../ledger/index.ts';
 import type { Database } from '../store/index.ts';
 import {
   type ConsentActor,
@@ -26,7 +26,7 @@ import {
 
 export interface ConsentEffects {
   db: Kysely<Database>;
-  ledger: { append(event: LedgerEvent): Promise<Appended> };
+  ledger: Recorder;
   /** Tells the exchange (app.exchange.changed). */
   changed(change: Change): Promise<void>;
 }
@@ -44,35 +44,36 @@ export async function giveConsent(
   createdBy: string | null,
 ): Promise<ConsentView> {
   const { db } = effects;
-  const { consent: given, eventId, before } = await recordConsent(db, input, createdBy);
-  await effects.changed({ table: 'consents', id: given.id });
-  let appended: Appended;
-  try {
-    appended = await effects.ledger.append({
-      kind: before ? EVENT_KINDS.consentRenewed : EVENT_KINDS.consentGiven,
-      subject: given.subject,
-      consent: given.id,
-      consumer: given.consumer,
-      purpose: given.purpose,
-      fields: given.fields,
-      expiresAt: given.expiresAt,
-      collectionMethod: given.collectionMethod,
-      client: given.client,
-      by: createdBy,
-      ...(given.evidence === null ? {} : { evidence: given.evidence }),
-    });
-  } catch (cause) {
-    if (before) await undoRenewal(db, before, eventId);
-    else await deleteConsent(db, given.id);
-    await effects.changed({ table: 'consents', id: given.id });
-    const error = new GovdxError(
-      'LEDGER_UNAVAILABLE',
-      'The consent could not be recorded on the ledger, so it was not taken. Try again shortly.',
-    );
-    error.cause = cause;
-    throw error;
-  }
-  await noteEventLedgerIndex(db, eventId, appended.index);
+  const { made, indexes } = await governed(effects.ledger, {
+    apply: async () => {
+      const recorded = await recordConsent(db, input, createdBy);
+      await effects.changed({ table: 'consents', id: recorded.consent.id });
+      return recorded;
+    },
+    events: ({ consent: given, before }) => [
+      {
+        kind: before ? EVENT_KINDS.consentRenewed : EVENT_KINDS.consentGiven,
+        subject: given.subject,
+        consent: given.id,
+        consumer: given.consumer,
+        purpose: given.purpose,
+        fields: given.fields,
+        expiresAt: given.expiresAt,
+        collectionMethod: given.collectionMethod,
+        client: given.client,
+        by: createdBy,
+        ...(given.evidence === null ? {} : { evidence: given.evidence }),
+      },
+    ],
+    undo: async ({ consent: given, eventId, before }) => {
+      if (before) await undoRenewal(db, before, eventId);
+      else await deleteConsent(db, given.id);
+      await effects.changed({ table: 'consents', id: given.id });
+    },
+    notMade: 'The consent could not be recorded on the ledger, so it was not taken. Try again shortly.',
+  });
+  const given = made.consent;
+  await noteEventLedgerIndex(db, made.eventId, indexes[0]!);
   return getConsent(db, given.id);
 }
 
@@ -88,31 +89,35 @@ export async function withdrawConsent(
 ): Promise<ConsentView> {
   const { db } = effects;
   await getConsent(db, id);
-  const withdrawn = await withdrawConsentRecord(db, id, actor);
-  const revoked = await getConsent(db, id);
-  await effects.changed({ table: 'consents', id });
-  if (!withdrawn) return revoked;
-  let appended: Appended;
-  try {
-    appended = await effects.ledger.append({
-      kind: EVENT_KINDS.consentRevoked,
-      subject: revoked.subject,
-      consent: revoked.id,
-      consumer: revoked.consumer,
-      purpose: revoked.purpose,
-      reason: actor.reason ?? null,
-      by: actor.personId,
-      bySubject: actor.bySubject,
-    });
-  } catch (cause) {
-    const error = new GovdxError(
-      'LEDGER_UNAVAILABLE',
+  const { made: revoked, indexes } = await governed(effects.ledger, {
+    apply: async () => {
+      const withdrawn = await withdrawConsentRecord(db, id, actor);
+      const revoked = await getConsent(db, id);
+      await effects.changed({ table: 'consents', id });
+      return { revoked, withdrawn };
+    },
+    events: ({ revoked, withdrawn }) =>
+      withdrawn
+        ? [
+            {
+              kind: EVENT_KINDS.consentRevoked,
+              subject: revoked.subject,
+              consent: revoked.id,
+              consumer: revoked.consumer,
+              purpose: revoked.purpose,
+              reason: actor.reason ?? null,
+              by: actor.personId,
+              bySubject: actor.bySubject,
+            },
+          ]
+        : [],
+    takesAway: () => true,
+    undo: async () => {},
+    stands:
       'The consent is withdrawn, but this could not be recorded on the ledger. Tell the platform operators.',
-    );
-    error.cause = cause;
-    throw error;
-  }
-  await noteLedgerIndex(db, id, 'revoked', appended.index);
+  });
+  if (indexes[0] === undefined) return revoked.revoked;
+  await noteLedgerIndex(db, id, 'revoked', indexes[0]);
   return getConsent(db, id);
 }
 
@@ -129,21 +134,32 @@ export async function expireDueConsents(effects: ConsentEffects, at: Date = new 
   let expired = 0;
   let failure: unknown = null;
   for (const id of await dueConsents(db, iso)) {
-    if (!(await expireConsentRecord(db, id, iso))) continue;
-    expired++;
-    await effects.changed({ table: 'consents', id });
-    const consent = await getConsent(db, id);
     try {
-      const appended = await effects.ledger.append({
-        kind: 'consent.expired',
-        subject: consent.subject,
-        consent: consent.id,
-        consumer: consent.consumer,
-        purpose: consent.purpose,
-        expiresAt: consent.expiresAt,
-        by: null,
+      const { made: consent, indexes } = await governed(effects.ledger, {
+        apply: async () => {
+          if (!(await expireConsentRecord(db, id, iso))) return null;
+          expired++;
+          await effects.changed({ table: 'consents', id });
+          return getConsent(db, id);
+        },
+        events: (consent) =>
+          consent
+            ? [
+                {
+                  kind: EVENT_KINDS.consentExpired,
+                  subject: consent.subject,
+                  consent: consent.id,
+                  consumer: consent.consumer,
+                  purpose: consent.purpose,
+                  expiresAt: consent.expiresAt,
+                  by: null,
+                },
+              ]
+            : [],
+        takesAway: () => true,
+        undo: async () => {},
       });
-      await noteLedgerIndex(db, id, 'expired', appended.index);
+      if (consent && indexes[0] !== undefined) await noteLedgerIndex(db, id, 'expired', indexes[0]);
     } catch (error) {
       failure ??= error;
     }

@@ -1,2 +1,17 @@
 /** "Record on the ledger or undo": the one home of the rule for every change to who may see or do what. */
-export { addsNothing, recordChange } from './record.ts';
+
+export {
+  actorOf,
+  type GovernanceEventView,
+  type GovernanceFilter,
+  listGovernanceEvents,
+  organizationsOf,
+} from './events.ts';
+export {
+  addsNothing,
+  changedKeys,
+  type GovernedChange,
+  governed,
+  type Recorder,
+  recordChange,
+} from './record.ts';

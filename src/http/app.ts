@@ -177,7 +177,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('webhooks', webhooks);
   const workflow = new AgreementWorkflow({
     db: store.db,
-    record: async (event) => (await ledger.append(event)).index,
+    ledger,
     changed: (id) => exchange.changed({ table: 'agreements', id }),
     notify: async (organizationIds, type, data) => {
       await enqueueWebhookEvent(store.db, organizationIds, type, data);

@@ -74,6 +74,9 @@ export async function auditExport(
     return published[index - publishedFrom] ?? null;
   }
 
+  /** Entries exported without the ledger's index (an export from before it was included), and mismatches. */
+  let withoutIndex = 0;
+  let indexMismatches = 0;
   let first = true;
   for await (const line of lines) {
     if (line.trim() === '') continue;
@@ -83,7 +86,7 @@ export async function auditExport(
       if (!checkpoint) return { ok: false, checkpoint, entries: 0, problems, checked };
       continue;
     }
-    let record: { index?: unknown; event?: unknown; salt?: unknown };
+    let record: { index?: unknown; event?: unknown; salt?: unknown; indexed?: unknown };
     try {
       record = JSON.parse(line);
     } catch {
@@ -113,6 +116,16 @@ export async function auditExport(
       note(`Entry ${expected}: its event and salt do not hash to the commitment the log publishes for it.`);
     }
     if (rebuilding) pending.push(leafHash(commitment));
+    if (record.indexed === undefined) withoutIndex++;
+    else
+      for (const problem of indexProblems(
+        expected,
+        record.event as Record<string, unknown>,
+        record.indexed,
+      )) {
+        indexMismatches++;
+        note(problem);
+      }
     expected += 1;
     if (pending.length >= CHUNK) flush();
     options.onProgress?.(expected, checkpoint?.size ?? expected);
@@ -134,6 +147,15 @@ export async function auditExport(
     note(
       "The events do not rebuild the checkpoint's root hash: an event was changed, removed, added or reordered" +
         (prefix ? '.' : ' (give the log URL with --url to find which).'),
+    );
+  }
+  if (withoutIndex > 0) {
+    checked.push(
+      `The ledger's subject index was NOT checked for ${withoutIndex} entries: the export does not include it.`,
+    );
+  } else if (indexMismatches === 0 && expected > 0) {
+    checked.push(
+      `The ledger's index (kind, and the person each entry is filed under for the tracker) agrees with all ${expected} events.`,
     );
   }
   if (prefix) await compareWithLog(get, prefix, checkpoint, options.verifier, problems, checked);
@@ -201,4 +223,39 @@ async function compareWithLog(
   } catch (error) {
     problems.push(`The log at ${prefix} could not be compared: ${(error as Error).message}.`);
   }
+}
+
+const named = (subject: unknown) => (typeof subject === 'string' ? subject : 'no one');
+
+/**
+ * Where the ledger's own index disagrees with a committed event: its kind column, and the person the
+ * tracker files the entry under (the entries table's subject column; the pairs of ledger_subject_entries
+ * once the entry's run is complete). A rewritten index hides an entry from the person's *My data*.
+ */
+function indexProblems(index: number, event: Record<string, unknown>, indexed: unknown): string[] {
+  if (typeof indexed !== 'object' || indexed === null)
+    return [`Entry ${index}: its index record is malformed.`];
+  const { kind, subject, subjects } = indexed as { kind?: unknown; subject?: unknown; subjects?: unknown };
+  const committed = typeof event.subject === 'string' ? event.subject : null;
+  const problems: string[] = [];
+  if (kind !== event.kind) {
+    problems.push(
+      `Entry ${index}: the ledger's index records its kind as ${JSON.stringify(kind)}, but the committed event is ${JSON.stringify(event.kind)}.`,
+    );
+  }
+  if ((subject ?? null) !== committed) {
+    problems.push(
+      `Entry ${index}: the ledger's subject index files it under ${named(subject)} (ledger_entries.subject), but its committed event is about ${named(committed)}.`,
+    );
+  }
+  if (subjects !== null && subjects !== undefined) {
+    const pairs = Array.isArray(subjects) ? subjects : [subjects];
+    const agrees = committed === null ? pairs.length === 0 : pairs.length === 1 && pairs[0] === committed;
+    if (!agrees) {
+      problems.push(
+        `Entry ${index}: the ledger's subject index files it under ${pairs.length === 0 ? 'no one' : pairs.map(named).join(', ')} (ledger_subject_entries), but its committed event is about ${named(committed)}.`,
+      );
+    }
+  }
+  return problems;
 }

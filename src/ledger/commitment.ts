@@ -36,14 +36,24 @@ export const EVENT_KINDS = {
   consentGiven: 'consent.given',
   consentRenewed: 'consent.renewed',
   consentRevoked: 'consent.revoked',
+  consentExpired: 'consent.expired',
+  systemRegistered: 'system.registered',
+  systemChanged: 'system.changed',
   systemKeyRotated: 'system.key_rotated',
   systemDisabled: 'system.disabled',
   systemEnabled: 'system.enabled',
+  consentClientRegistered: 'consent_client.registered',
   consentClientChanged: 'consent_client.changed',
   /** A person's roles in an organization were granted, changed or removed. */
   membershipChanged: 'membership.changed',
   providerOriginAdded: 'provider_origin.added',
   providerOriginRemoved: 'provider_origin.removed',
+  purposeRegistered: 'purpose.registered',
+  purposeChanged: 'purpose.changed',
+  organizationRegistered: 'organization.registered',
+  organizationChanged: 'organization.changed',
+  personRegistered: 'person.registered',
+  personChanged: 'person.changed',
 } as const;
 
 export const KIND_PATTERN = /^[a-z][a-z_]*(\.[a-z][a-z_]*)*$/;

@@ -21,6 +21,7 @@ import {
   openSubjectRun,
   type StoredCheckpoint,
   type StoredEntry,
+  subjectMention,
   subjectRunsCompleted,
 } from './storage.ts';
 
@@ -115,11 +116,28 @@ export class KyselyLedgerStorage implements LedgerStorage {
           .selectFrom('ledger_entries')
           .select('entry_index')
           .where('entry_index', '>=', open)
-          .where('subject', '=', subject),
+          .where((eb) =>
+            eb.or([
+              eb('subject', '=', subject),
+              eb('event', 'like', sql<string>`${subjectMention(subject)} escape '\\'`),
+            ]),
+          ),
       )
       .orderBy('entry_index')
       .execute();
     return rows.map((r) => Number(r.entry_index));
+  }
+
+  async subjectPairs(from: number, to: number): Promise<Array<{ index: number; subject: string }>> {
+    const rows = await this.#db
+      .selectFrom('ledger_subject_entries')
+      .select(['entry_index', 'subject'])
+      .where('entry_index', '>=', from)
+      .where('entry_index', '<', to)
+      .orderBy('entry_index')
+      .orderBy('subject')
+      .execute();
+    return rows.map((r) => ({ index: Number(r.entry_index), subject: r.subject }));
   }
 
   async readCommitments(from: number, to: number): Promise<Buffer[]> {

@@ -19,7 +19,13 @@ import {
 } from './proofs.ts';
 import type { EntryReceipt } from './receipt.ts';
 import { type Appended, Sequencer } from './sequencer.ts';
-import { type LedgerStorage, MissingHashError, type StoredEntry, type TreeHead } from './storage.ts';
+import {
+  type LedgerStorage,
+  MissingHashError,
+  openSubjectRun,
+  type StoredEntry,
+  type TreeHead,
+} from './storage.ts';
 import { encodeEntryBundle, TILE_WIDTH, tileHashIds, tileWidthAt } from './tiles.ts';
 
 export interface LedgerOptions {
@@ -281,6 +287,30 @@ export class Ledger {
   async *entries(from: number, to: number, pageSize = 2048): AsyncGenerator<StoredEntry> {
     for (let at = from; at < to; at += pageSize) {
       for (const entry of await this.storage.readEntries(at, Math.min(to, at + pageSize))) yield entry;
+    }
+  }
+
+  /**
+   * Entries [from, to) with what the subject index says of each: `indexed.subject` is the entries table's
+   * column (what the tracker reads while the entry's run is open), `indexed.subjects` the pairs of the
+   * completed runs (what it reads after; null while the run is open). An export carries them so that an
+   * audit can compare them with the committed events (audit.ts).
+   */
+  async *indexedEntries(
+    from: number,
+    to: number,
+    pageSize = 2048,
+  ): AsyncGenerator<StoredEntry & { subjects: string[] | null }> {
+    const open = openSubjectRun(await this.storage.treeSize());
+    for (let at = from; at < to; at += pageSize) {
+      const end = Math.min(to, at + pageSize);
+      const pairs = new Map<number, string[]>();
+      for (const { index, subject } of await this.storage.subjectPairs(at, end)) {
+        pairs.set(index, [...(pairs.get(index) ?? []), subject]);
+      }
+      for (const entry of await this.storage.readEntries(at, end)) {
+        yield { ...entry, subjects: entry.index < open ? (pairs.get(entry.index) ?? []) : null };
+      }
     }
   }
 }

@@ -7,6 +7,7 @@ import {
   type LedgerStorage,
   MissingHashError,
   type NewEntry,
+  openSubjectRun,
   type StoredCheckpoint,
   type StoredEntry,
 } from './storage.ts';
@@ -47,6 +48,15 @@ export class MemoryLedgerStorage implements LedgerStorage {
 
   async indexesAbout(subject: string): Promise<number[]> {
     return this.entries.filter((e) => e.subject === subject).map((e) => e.index);
+  }
+
+  /** Memory keeps no pair table: the completed runs' pairs are the entries' subjects. */
+  async subjectPairs(from: number, to: number): Promise<Array<{ index: number; subject: string }>> {
+    const end = Math.min(to, openSubjectRun(this.entries.length));
+    return this.entries
+      .slice(from, Math.max(from, end))
+      .filter((e) => e.subject !== null)
+      .map((e) => ({ index: e.index, subject: e.subject! }));
   }
 
   private hash(id: number): Buffer {

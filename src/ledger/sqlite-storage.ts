@@ -18,6 +18,7 @@ import {
   openSubjectRun,
   type StoredCheckpoint,
   type StoredEntry,
+  subjectMention,
 } from './storage.ts';
 
 const WAIT_FOR_OTHER_TRANSACTION_MS = 2;
@@ -178,7 +179,13 @@ export class SqliteLedgerStorage implements LedgerStorage {
   }
 
   async indexesAbout(subject: string): Promise<number[]> {
-    return this.#statements.about.all(subject, openSubjectRun(await this.treeSize()), subject) as number[];
+    const open = openSubjectRun(await this.treeSize());
+    return this.#statements.about.all(subject, open, subject, subjectMention(subject)) as number[];
+  }
+
+  async subjectPairs(from: number, to: number): Promise<Array<{ index: number; subject: string }>> {
+    const rows = this.#statements.pairs.all(from, to) as Array<{ entry_index: number; subject: string }>;
+    return rows.map((r) => ({ index: r.entry_index, subject: r.subject }));
   }
 
   async readCommitments(from: number, to: number): Promise<Buffer[]> {
@@ -250,9 +257,13 @@ function prepare(db: SQLite.Database) {
     about: db
       .prepare(
         'select entry_index from ledger_subject_entries where subject = ? ' +
-          'union select entry_index from ledger_entries where entry_index >= ? and subject = ? order by entry_index',
+          'union select entry_index from ledger_entries where entry_index >= ? ' +
+          "and (subject = ? or event like ? escape '\\') order by entry_index",
       )
       .pluck(),
+    pairs: db.prepare(
+      'select entry_index, subject from ledger_subject_entries where entry_index >= ? and entry_index < ? order by entry_index, subject',
+    ),
     commitments: db
       .prepare(
         'select commitment from ledger_entries where entry_index >= ? and entry_index < ? order by entry_index',

@@ -65,8 +65,14 @@ export interface LedgerStorage {
   readHashes(ids: readonly number[]): Promise<Buffer[]>;
   /** Entries [from, to), in order. */
   readEntries(from: number, to: number): Promise<StoredEntry[]>;
-  /** The indexes of the entries about this person (a national ID), in order. */
+  /**
+   * The indexes of the entries about this person (a national ID), in order: those the subject index files
+   * under them, and those of the open run whose committed event names them (SUBJECT_MENTION), so that an
+   * entry whose index column was rewritten is still found while its run is open.
+   */
   indexesAbout(subject: string): Promise<number[]>;
+  /** The (subject, entry) pairs of ledger_subject_entries for entries [from, to), in entry order. */
+  subjectPairs(from: number, to: number): Promise<Array<{ index: number; subject: string }>>;
   /** Commitments of entries [from, to), in order: the contents of entry bundles. */
   readCommitments(from: number, to: number): Promise<Buffer[]>;
   /** Records a published checkpoint; a second one for the same size is ignored. */
@@ -105,4 +111,14 @@ export function subjectRunsCompleted(before: number, after: number): [number, nu
 /** Where the run not yet added to the subject table begins, for a tree of `size` entries. */
 export function openSubjectRun(size: number): number {
   return size - (size % SUBJECT_RUN);
+}
+
+/**
+ * A LIKE pattern matching the canonical JSON (RFC 8785) of an event whose `subject` is `subject`: keys are
+ * written `"subject":"…"` without spaces. It may match a nested detail too; readers check the parsed event.
+ */
+export function subjectMention(subject: string): string {
+  return `%${JSON.stringify({ subject })
+    .slice(1, -1)
+    .replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }

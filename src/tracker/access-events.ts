@@ -2,14 +2,16 @@
  * Every ledger event about a person, newest first: who asked (organization, system, the official acting),
  * for what (service, fields), why (purpose, agreement or consent), when, and what came of it.
  *
- * Which entries are about whom comes from the ledger's subject index, a table a database operator could
- * rewrite; each entry is shown only when the subject committed in the event itself is the person, so a
- * rewritten index can hide an event (which the person's receipts and an auditor's export would show) but
- * never show them someone else's.
+ * Which entries are about whom comes from the ledger's subject index, which a database operator could
+ * rewrite. Nothing is left out silently: an entry the index files under the person but whose committed
+ * event is about someone else is shown as a notice only (nothing of the other person's); an entry about
+ * the person that the index files elsewhere, found by its committed event while its run is open
+ * (src/ledger/storage.ts: indexesAbout), is shown with a notice. An entry moved out of a completed run is
+ * found by the auditor's `govdx ledger audit`, which compares the whole index with the committed events.
  */
 import type { Kysely } from 'kysely';
 import type { Static } from 'typebox';
-import type { LedgerEvent } from '../ledger/index.ts';
+import { type LedgerEvent, openSubjectRun } from '../ledger/index.ts';
 import { type Database, encodeCursor, type Page } from '../store/index.ts';
 import type { AccessEvent } from './schemas.ts';
 
@@ -17,8 +19,8 @@ export type AccessEventView = Static<typeof AccessEvent>;
 
 /** What the tracker needs of the ledger. */
 export interface LedgerReader {
-  storage: { indexesAbout(subject: string): Promise<number[]> };
-  entry(index: number): Promise<{ event: string }>;
+  storage: { indexesAbout(subject: string): Promise<number[]>; treeSize(): Promise<number> };
+  entry(index: number): Promise<{ event: string; subject: string | null }>;
 }
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
@@ -103,6 +105,37 @@ export function describeEvent(index: number, event: LedgerEvent, names: Names): 
     agreement: text(event.agreement),
     consent: text(event.consent),
     event: event as Record<string, unknown>,
+    indexProblem: null,
+  };
+}
+
+export const FILED_ELSEWHERE =
+  "The ledger's index had left this entry out of your list: it was filed under someone else, and was found by " +
+  "the entry itself, which is about you. Someone may have changed the index. The data protection authority's " +
+  'audit of the ledger shows such changes.';
+export const NOT_YOURS =
+  "The ledger's index files this entry under you, but the entry itself is about someone else, so it is not shown. " +
+  "Someone may have changed the index. The data protection authority's audit of the ledger shows such changes.";
+
+/** In place of an entry filed under the person but about someone else: the notice, nothing of the entry. */
+function notYours(index: number): AccessEventView {
+  return {
+    index,
+    kind: 'unknown',
+    at: null,
+    outcome: null,
+    code: null,
+    consumer: null,
+    system: null,
+    official: null,
+    provider: null,
+    service: null,
+    fields: [],
+    purpose: null,
+    agreement: null,
+    consent: null,
+    event: {},
+    indexProblem: NOT_YOURS,
   };
 }
 
@@ -120,24 +153,33 @@ export async function accessEventsAbout(
   const indexes = (await ledger.storage.indexesAbout(subject))
     .filter((i) => before === null || i < before)
     .sort((a, b) => b - a);
-  const found: Array<{ index: number; event: LedgerEvent }> = [];
+  const open = openSubjectRun(await ledger.storage.treeSize());
+  const found: Array<{ index: number; event: LedgerEvent | null; problem: string | null }> = [];
   let more = false;
   for (const index of indexes) {
-    const event = JSON.parse((await ledger.entry(index)).event) as LedgerEvent;
-    if (event.subject !== subject) continue;
+    const entry = await ledger.entry(index);
+    const event = JSON.parse(entry.event) as LedgerEvent;
     if (found.length === limit) {
       more = true;
       break;
     }
-    found.push({ index, event });
+    // The subject as committed decides; the index only finds. A disagreement is shown, never skipped.
+    if (event.subject !== subject) {
+      // Filed under them (the column, or a completed run's pairs), not merely naming them in a detail.
+      if (entry.subject === subject || index < open) found.push({ index, event: null, problem: NOT_YOURS });
+      continue;
+    }
+    found.push({ index, event, problem: entry.subject === subject ? null : FILED_ELSEWHERE });
   }
   const names = await namesFor(
     db,
-    found.map((f) => f.event),
+    found.flatMap((f) => (f.event ? [f.event] : [])),
   );
   const last = found.at(-1);
   return {
-    items: found.map((f) => describeEvent(f.index, f.event, names)),
+    items: found.map((f) =>
+      f.event ? { ...describeEvent(f.index, f.event, names), indexProblem: f.problem } : notYours(f.index),
+    ),
     nextCursor: more && last ? encodeCursor(String(last.index)) : null,
   };
 }

@@ -64,6 +64,13 @@ export const AccessEvent = Type.Object({
   agreement: Nullable(Type.String()),
   consent: Nullable(Type.String()),
   event: Type.Record(Type.String(), Type.Unknown(), { description: 'The event exactly as committed' }),
+  indexProblem: Nullable(
+    Type.String({
+      description:
+        "Set when the ledger's index of whom entries are about disagrees with this entry: what is wrong, in plain words. " +
+        'An entry filed under you but about someone else is shown only as this notice.',
+    }),
+  ),
 });
 
 export const PageQuery = Type.Object(

@@ -146,7 +146,7 @@ for (const dialect of DIALECTS) {
       assert.equal(missing.status, 404, missing.text);
     });
 
-    test('the subject index alone is not trusted: an event indexed under the wrong person is not shown', async () => {
+    test('the subject index alone is not trusted: an event indexed under the wrong person is a notice, not its content', async () => {
       const db = tb.server.fresh.store.db;
       // A database operator points Ben's entry at Anna in the index (the open run is read from this column).
       await db
@@ -157,7 +157,11 @@ for (const dialect of DIALECTS) {
       try {
         assert.ok((await tb.server.node.app.ledger.storage.indexesAbout(anna)).includes(calls.benAllowed));
         const annas = await allEvents('anna');
-        assert.ok(!annas.some((e) => e.index === calls.benAllowed), "Ben's event stays hidden from Anna");
+        const misfiled = annas.find((e) => e.index === calls.benAllowed);
+        assert.ok(misfiled, 'the disagreement is shown, not skipped silently');
+        assert.match(misfiled.indexProblem ?? '', /about someone else, so it is not shown/);
+        assert.deepEqual(misfiled.event, {}, "nothing of Ben's event is shown to Anna");
+        assert.equal(misfiled.consumer, null);
         const receipt = await me('anna', 'GET', `/access-events/${calls.benAllowed}/receipt`);
         assert.equal(receipt.status, 403, receipt.text);
       } finally {

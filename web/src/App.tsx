@@ -12,6 +12,7 @@ import { EditDatasetPage } from './pages/dataset-edit.tsx';
 import { DatasetQualityPage } from './pages/dataset-quality.tsx';
 import { DatasetPage, DatasetsPage } from './pages/datasets.tsx';
 import { EmergenciesPage } from './pages/emergencies.tsx';
+import { GovernanceEventsPage } from './pages/governance-events.tsx';
 import { HomePage } from './pages/home.tsx';
 import { MyDataPage } from './pages/my-data.tsx';
 import { NotFoundPage } from './pages/not-found.tsx';
@@ -73,6 +74,8 @@ function Layout() {
             <Route path="/agreements/register" element={<RegisterPage />} />
             <Route path="/emergencies" element={<EmergenciesPage />} />
             <Route path="/auditor" element={<AuditorPage />} />
+            {/* An organization's slug has no slash: this path never names one. */}
+            <Route path="/auditor/ledger/governance-events" element={<GovernanceEventsPage />} />
             <Route path="/auditor/:org" element={<AuditorOrganizationPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Routes>

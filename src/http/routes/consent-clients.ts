@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import * as consent from '../../consent/index.ts';
-import { addsNothing, recordChange } from '../../governance/index.ts';
+import { addsNothing, governed, recordChange } from '../../governance/index.ts';
 import { canonicalJson, EVENT_KINDS } from '../../ledger/index.ts';
 import { pageArgs } from '../page.ts';
 import { errorResponses, PageOf, PageQuery, Slug } from '../schemas.ts';
@@ -41,22 +41,45 @@ export const consentClientRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'Register a service as a consent client (an OAuth client of the consent server)',
-      description: HOW,
+      description: `${HOW} Recorded on the ledger (consent_client.registered); when it cannot be, the client is not registered (503 LEDGER_UNAVAILABLE).`,
       params: OrgParams,
       body: s.NewConsentClient,
-      response: { 201: s.ConsentClient, ...errorResponses, 409: Type.Ref('Error'), 422: Type.Ref('Error') },
+      response: {
+        201: s.ConsentClient,
+        ...errorResponses,
+        409: Type.Ref('Error'),
+        422: Type.Ref('Error'),
+        503: Type.Ref('Error'),
+      },
     },
-    handler: async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await consent.createConsentClient(
-            db,
-            request.organization!,
-            request.body,
-            request.principal!.personId,
-          ),
-        ),
+    handler: async (request, reply) => {
+      const organization = request.organization!;
+      const by = request.principal!.personId;
+      const { made } = await governed(app.ledger, {
+        apply: () => consent.createConsentClient(db, organization, request.body, by),
+        events: (client) => [
+          {
+            kind: EVENT_KINDS.consentClientRegistered,
+            organization: organization.slug,
+            client: client.clientId,
+            redirectUris: client.redirectUris,
+            keyIds: client.jwks.keys.map((key) => key.kid),
+            purposes: client.purposes,
+            preview: client.preview,
+            by,
+          },
+        ],
+        undo: async (client) => {
+          await db.transaction().execute(async (tx) => {
+            await tx.deleteFrom('consent_client_purposes').where('client_id', '=', client.clientId).execute();
+            await tx.deleteFrom('consent_clients').where('client_id', '=', client.clientId).execute();
+          });
+        },
+        notMade:
+          'The consent client could not be recorded on the ledger, so it was not registered. Try again shortly.',
+      });
+      return reply.status(201).send(made);
+    },
   });
 
   app.get('/organizations/:org/consent-clients/:clientId', {

@@ -12,6 +12,7 @@ import { consentClientRoutes } from './consent-clients.ts';
 import { consentServerRoutes } from './consent-server.ts';
 import { consentRoutes } from './consents.ts';
 import { exchangeFreshness, exchangeRoutes, serviceUsageRoutes } from './exchange.ts';
+import { governanceRoutes } from './governance.ts';
 import { healthRoutes } from './health.ts';
 import { idpRoutes } from './idp.ts';
 import { ledgerRoutes } from './ledger.ts';
@@ -54,6 +55,7 @@ export const routes: FastifyPluginAsync = async (app) => {
       await api.register(webhookRoutes);
       await api.register(catalogQualityRoutes);
       await api.register(providerOriginRoutes);
+      await api.register(governanceRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -205,8 +205,10 @@ export const ledgerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       summary: 'Every event with its salt, up to the latest checkpoint, as JSON lines (auditors only)',
       description:
-        'The first line is `{"checkpoint": <signed note>, "treeSize": n}`; then one `{"index", "event", "salt"}` per ' +
-        'entry, in order. `govdx ledger audit --export <file>` checks it. Platform administrators are refused: ' +
+        'The first line is `{"checkpoint": <signed note>, "treeSize": n}`; then one `{"index", "event", "salt", "indexed"}` ' +
+        "per entry, in order, where `indexed` is what the ledger's own index says of the entry (`kind`, `subject`, and " +
+        'the `subjects` the tracker files it under once its run is complete, null before). `govdx ledger audit --export ' +
+        '<file>` checks the events against the tree and the index against the events. Platform administrators are refused: ' +
         'they run the platform the ledger holds to account.',
       response: {
         200: {
@@ -229,8 +231,13 @@ export const ledgerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const checkpoint = await ledger.checkpoint();
       async function* lines() {
         yield `${JSON.stringify({ checkpoint: checkpoint.note, treeSize: checkpoint.size })}\n`;
-        for await (const entry of ledger.entries(0, checkpoint.size)) {
-          yield `{"index":${entry.index},"event":${entry.event},"salt":"${b64(entry.salt)}"}\n`;
+        for await (const entry of ledger.indexedEntries(0, checkpoint.size)) {
+          const indexed = JSON.stringify({
+            kind: entry.kind,
+            subject: entry.subject,
+            subjects: entry.subjects,
+          });
+          yield `{"index":${entry.index},"event":${entry.event},"salt":"${b64(entry.salt)}","indexed":${indexed}}\n`;
         }
       }
       return reply

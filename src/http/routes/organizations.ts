@@ -4,12 +4,14 @@ import { Type } from 'typebox';
 import * as catalog from '../../catalog/index.ts';
 import * as directory from '../../directory/index.ts';
 import { GovdxError, globalRolesChanged, holdsRole, MEMBERSHIP_ROLES } from '../../domain/index.ts';
-import { recordChange } from '../../governance/index.ts';
+import { changedKeys, governed, recordChange } from '../../governance/index.ts';
 import { createToken, listTokens, revokeToken } from '../../identity/index.ts';
 import { EVENT_KINDS } from '../../ledger/index.ts';
 import { requirePrincipal } from '../access.ts';
 import { pageArgs } from '../page.ts';
 import { errorResponses, PageOf, PageQuery, Slug } from '../schemas.ts';
+
+const ORGANIZATION_TERMS = ['name', 'kind', 'description', 'website', 'contactEmail'] as const;
 
 const s = directory.schemas;
 const OrgParams = Type.Object({ org: Slug });
@@ -49,11 +51,20 @@ export const organizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'Register an organization',
+      description: 'Recorded on the ledger (organization.registered), or not made (503 LEDGER_UNAVAILABLE).',
       body: s.NewOrganization,
-      response: { 201: s.Organization, ...errorResponses, 409: Type.Ref('Error') },
+      response: { 201: s.Organization, ...errorResponses, 409: Type.Ref('Error'), 503: Type.Ref('Error') },
     },
     handler: async (request, reply) =>
-      reply.status(201).send(await directory.createOrganization(db, request.body)),
+      reply
+        .status(201)
+        .send(
+          await directory.registerOrganization(
+            { db, ledger: app.ledger },
+            request.body,
+            request.principal!.personId,
+          ),
+        ),
   });
 
   app.get('/organizations/:org', {
@@ -73,17 +84,44 @@ export const organizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'Change an organization',
+      description: 'Recorded on the ledger (organization.changed), or undone (503 LEDGER_UNAVAILABLE).',
       params: OrgParams,
       body: s.OrganizationChanges,
-      response: { 200: s.Organization, ...errorResponses },
+      response: { 200: s.Organization, ...errorResponses, 503: Type.Ref('Error') },
     },
-    handler: async (request) =>
+    handler: async (request) => {
+      const before = directory.toOrganization(await directory.findOrganization(db, request.params.org));
       // The publisher's name is part of its datasets' search words: renamed together, or not at all.
-      db.transaction().execute(async (tx) => {
-        const organization = await directory.updateOrganization(tx, request.params.org, request.body);
-        if (request.body.name !== undefined) await catalog.reindexPublisher(tx, organization.id);
-        return organization;
-      }),
+      const rename = (changes: typeof request.body) =>
+        db.transaction().execute(async (tx) => {
+          const organization = await directory.updateOrganization(tx, request.params.org, changes);
+          if (changes.name !== undefined) await catalog.reindexPublisher(tx, organization.id);
+          return organization;
+        });
+      // Its name is what citizens read in their tracker: a change is on the ledger, or not made.
+      const { made } = await governed(app.ledger, {
+        apply: () => rename(request.body),
+        events: (after) => {
+          const changed = changedKeys(before, after, ORGANIZATION_TERMS);
+          if (changed.length === 0) return [];
+          return [
+            {
+              kind: EVENT_KINDS.organizationChanged,
+              organization: after.slug,
+              changed,
+              name: after.name,
+              previousName: before.name,
+              by: request.principal!.personId,
+            },
+          ];
+        },
+        undo: async () => {
+          const { name, kind, description, website, contactEmail } = before;
+          await rename({ name, kind, description, website, contactEmail });
+        },
+      });
+      return made;
+    },
   });
 
   app.get('/organizations/:org/members', {
@@ -300,10 +338,21 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'Register a person',
+      description:
+        'Recorded on the ledger (person.registered, about the national ID given, if any), or not made (503 LEDGER_UNAVAILABLE).',
       body: s.NewPerson,
-      response: { 201: s.Person, ...errorResponses, 409: Type.Ref('Error') },
+      response: { 201: s.Person, ...errorResponses, 409: Type.Ref('Error'), 503: Type.Ref('Error') },
     },
-    handler: async (request, reply) => reply.status(201).send(await directory.createPerson(db, request.body)),
+    handler: async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await directory.registerPerson(
+            { db, ledger: app.ledger },
+            request.body,
+            request.principal!.personId,
+          ),
+        ),
   });
 
   app.get('/people/:id', {
@@ -324,10 +373,11 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Change a person',
       description:
         "A person's national ID is not changed here (FORBIDDEN): it decides whose data they see as a citizen, " +
-        'so changing it would let one person read, or hide, another’s.',
+        'so changing it would let one person read, or hide, another’s. Other changes are recorded on the ledger ' +
+        '(person.changed), or undone (503 LEDGER_UNAVAILABLE).',
       params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
       body: s.PersonChanges,
-      response: { 200: s.Person, ...errorResponses },
+      response: { 200: s.Person, ...errorResponses, 503: Type.Ref('Error') },
     },
     handler: async (request) => {
       const { nationalId } = request.body;
@@ -341,7 +391,12 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
           );
         }
       }
-      return directory.updatePerson(db, request.params.id, request.body);
+      return directory.changePerson(
+        { db, ledger: app.ledger },
+        request.params.id,
+        request.body,
+        request.principal!.personId,
+      );
     },
   });
 };

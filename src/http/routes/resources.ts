@@ -1,5 +1,4 @@
 /** An organization's systems, datasets, services and purposes, and the cross-organization lists. */
-import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
@@ -30,8 +29,18 @@ export function catalogContext(app: FastifyInstance): catalog.CatalogContext {
 const SYSTEM_ADMINS = ['organization_admin'] as const;
 const PURPOSE_OWNERS = ['organization_admin', 'data_protection_officer'] as const;
 
+/** What the directory's recorded changes need of the node. */
+function directoryEffects(app: FastifyInstance): directory.DirectoryEffects {
+  return {
+    db: app.store.db,
+    ledger: app.ledger,
+    changed: () => app.exchange.changed({ table: 'catalog' }),
+  };
+}
+
 export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.store.db;
+  const effects = directoryEffects(app);
   const tags = ['Systems'];
   const readers = { roles: [...SYSTEM_ADMINS, 'auditor'] as const, inOrganization: true };
 
@@ -54,12 +63,23 @@ export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'Register a system with its public keys (JWKS) or a JWKS URL',
+      description:
+        'Recorded on the ledger (system.registered); when it cannot be, the system is not registered (503 LEDGER_UNAVAILABLE).',
       params: OrgParams,
       body: d.NewSystem,
-      response: { 201: d.System, ...created },
+      response: { 201: d.System, ...created, 503: Type.Ref('Error') },
     },
     handler: async (request, reply) =>
-      reply.status(201).send(await directory.createSystem(db, request.organization!, request.body)),
+      reply
+        .status(201)
+        .send(
+          await directory.registerSystem(
+            effects,
+            request.organization!,
+            request.body,
+            request.principal!.personId,
+          ),
+        ),
   });
   app.get('/organizations/:org/systems/:slug', {
     config: { access: readers },
@@ -77,70 +97,23 @@ export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       summary: 'Change a system, rotate its keys, or disable it',
       description:
-        'A change of keys or status is recorded on the ledger; when it cannot be, new keys and a re-enabling are not taken ' +
-        '(503 LEDGER_UNAVAILABLE), while a removal of keys or a disabling stands.',
+        'Every change is recorded on the ledger (system.changed, system.key_rotated, system.disabled, system.enabled); ' +
+        'when it cannot be, new keys, a re-enabling and a new name or description are not taken (503 LEDGER_UNAVAILABLE), ' +
+        'while a removal of keys or a disabling stands.',
       params: OrgItemParams,
       body: d.SystemChanges,
       response: { 200: d.System, ...changed, 503: Type.Ref('Error') },
     },
-    handler: async (request) => {
-      const organization = request.organization!;
-      const before = await directory.getSystem(db, organization, request.params.slug);
-      const after = await directory.updateSystem(db, organization, request.params.slug, request.body);
-      // A system's keys and whether it may call at all decide who gets data: governance events.
-      const keysChanged =
-        canonicalJson([before.jwks, before.jwksUri]) !== canonicalJson([after.jwks, after.jwksUri]);
-      const statusChanged = before.status !== after.status;
-      const about = { organization: organization.slug, system: after.slug, systemId: after.id };
-      const by = request.principal!.personId;
-      const events: LedgerEvent[] = [];
-      if (keysChanged) {
-        events.push({
-          kind: EVENT_KINDS.systemKeyRotated,
-          ...about,
-          keyIds: after.jwks ? after.jwks.keys.map((key) => key.kid) : null,
-          jwksUri: after.jwksUri,
-          jwksSha256: after.jwks
-            ? createHash('sha256').update(canonicalJson(after.jwks)).digest('base64')
-            : null,
-          by,
-        });
-      }
-      if (statusChanged) {
-        events.push({
-          kind: after.status === 'disabled' ? EVENT_KINDS.systemDisabled : EVENT_KINDS.systemEnabled,
-          ...about,
-          by,
-        });
-      }
-      await recordChange(app.ledger, events, {
-        // Removed keys and a disabling stand, and the exchange sees them now; new keys and a re-enabling are undone.
-        undo: async () => {
-          const undo: Static<typeof d.SystemChanges> = {};
-          if (keysChanged && !onlyRemovesKeys(before, after)) {
-            if (before.jwks) undo.jwks = before.jwks;
-            else undo.jwksUri = before.jwksUri!;
-          }
-          if (statusChanged && after.status === 'active') undo.status = before.status;
-          const undone = Object.keys(undo).length > 0;
-          if (undone) await directory.updateSystem(db, organization, after.slug, undo);
-          await app.exchange.changed({ table: 'catalog' });
-          return undone;
-        },
-        notMade:
-          'The change could not be recorded on the ledger, so new keys or a re-enabling were not taken ' +
-          '(anything it took away stands). Try again shortly.',
-      });
-      return after;
-    },
+    handler: async (request) =>
+      directory.changeSystem(
+        effects,
+        request.organization!,
+        request.params.slug,
+        request.body,
+        request.principal!.personId,
+      ),
   });
 };
-
-/** Whether a change of a system's keys only removes some: the same key set, fewer keys in it. */
-function onlyRemovesKeys(before: directory.SystemView, after: directory.SystemView): boolean {
-  if (!before.jwks || !after.jwks || before.jwksUri !== after.jwksUri) return false;
-  return addsNothing(after.jwks.keys, before.jwks.keys);
-}
 
 export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.store.db;
@@ -368,23 +341,42 @@ export const purposeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'Register a purpose with its legal basis',
+      description:
+        'Recorded on the ledger (purpose.registered); when it cannot be, the purpose is not registered (503 LEDGER_UNAVAILABLE).',
       params: OrgParams,
       body: d.NewPurpose,
-      response: { 201: d.Purpose, ...created },
+      response: { 201: d.Purpose, ...created, 503: Type.Ref('Error') },
     },
     handler: async (request, reply) =>
-      reply.status(201).send(await directory.createPurpose(db, request.organization!, request.body)),
+      reply
+        .status(201)
+        .send(
+          await directory.registerPurpose(
+            directoryEffects(app),
+            request.organization!,
+            request.body,
+            request.principal!.personId,
+          ),
+        ),
   });
   app.patch('/organizations/:org/purposes/:slug', {
     config: { access: { roles: PURPOSE_OWNERS, inOrganization: true } },
     schema: {
       tags,
       summary: 'Change a purpose',
+      description:
+        'Recorded on the ledger (purpose.changed); when it cannot be, the change is undone (503 LEDGER_UNAVAILABLE).',
       params: OrgItemParams,
       body: d.PurposeChanges,
-      response: { 200: d.Purpose, ...changed },
+      response: { 200: d.Purpose, ...changed, 503: Type.Ref('Error') },
     },
     handler: async (request) =>
-      directory.updatePurpose(db, request.organization!, request.params.slug, request.body),
+      directory.changePurpose(
+        directoryEffects(app),
+        request.organization!,
+        request.params.slug,
+        request.body,
+        request.principal!.personId,
+      ),
   });
 };

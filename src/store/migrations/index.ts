@@ -15,6 +15,7 @@ import * as m0013 from './0013_catalog_sensitivity.ts';
 import * as m0014 from './0014_sign_in_throttles.ts';
 import * as m0015 from './0015_consent_one_per_service.ts';
 import * as m0016 from './0016_provider_origins.ts';
+import * as m0017 from './0017_ledger_governance_index.ts';
 import * as m0018 from './0018_catalog_sign_off.ts';
 
 /**
@@ -38,5 +39,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0014_sign_in_throttles': m0014,
   '0015_consent_one_per_service': m0015,
   '0016_provider_origins': m0016,
+  '0017_ledger_governance_index': m0017,
   '0018_catalog_sign_off': m0018,
 };

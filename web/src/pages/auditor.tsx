@@ -13,6 +13,11 @@ export function AuditorPage() {
       <p className="lead">
         Every organization on govdx, with the systems that call the exchange and the people who hold roles.
       </p>
+      <p>
+        <Link to="/auditor/ledger/governance-events">
+          Governance events: every change to who may see or do what, by kind, organization and person
+        </Link>
+      </p>
       <Status loading={organizations.loading} label="Loading organizations…" />
       {organizations.error ? <ErrorAlert error={organizations.error} /> : null}
       {organizations.data ? (

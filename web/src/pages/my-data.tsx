@@ -192,6 +192,9 @@ function whatOf(event: AccessEvent): string {
   }
   if (event.kind === 'consent.revoked')
     return event.event.bySubject === true ? 'You withdrew your consent' : 'Your consent was withdrawn';
+  if (event.kind === 'person.registered' || event.kind === 'person.changed')
+    return 'An account on govdx was given your national ID, or changed';
+  if (event.kind === 'unknown') return 'A record filed under you that is about someone else';
   if (event.kind !== 'access') return event.kind;
   const what = event.service
     ? `${event.service.name}${event.provider ? ` at ${event.provider.name}` : ''}`
@@ -293,17 +296,28 @@ function EventRow({ event, onChecked }: { event: AccessEvent; onChecked(message:
         <td>{why}</td>
         <td>{outcomeOf(event)}</td>
         <td>
-          <button
-            type="button"
-            className="button button--secondary button--small"
-            aria-describedby={whenId}
-            disabled={check.busy}
-            onClick={run}
-          >
-            Check this record
-          </button>
+          {event.kind === 'unknown' ? null : (
+            <button
+              type="button"
+              className="button button--secondary button--small"
+              aria-describedby={whenId}
+              disabled={check.busy}
+              onClick={run}
+            >
+              Check this record
+            </button>
+          )}
         </td>
       </tr>
+      {event.indexProblem ? (
+        <tr>
+          <td colSpan={COLUMNS}>
+            <p className="error-message">
+              <strong>Something is wrong with this record's place in the ledger.</strong> {event.indexProblem}
+            </p>
+          </td>
+        </tr>
+      ) : null}
       {check.result || check.error ? (
         <tr>
           <td colSpan={COLUMNS} className="proof">

@@ -1,0 +1,122 @@
+/**
+ * The auditor's list of governance events (every ledger event but the exchange's `access`): by kind, by
+ * organization concerned and by the person who acted, newest first. It reads the committed events
+ * themselves, not only the ledger's `kind` column: an entry whose column disagrees with its event is shown,
+ * flagged, never left out (`govdx ledger audit` names every such entry).
+ */
+import type { Kysely } from 'kysely';
+import type { LedgerEvent } from '../ledger/index.ts';
+import { type Database, encodeCursor, type Page } from '../store/index.ts';
+
+export interface GovernanceFilter {
+  kind?: string | undefined;
+  /** An organization's slug: events that name it as `organization`, `provider` or `consumer`. */
+  organization?: string | undefined;
+  /** The acting person's id (`by`), or `govdx` for what govdx did by itself. */
+  actor?: string | undefined;
+}
+
+export interface GovernanceEventView {
+  index: number;
+  kind: string;
+  at: string | null;
+  organizations: string[];
+  actor: { id: string; name: string | null } | null;
+  event: Record<string, unknown>;
+  /** Set when the ledger's index disagrees with the committed event: what is wrong. */
+  indexProblem: string | null;
+}
+
+/** Rows read per query, and the most read for one page (a page may end early; its cursor goes on). */
+const BATCH = 500;
+const MOST_SCANNED = 10_000;
+
+const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+
+/** The organizations a governance event concerns: its `organization`, or an agreement's provider and consumer. */
+export function organizationsOf(event: LedgerEvent): string[] {
+  const found = [event.organization, event.provider, event.consumer].map(text).filter((s) => s !== null);
+  return [...new Set(found)];
+}
+
+/** The person who made a governance change (`by`), or null when govdx did it by itself. */
+export function actorOf(event: LedgerEvent): string | null {
+  return text(event.by);
+}
+
+function matches(event: LedgerEvent, filter: GovernanceFilter): boolean {
+  if (filter.kind !== undefined && event.kind !== filter.kind) return false;
+  if (filter.organization !== undefined && !organizationsOf(event).includes(filter.organization))
+    return false;
+  if (filter.actor !== undefined && actorOf(event) !== filter.actor) return false;
+  return true;
+}
+
+/** A page of governance events, newest first, before entry `before` (exclusive; null for the newest). */
+export async function listGovernanceEvents(
+  db: Kysely<Database>,
+  filter: GovernanceFilter,
+  limit: number,
+  before: number | null,
+): Promise<Page<GovernanceEventView>> {
+  const found: Array<{ index: number; event: LedgerEvent; problem: string | null }> = [];
+  let cursor = before;
+  let scanned = 0;
+  let exhausted = false;
+  while (found.length < limit + 1 && scanned < MOST_SCANNED) {
+    let query = db
+      .selectFrom('ledger_entries')
+      .select(['entry_index', 'kind', 'event'])
+      // The partial index (migration 0017) holds exactly these rows.
+      .where('kind', '<>', 'access');
+    if (cursor !== null) query = query.where('entry_index', '<', cursor);
+    const rows = await query.orderBy('entry_index', 'desc').limit(BATCH).execute();
+    for (const row of rows) {
+      const index = Number(row.entry_index);
+      cursor = index;
+      scanned++;
+      const event = JSON.parse(row.event) as LedgerEvent;
+      if (!matches(event, filter)) continue;
+      const problem =
+        event.kind === row.kind
+          ? null
+          : `The ledger's index records this entry as "${row.kind}", but the committed event is "${event.kind}".`;
+      found.push({ index, event, problem });
+      if (found.length === limit + 1) break;
+    }
+    if (rows.length < BATCH) {
+      exhausted = true;
+      break;
+    }
+  }
+  const more = found.length > limit;
+  const items = found.slice(0, limit);
+  const names = await namesOf(
+    db,
+    items.map((f) => actorOf(f.event)).filter((id): id is string => id !== null),
+  );
+  // A full page continues after its last item; a page cut short by the scan continues after what was read.
+  const nextKey = more ? items.at(-1)!.index : !exhausted && cursor !== null ? cursor : null;
+  return {
+    items: items.map(({ index, event, problem }) => {
+      const actor = actorOf(event);
+      return {
+        index,
+        kind: event.kind,
+        at: text(event.at),
+        organizations: organizationsOf(event),
+        actor: actor === null ? null : { id: actor, name: names.get(actor) ?? null },
+        event: event as Record<string, unknown>,
+        indexProblem: problem,
+      };
+    }),
+    nextCursor: nextKey === null ? null : encodeCursor(String(nextKey)),
+  };
+}
+
+async function namesOf(db: Kysely<Database>, ids: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await db.selectFrom('people').select(['id', 'name']).where('id', 'in', unique).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}

@@ -1,0 +1,242 @@
+/**
+ * The attack of issue 14, finding 9: governance changes that left no trace. Registering a system, renaming
+ * it and registering or changing a purpose decide who may get data and what citizens are shown; each is a
+ * ledger event naming the organization and the person who made it, or it is not made.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { LedgerEvent } from '../../src/ledger/index.ts';
+import { publicJwks } from '../support/fixtures.ts';
+import { breakLedgerWrites } from '../support/ledger.ts';
+import { call, startTestServer, type TestServer } from '../support/server.ts';
+import { DIALECTS, skipUnless } from '../support/stores.ts';
+
+for (const dialect of DIALECTS) {
+  describe(`governance changes are on the ledger (${dialect})`, { skip: await skipUnless(dialect) }, () => {
+    let server: TestServer;
+    let admin: { personId: string; token: string };
+    let dpo: { personId: string; token: string };
+
+    before(async () => {
+      server = await startTestServer(dialect);
+      admin = await server.user([{ role: 'organization_admin', organization: 'tax-agency' }]);
+      dpo = await server.user([{ role: 'data_protection_officer', organization: 'tax-agency' }]);
+    });
+    after(() => server?.close());
+
+    /** The events appended since the tree had `from` entries. */
+    async function eventsSince(from: number): Promise<LedgerEvent[]> {
+      const ledger = server.node.app.ledger;
+      const size = (await ledger.treeHead()).size;
+      const events: LedgerEvent[] = [];
+      for (let index = from; index < size; index++)
+        events.push(JSON.parse((await ledger.entry(index)).event));
+      return events;
+    }
+    const size = async () => (await server.node.app.ledger.treeHead()).size;
+
+    test('registering a system and renaming it are recorded, with the organization and the person', async () => {
+      const start = await size();
+      const created = await call(server.url, 'POST', '/api/v1/organizations/tax-agency/systems', {
+        token: admin.token,
+        body: { slug: 'audit-robot', name: 'Audit robot', jwks: await publicJwks('r1') },
+      });
+      assert.equal(created.status, 201, created.text);
+      const renamed = await call(
+        server.url,
+        'PATCH',
+        '/api/v1/organizations/tax-agency/systems/audit-robot',
+        {
+          token: admin.token,
+          body: { name: 'Benefits helper', description: 'Helps with benefits' },
+        },
+      );
+      assert.equal(renamed.status, 200, renamed.text);
+      const events = await eventsSince(start);
+      assert.deepEqual(
+        events.map((e) => e.kind),
+        ['system.registered', 'system.changed'],
+      );
+      const [registered, changed] = events as [LedgerEvent, LedgerEvent];
+      assert.equal(registered.organization, 'tax-agency');
+      assert.equal(registered.system, 'audit-robot');
+      assert.equal(registered.by, admin.personId);
+      assert.deepEqual(registered.keyIds, ['r1']);
+      assert.equal(changed.organization, 'tax-agency');
+      assert.equal(changed.by, admin.personId);
+      assert.deepEqual(changed.changed, ['name', 'description']);
+      assert.equal(changed.name, 'Benefits helper');
+      assert.equal(changed.previousName, 'Audit robot');
+    });
+
+    test('registering and changing a purpose are recorded', async () => {
+      const start = await size();
+      const created = await call(server.url, 'POST', '/api/v1/organizations/tax-agency/purposes', {
+        token: dpo.token,
+        body: {
+          slug: 'tax-assessment',
+          title: 'Tax assessment',
+          description: 'To assess the income tax you owe.',
+          legalBasis: 'gdpr-6-1-c',
+        },
+      });
+      assert.equal(created.status, 201, created.text);
+      const changed = await call(
+        server.url,
+        'PATCH',
+        '/api/v1/organizations/tax-agency/purposes/tax-assessment',
+        {
+          token: dpo.token,
+          body: { legalBasis: 'gdpr-6-1-e' },
+        },
+      );
+      assert.equal(changed.status, 200, changed.text);
+      const events = await eventsSince(start);
+      assert.deepEqual(
+        events.map((e) => [e.kind, e.organization, e.purpose, e.legalBasis, e.by]),
+        [
+          ['purpose.registered', 'tax-agency', 'tax-assessment', 'gdpr-6-1-c', dpo.personId],
+          ['purpose.changed', 'tax-agency', 'tax-assessment', 'gdpr-6-1-e', dpo.personId],
+        ],
+      );
+    });
+
+    test("a platform admin linking an account to a citizen's national ID is recorded, and the citizen sees it", async () => {
+      const platformAdmin = await server.user([{ role: 'platform_admin', organization: 'digital-agency' }]);
+      const start = await size();
+      // The insider points their own account at the citizen's national ID, to read that person's data.
+      const linked = await call(server.url, 'PATCH', `/api/v1/people/${platformAdmin.personId}`, {
+        token: platformAdmin.token,
+        body: { nationalId: '38001010088' },
+      });
+      assert.equal(linked.status, 200, linked.text);
+      const [event] = await eventsSince(start);
+      assert.equal(event?.kind, 'person.changed');
+      assert.deepEqual(event?.changed, ['nationalId']);
+      assert.equal(event?.person, platformAdmin.personId);
+      assert.equal(event?.by, platformAdmin.personId);
+      assert.equal(event?.subject, '38001010088', 'the person whose national ID it is can read it');
+    });
+
+    test('registering and renaming an organization are recorded', async () => {
+      const platformAdmin = await server.user([{ role: 'platform_admin', organization: 'digital-agency' }]);
+      const start = await size();
+      const created = await call(server.url, 'POST', '/api/v1/organizations', {
+        token: platformAdmin.token,
+        body: { slug: 'shell-company', name: 'Shell company', kind: 'company' },
+      });
+      assert.equal(created.status, 201, created.text);
+      const renamed = await call(server.url, 'PATCH', '/api/v1/organizations/shell-company', {
+        token: platformAdmin.token,
+        body: { name: 'Tax Agency' },
+      });
+      assert.equal(renamed.status, 200, renamed.text);
+      assert.deepEqual(
+        (await eventsSince(start)).map((e) => [e.kind, e.organization, e.name, e.by]),
+        [
+          ['organization.registered', 'shell-company', 'Shell company', platformAdmin.personId],
+          ['organization.changed', 'shell-company', 'Tax Agency', platformAdmin.personId],
+        ],
+      );
+    });
+
+    test('the auditor lists governance events by kind, organization and actor, a page at a time', async () => {
+      const auditor = await server.user([{ role: 'auditor', organization: 'data-protection-authority' }]);
+      const platformAdmin = await server.user([{ role: 'platform_admin', organization: 'digital-agency' }]);
+      await server.organization('health-board');
+      // A platform admin passes every role check: what they do is listed under their name all the same.
+      const planted = await call(server.url, 'POST', '/api/v1/organizations/health-board/systems', {
+        token: platformAdmin.token,
+        body: { slug: 'quiet-reader', name: 'Quiet reader', jwks: await publicJwks('q1') },
+      });
+      assert.equal(planted.status, 201, planted.text);
+      const list = (query: string, token = auditor.token) =>
+        call(server.url, 'GET', `/api/v1/governance-events?${query}`, { token });
+
+      const byActor = await list(`actor=${platformAdmin.personId}`);
+      assert.equal(byActor.status, 200, byActor.text);
+      assert.deepEqual(
+        byActor.body.items.map((e: { kind: string; organizations: string[] }) => [e.kind, e.organizations]),
+        [['system.registered', ['health-board']]],
+      );
+      assert.equal(byActor.body.items[0].actor.id, platformAdmin.personId);
+      assert.match(byActor.body.items[0].actor.name, /^Test person/);
+      assert.equal(byActor.body.items[0].indexProblem, null);
+
+      const ofTax = await list('organization=tax-agency&kind=system.registered');
+      assert.deepEqual(
+        ofTax.body.items.map((e: { event: { system: string } }) => e.event.system),
+        ['audit-robot'],
+      );
+      const purposes = await list(`organization=tax-agency&actor=${dpo.personId}`);
+      assert.deepEqual(
+        purposes.body.items.map((e: { kind: string }) => e.kind),
+        ['purpose.changed', 'purpose.registered'],
+      );
+
+      // Keyset pages: one at a time, newest first, to the end.
+      const seen: number[] = [];
+      let cursor: string | null = '';
+      while (cursor !== null) {
+        const page = await list(`organization=tax-agency&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+        assert.equal(page.status, 200, page.text);
+        seen.push(...page.body.items.map((e: { index: number }) => e.index));
+        cursor = page.body.nextCursor;
+      }
+      assert.equal(seen.length, 4);
+      assert.deepEqual(
+        seen,
+        [...seen].sort((a, b) => b - a),
+      );
+
+      assert.equal((await list('', platformAdmin.token)).status, 403, 'platform admins read no events');
+      assert.equal((await list('', admin.token)).status, 403);
+      assert.equal((await call(server.url, 'GET', '/api/v1/governance-events')).status, 401);
+      assert.equal((await list('kind=Not a kind')).status, 400);
+      assert.equal((await list('cursor=nonsense')).status, 400);
+    });
+
+    test('without the ledger a system is not registered, nor renamed, nor a purpose registered', async () => {
+      const restore = await breakLedgerWrites(server.fresh.store);
+      try {
+        const created = await call(server.url, 'POST', '/api/v1/organizations/tax-agency/systems', {
+          token: admin.token,
+          body: { slug: 'unseen', name: 'Unseen', jwks: await publicJwks('u1') },
+        });
+        assert.equal(created.status, 503, created.text);
+        assert.equal(created.body.error.code, 'LEDGER_UNAVAILABLE');
+        const renamed = await call(
+          server.url,
+          'PATCH',
+          '/api/v1/organizations/tax-agency/systems/audit-robot',
+          {
+            token: admin.token,
+            body: { name: 'Something harmless' },
+          },
+        );
+        assert.equal(renamed.status, 503, renamed.text);
+        const purpose = await call(server.url, 'POST', '/api/v1/organizations/tax-agency/purposes', {
+          token: dpo.token,
+          body: {
+            slug: 'unseen-purpose',
+            title: 'Unseen',
+            description: 'Never recorded.',
+            legalBasis: 'gdpr-6-1-a',
+          },
+        });
+        assert.equal(purpose.status, 503, purpose.text);
+      } finally {
+        await restore();
+      }
+      const unseen = await call(server.url, 'GET', '/api/v1/organizations/tax-agency/systems/unseen', {
+        token: admin.token,
+      });
+      assert.equal(unseen.status, 404, 'the unrecorded system is not registered');
+      const robot = await call(server.url, 'GET', '/api/v1/organizations/tax-agency/systems/audit-robot', {
+        token: admin.token,
+      });
+      assert.equal(robot.body.name, 'Benefits helper', 'the unrecorded rename is undone');
+      assert.equal((await call(server.url, 'GET', '/api/v1/purposes/unseen-purpose')).status, 404);
+    });
+  });
+}

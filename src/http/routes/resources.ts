@@ -1,11 +1,9 @@
 /** An organization's systems, datasets, services and purposes, and the cross-organization lists. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { type Static, Type } from 'typebox';
+import { Type } from 'typebox';
 import * as catalog from '../../catalog/index.ts';
 import * as directory from '../../directory/index.ts';
-import { addsNothing, recordChange } from '../../governance/index.ts';
-import { canonicalJson, EVENT_KINDS, type LedgerEvent } from '../../ledger/index.ts';
 import { pageArgs } from '../page.ts';
 import { errorResponses, PageOf, PageQuery, Slug } from '../schemas.ts';
 

@@ -322,11 +322,18 @@ export const SETTINGS: readonly Setting[] = Object.entries(ConfigSchema.properti
   };
 });
 
+/** A whole number's bounds in words: "0–65535", "1 or more", "at most 10" or "of any size". */
+function range({ minimum, maximum }: Setting['schema']): string {
+  if (minimum !== undefined && maximum !== undefined) return `${minimum}–${maximum}`;
+  if (minimum !== undefined) return `${minimum} or more`;
+  return maximum !== undefined ? `at most ${maximum}` : 'of any size';
+}
+
 /** What values a setting accepts, in words ("Whole number 0–65535."), or '' for free text. */
 export function acceptedValues(setting: Setting): string {
   const { schema } = setting;
   if (schema.enum) return `One of: ${schema.enum.join(', ')}.`;
-  if (schema.type === 'integer') return `Whole number ${schema.minimum}–${schema.maximum}.`;
+  if (schema.type === 'integer') return `Whole number ${range(schema)}.`;
   if (schema.type === 'boolean') return '`true` or `false`.';
   return '';
 }
@@ -377,12 +384,17 @@ function coerce(setting: Setting, value: unknown, source: string): unknown {
   if (schema.type === 'integer') {
     if (!Number.isInteger(typed))
       throw new ConfigError(`${where} must be a whole number, got ${JSON.stringify(value)}`);
-    throw new ConfigError(`${where} must be between ${schema.minimum} and ${schema.maximum}, got ${typed}`);
+    const bounds =
+      schema.minimum !== undefined && schema.maximum !== undefined
+        ? `between ${schema.minimum} and ${schema.maximum}`
+        : range(schema);
+    throw new ConfigError(`${where} must be ${bounds}, got ${typed}`);
   }
   if (schema.type === 'boolean')
     throw new ConfigError(`${where} must be true or false, got ${JSON.stringify(value)}`);
   if (typeof value !== 'string') throw new ConfigError(`${where} must be text, got ${JSON.stringify(value)}`);
-  throw new ConfigError(`${where} must be one of ${schema.enum?.join(', ')}, got "${value}"`);
+  if (schema.enum) throw new ConfigError(`${where} must be one of ${schema.enum.join(', ')}, got "${value}"`);
+  throw new ConfigError(`${where} is not accepted, got ${JSON.stringify(value)}`);
 }
 
 export interface ConfigSources {

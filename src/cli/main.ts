@@ -1,6 +1,6 @@
 /** The govdx command line: serve, demo, migrate, seed, ledger, exchange. */
 import { Command, Option } from 'commander';
-import { type Config, ConfigError, loadConfig, SETTINGS } from '../config/index.ts';
+import { type Config, ConfigError, loadConfig, SETTINGS, settingMeaning } from '../config/index.ts';
 import { freePort, type RunningNode, startNode } from '../node/index.ts';
 import { migrateToLatest, openStore } from '../store/index.ts';
 
@@ -9,13 +9,19 @@ const program = new Command()
   .description('govdx: governed data exchange, consent, ledger and catalog for government')
   .showHelpAfterError();
 
-/** Adds every setting of SETTINGS as a flag, so flags, env and docs never drift apart. */
+/** Markdown as plain text for the terminal: links become their words, code loses its backticks. */
+const plain = (markdown: string) => markdown.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replaceAll('`', '');
+
+/** Adds every setting of the config schema as a flag, so flags, env and docs never drift apart. */
 function withSettings(command: Command): Command {
   command.option('--config <file>', 'JSON config file (keys as in docs/configuration.md); also GOVDX_CONFIG');
   for (const s of SETTINGS) {
     const name = s.flag.replace(/^--/, '');
     command.addOption(
-      new Option(`--${name} <value>`, `${s.description} [env ${s.env}; default ${s.defaultText}]`),
+      new Option(
+        `--${name} <value>`,
+        `${plain(settingMeaning(s))} [env ${s.env}; default ${plain(s.defaultText)}]`,
+      ),
     );
   }
   return command;

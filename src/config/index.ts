@@ -1,474 +1,421 @@
 /**
- * Configuration. Each setting is declared once, with its environment variable, its flag and its
- * meaning; the CLI builds its flags from this list and docs/configuration.md documents it.
+ * Configuration, declared once: `ConfigSchema` below is the only list of settings. The `Config` type, the
+ * checking of flags, environment variables and the config file, `govdx … --help` and the table "Every
+ * setting" in docs/configuration.md all come from it.
  * Precedence, highest first: command-line flag, environment variable, config file, default.
+ *
+ * To add a setting, add one property to `ConfigSchema`:
+ *
+ *     myTimeoutMs: Type.Integer({
+ *       minimum: 100,                       // bounds (Integer), or Type.Enum([...]) / Type.Boolean / Type.String
+ *       maximum: 60000,
+ *       default: 5000,                      // or Type.Optional(...) with `defaultText: '(unset: …)'`
+ *       env: 'GOVDX_MY_TIMEOUT_MS',         // GOVDX_ + the key in SCREAMING_SNAKE_CASE
+ *       flag: '--my-timeout-ms',            // -- + the key in kebab-case
+ *       description: 'What it does, in the words of the docs table (Markdown allowed).',
+ *     }),
+ *
+ * then run `node scripts/config-docs.js` to rewrite the table in docs/configuration.md (test/config/docs.test.ts
+ * fails until the docs match). `defaultText` overrides how the default is shown in the docs and in --help.
+ * Defaults that derive from other settings (publicUrl, ledgerOrigin) are filled in by loadConfig after loading.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { type Static, type TSchema, Type } from 'typebox';
+import { Value } from 'typebox/value';
 
-export interface Config {
-  host: string;
-  port: number;
-  /** The address people and systems use to reach this node; OIDC issuers and redirects derive from it. */
-  publicUrl: string;
-  dataDir: string;
-  databaseUrl: string | undefined;
-  databasePoolSize: number;
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  bodyLimitBytes: number;
-  /** Load balancers in front of govdx whose X-Forwarded-For is believed (comma-separated addresses or CIDRs). */
-  trustProxy: string | undefined;
-  /** Most arrays and objects nested inside one another in a JSON request body. */
-  bodyMaxDepth: number;
-  /** How long a client may take to send a whole request (headers and body), in milliseconds. */
-  requestTimeoutMs: number;
-  /** How long a client may take to send a request's headers, in milliseconds. */
-  headersTimeoutMs: number;
-  /** How long an idle kept-alive connection stays open for the next request, in milliseconds. */
-  keepAliveTimeoutMs: number;
-  /** How long a connection may stay silent (nothing sent either way) before it is closed, in milliseconds. */
-  connectionTimeoutMs: number;
-  /** Most connections this node holds open at once; more are closed as they arrive. */
-  maxConnections: number;
-  sessionHours: number;
-  /** External OpenID Connect issuer for staff and citizen sign-in; unset = the embedded demo provider. */
-  oidcIssuer: string | undefined;
-  oidcClientId: string;
-  oidcClientSecret: string | undefined;
-  /** Where the built web app lives; served at `/`. */
-  webDir: string;
-  /** People in the demo population register. */
-  demoPopulation: number;
-  /** Port of the demo's provider APIs (tax agency, health ministry); 0 picks a free port. */
-  demoProviderPort: number;
-  /** Port of the demo's housing benefit application (a service that pre-fills its form through consent); 0 picks a free port. */
-  demoServicePort: number;
-  /** The ledger's checkpoint origin line (and signing key name); derived from publicUrl when unset. */
-  ledgerOrigin: string;
-  /** The ledger's signed-note signer key (`PRIVATE+KEY+…`) or a file holding one; unset = kept in the database. */
-  ledgerKey: string | undefined;
-  /** Lifetime of the exchange's access tokens, in seconds. */
-  exchangeTokenSeconds: number;
-  /** Most exchange calls per minute by one system (0: no limit). */
-  exchangeSystemRateLimit: number;
-  /** Most exchange calls per UTC day by one system (0: no quota). */
-  exchangeSystemDailyQuota: number;
-  /** Most calls per minute under an agreement that sets no limit of its own (0: no limit). */
-  exchangeAgreementRateLimit: number;
-  /** How long the exchange waits for a provider's whole answer, in milliseconds. */
-  providerTimeoutMs: number;
-  /** The largest answer the exchange accepts from a provider, in bytes. */
-  providerMaxResponseBytes: number;
-  /** Whether organizations may register webhooks at plain `http:` URLs (for trials and tests only). */
-  webhooksAllowHttp: boolean;
-  /** Whether webhooks and link checks may call private, loopback and link-local addresses (trials and tests). */
-  outboundPrivateNetworks: boolean;
-  /** How often agreements past their end date are ended and those ending soon flagged, in seconds. */
-  agreementSweepSeconds: number;
-  /** How often hosted datasets' records and distribution links are checked, in hours (0: never on a schedule). */
-  qualityCheckHours: number;
-}
+const installRoot = resolve(import.meta.dirname, '..', '..');
 
-type Kind = 'string' | 'integer' | 'enum' | 'boolean';
+export const ConfigSchema = Type.Object(
+  {
+    host: Type.String({
+      default: '127.0.0.1',
+      env: 'GOVDX_HOST',
+      flag: '--host',
+      description: 'Interface to listen on.',
+    }),
+    port: Type.Integer({
+      minimum: 0,
+      maximum: 65535,
+      default: 8080,
+      env: 'GOVDX_PORT',
+      flag: '--port',
+      description: 'TCP port to listen on (0 picks a free one).',
+    }),
+    publicUrl: Type.String({
+      default: '',
+      defaultText: 'http://localhost:<port>',
+      env: 'GOVDX_PUBLIC_URL',
+      flag: '--public-url',
+      description:
+        'Address people and systems use to reach govdx; OIDC issuer URLs and redirects are built from it.',
+    }),
+    dataDir: Type.String({
+      default: './data',
+      env: 'GOVDX_DATA_DIR',
+      flag: '--data-dir',
+      description: 'Folder for the embedded SQLite database and keys.',
+    }),
+    databaseUrl: Type.Optional(
+      Type.String({
+        defaultText: '(unset: SQLite)',
+        env: 'GOVDX_DATABASE_URL',
+        flag: '--database-url',
+        description:
+          'PostgreSQL connection URL (postgres://user:pass@host:5432/db). Unset: embedded SQLite in the data folder.',
+      }),
+    ),
+    databasePoolSize: Type.Integer({
+      minimum: 1,
+      maximum: 1000,
+      default: 10,
+      env: 'GOVDX_DATABASE_POOL_SIZE',
+      flag: '--database-pool-size',
+      description: 'Most PostgreSQL connections this node opens.',
+    }),
+    logLevel: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      default: 'info',
+      env: 'GOVDX_LOG_LEVEL',
+      flag: '--log-level',
+      description: 'Least severe log level written (JSON lines on standard output).',
+    }),
+    bodyLimitBytes: Type.Integer({
+      minimum: 1024,
+      maximum: 104857600,
+      default: 262144,
+      env: 'GOVDX_BODY_LIMIT_BYTES',
+      flag: '--body-limit-bytes',
+      description: 'Largest request body accepted; larger ones get 413 BODY_TOO_LARGE.',
+    }),
+    bodyMaxDepth: Type.Integer({
+      minimum: 8,
+      maximum: 1000,
+      default: 64,
+      env: 'GOVDX_BODY_MAX_DEPTH',
+      flag: '--body-max-depth',
+      description:
+        'Most arrays and objects nested inside one another in a JSON request body. A deeper body is refused before it is parsed with `400 VALIDATION_FAILED` (at the exchange, the refusal is recorded on the ledger like any other).',
+    }),
+    requestTimeoutMs: Type.Integer({
+      minimum: 100,
+      maximum: 3600000,
+      default: 30000,
+      env: 'GOVDX_REQUEST_TIMEOUT_MS',
+      flag: '--request-timeout-ms',
+      description:
+        'How long a client may take to send a whole request, headers and body, in milliseconds; then `408 REQUEST_TIMEOUT` and the connection is closed, so that a body sent a byte at a time cannot hold a connection. Raise it if people upload large files over slow lines.',
+    }),
+    headersTimeoutMs: Type.Integer({
+      minimum: 100,
+      maximum: 3600000,
+      default: 10000,
+      env: 'GOVDX_HEADERS_TIMEOUT_MS',
+      flag: '--headers-timeout-ms',
+      description:
+        'How long a client may take to send the headers of a request, in milliseconds; then `408 REQUEST_TIMEOUT` and the connection is closed. At most `requestTimeoutMs`.',
+    }),
+    keepAliveTimeoutMs: Type.Integer({
+      minimum: 100,
+      maximum: 3600000,
+      default: 72000,
+      env: 'GOVDX_KEEP_ALIVE_TIMEOUT_MS',
+      flag: '--keep-alive-timeout-ms',
+      description:
+        'How long an idle kept-alive connection waits for its next request, in milliseconds. Behind a load balancer, make it longer than the balancer keeps idle connections (60 s on many).',
+    }),
+    connectionTimeoutMs: Type.Integer({
+      minimum: 100,
+      maximum: 3600000,
+      default: 120000,
+      env: 'GOVDX_CONNECTION_TIMEOUT_MS',
+      flag: '--connection-timeout-ms',
+      description:
+        'How long a connection may stay silent, nothing sent either way, before it is closed, in milliseconds.',
+    }),
+    maxConnections: Type.Integer({
+      minimum: 1,
+      maximum: 1000000,
+      default: 10000,
+      env: 'GOVDX_MAX_CONNECTIONS',
+      flag: '--max-connections',
+      description:
+        'Most connections this node holds open at once; connections beyond it are closed as they arrive.',
+    }),
+    trustProxy: Type.Optional(
+      Type.String({
+        defaultText: '(unset)',
+        env: 'GOVDX_TRUST_PROXY',
+        flag: '--trust-proxy',
+        description:
+          'Addresses of the load balancers in front of govdx (comma-separated IPs or CIDRs, e.g. `10.0.0.0/8`) ' +
+          'whose `X-Forwarded-For` header names the caller. govdx pauses sign-in per caller address after ' +
+          "repeated wrong passwords: behind a load balancer, without this setting every caller has the balancer's " +
+          "address. Unset: the connecting address is the caller's.",
+      }),
+    ),
+    sessionHours: Type.Integer({
+      minimum: 1,
+      maximum: 720,
+      default: 8,
+      env: 'GOVDX_SESSION_HOURS',
+      flag: '--session-hours',
+      description: 'How long a browser sign-in lasts.',
+    }),
+    oidcIssuer: Type.Optional(
+      Type.String({
+        defaultText: '(unset: embedded)',
+        env: 'GOVDX_OIDC_ISSUER',
+        flag: '--oidc-issuer',
+        description:
+          'OpenID Connect issuer for sign-in. Unset: the embedded demo identity provider at <public-url>/idp.',
+      }),
+    ),
+    oidcClientId: Type.String({
+      default: 'govdx',
+      env: 'GOVDX_OIDC_CLIENT_ID',
+      flag: '--oidc-client-id',
+      description: "govdx's client ID at the OpenID Connect issuer.",
+    }),
+    oidcClientSecret: Type.Optional(
+      Type.String({
+        defaultText: '(unset)',
+        env: 'GOVDX_OIDC_CLIENT_SECRET',
+        flag: '--oidc-client-secret',
+        description: "govdx's client secret at an external issuer (the embedded one generates its own).",
+      }),
+    ),
+    webDir: Type.String({
+      default: resolve(installRoot, 'web', 'dist'),
+      defaultText: 'web/dist in the installation',
+      env: 'GOVDX_WEB_DIR',
+      flag: '--web-dir',
+      description: 'Folder of the built web app served at /.',
+    }),
+    demoPopulation: Type.Integer({
+      minimum: 10,
+      maximum: 10000000,
+      default: 100000,
+      env: 'GOVDX_DEMO_POPULATION',
+      flag: '--demo-population',
+      description: 'Persons generated in the demo population register.',
+    }),
+    demoProviderPort: Type.Integer({
+      minimum: 0,
+      maximum: 65535,
+      default: 8081,
+      env: 'GOVDX_DEMO_PROVIDER_PORT',
+      flag: '--demo-provider-port',
+      description: 'Port of the demo provider APIs (tax agency, health ministry); 0 picks a free one.',
+    }),
+    demoServicePort: Type.Integer({
+      minimum: 0,
+      maximum: 65535,
+      default: 8082,
+      env: 'GOVDX_DEMO_SERVICE_PORT',
+      flag: '--demo-service-port',
+      description:
+        "Port of the demo's housing benefit application, a service that pre-fills its form with the citizen's " +
+        'consent (see [consent.md](consent.md)); 0 picks a free one.',
+    }),
+    ledgerOrigin: Type.String({
+      default: '',
+      defaultText: '`<public URL host>/ledger`',
+      env: 'GOVDX_LEDGER_ORIGIN',
+      flag: '--ledger-origin',
+      description:
+        "The ledger's identity: the first line of its checkpoints and the name of its signing key. No spaces, " +
+        'no `+`. Changing it starts a different log in the eyes of verifiers. See [ledger.md](ledger.md).',
+    }),
+    ledgerKey: Type.Optional(
+      Type.String({
+        defaultText: '(unset: kept in the database)',
+        env: 'GOVDX_LEDGER_KEY',
+        flag: '--ledger-key',
+        description:
+          'Signer key of the ledger, `PRIVATE+KEY+<name>+<id>+<key>` (make one with `govdx ledger key --new`), ' +
+          "or the path of a file holding it. Unset: generated once and kept in the database's `settings` table, " +
+          'shared by every node.',
+      }),
+    ),
+    exchangeTokenSeconds: Type.Integer({
+      minimum: 30,
+      maximum: 3600,
+      default: 300,
+      env: 'GOVDX_EXCHANGE_TOKEN_SECONDS',
+      flag: '--exchange-token-seconds',
+      description: 'Lifetime of the access tokens that systems get at `/oauth/token`, in seconds.',
+    }),
+    exchangeSystemRateLimit: Type.Integer({
+      minimum: 0,
+      maximum: 100000000,
+      default: 60000,
+      env: 'GOVDX_EXCHANGE_SYSTEM_RATE_LIMIT',
+      flag: '--exchange-system-rate-limit',
+      description:
+        'Most exchange calls per minute by one system, counted on each node (0: no limit). More get ' +
+        '`429 RATE_LIMITED` with `Retry-After`.',
+    }),
+    exchangeSystemDailyQuota: Type.Integer({
+      minimum: 0,
+      maximum: 1000000000,
+      default: 0,
+      env: 'GOVDX_EXCHANGE_SYSTEM_DAILY_QUOTA',
+      flag: '--exchange-system-daily-quota',
+      description:
+        'Most exchange calls per UTC day by one system, counted on each node (0: no quota). More get ' +
+        '`429 QUOTA_EXCEEDED`.',
+    }),
+    exchangeAgreementRateLimit: Type.Integer({
+      minimum: 0,
+      maximum: 100000000,
+      default: 0,
+      env: 'GOVDX_EXCHANGE_AGREEMENT_RATE_LIMIT',
+      flag: '--exchange-agreement-rate-limit',
+      description:
+        'Most calls per minute under an agreement that sets no `rateLimitPerMinute` of its own, counted on each ' +
+        'node (0: no limit).',
+    }),
+    providerTimeoutMs: Type.Integer({
+      minimum: 100,
+      maximum: 300000,
+      default: 10000,
+      env: 'GOVDX_PROVIDER_TIMEOUT_MS',
+      flag: '--provider-timeout-ms',
+      description:
+        "How long the exchange waits for a provider's whole answer, in milliseconds; then `504 PROVIDER_TIMEOUT`.",
+    }),
+    providerMaxResponseBytes: Type.Integer({
+      minimum: 1024,
+      maximum: 1073741824,
+      default: 1048576,
+      env: 'GOVDX_PROVIDER_MAX_RESPONSE_BYTES',
+      flag: '--provider-max-response-bytes',
+      description:
+        'The largest answer the exchange accepts from a provider, in bytes; a larger one is cut off and refused ' +
+        '(`502 PROVIDER_RESPONSE_TOO_LARGE`).',
+    }),
+    webhooksAllowHttp: Type.Boolean({
+      default: false,
+      env: 'GOVDX_WEBHOOKS_ALLOW_HTTP',
+      flag: '--webhooks-allow-http',
+      description:
+        'Whether organizations may register webhooks at plain `http://` URLs; otherwise only `https://` ones are ' +
+        'accepted (`400 VALIDATION_FAILED`). For trials and tests: `govdx demo` sets it to true unless it is given.',
+    }),
+    outboundPrivateNetworks: Type.Boolean({
+      default: false,
+      env: 'GOVDX_OUTBOUND_PRIVATE_NETWORKS',
+      flag: '--outbound-private-networks',
+      description:
+        "Whether webhook deliveries, the link checks of distribution addresses and the fetching of systems' JWKS " +
+        'URLs may call private, loopback, link-local and other non-public addresses (providers’ APIs are called at ' +
+        'private addresses when this is on, or when the platform admin marks their origin as inside the ' +
+        "platform's network; see [integrating.md](integrating.md#2-publish-it)). Off, govdx calls only public " +
+        'internet addresses, checked when ' +
+        'the name is resolved, just before connecting (a name that resolves to `127.0.0.1` or `169.254.169.254` ' +
+        'is refused too), so an organization cannot make govdx probe the network it runs in. For trials and ' +
+        'tests: `govdx demo` sets it to true unless it is given.',
+    }),
+    agreementSweepSeconds: Type.Integer({
+      minimum: 1,
+      maximum: 86400,
+      default: 60,
+      env: 'GOVDX_AGREEMENT_SWEEP_SECONDS',
+      flag: '--agreement-sweep-seconds',
+      description:
+        'How often govdx ends agreements and consents past their end date (recorded on the ledger as ' +
+        '`agreement.expired` and `consent.expired`) and tells the parties, through their webhooks, of agreements ' +
+        'ending within 30 days. The exchange refuses an agreement past its end date at once either way.',
+    }),
+    qualityCheckHours: Type.Integer({
+      minimum: 0,
+      maximum: 8760,
+      default: 24,
+      env: 'GOVDX_QUALITY_CHECK_HOURS',
+      flag: '--quality-check-hours',
+      description:
+        'How often govdx checks the records of hosted datasets (completeness, validity, duplicate keys, ' +
+        'freshness) and asks outside distribution addresses whether they answer, in hours. One dataset at a ' +
+        'time; a dataset another node is checking is left to it. Each node looks at start and then hourly (or ' +
+        'at this interval, if shorter), and checks only what was not checked within it. 0: only when a steward ' +
+        'asks (`POST …/quality-checks`). See [catalog.md](catalog.md#data-quality-checks).',
+    }),
+  },
+  { additionalProperties: false },
+);
 
+export type Config = Static<typeof ConfigSchema>;
+
+/** One setting as read from ConfigSchema: its key, the schema of its value and its annotations. */
 export interface Setting {
   key: keyof Config;
   env: string;
   flag: string;
-  kind: Kind;
-  values?: readonly string[];
-  min?: number;
-  max?: number;
   description: string;
-  /** Shown in docs; the default itself is in DEFAULTS. */
+  /** How the default is shown in the docs and in --help. */
   defaultText: string;
+  /** The value's schema (type, bounds or allowed values, default). */
+  schema: TSchema & {
+    type?: string;
+    minimum?: number;
+    maximum?: number;
+    enum?: readonly string[];
+    default?: unknown;
+  };
 }
 
-export const SETTINGS: readonly Setting[] = [
-  {
-    key: 'host',
-    env: 'GOVDX_HOST',
-    flag: '--host',
-    kind: 'string',
-    description: 'Interface to listen on.',
-    defaultText: '127.0.0.1',
-  },
-  {
-    key: 'port',
-    env: 'GOVDX_PORT',
-    flag: '--port',
-    kind: 'integer',
-    min: 0,
-    max: 65535,
-    description: 'TCP port to listen on (0 picks a free one).',
-    defaultText: '8080',
-  },
-  {
-    key: 'publicUrl',
-    env: 'GOVDX_PUBLIC_URL',
-    flag: '--public-url',
-    kind: 'string',
-    description:
-      'Address people and systems use to reach govdx; OIDC issuer URLs and redirects are built from it.',
-    defaultText: 'http://localhost:<port>',
-  },
-  {
-    key: 'dataDir',
-    env: 'GOVDX_DATA_DIR',
-    flag: '--data-dir',
-    kind: 'string',
-    description: 'Folder for the embedded SQLite database and keys.',
-    defaultText: './data',
-  },
-  {
-    key: 'databaseUrl',
-    env: 'GOVDX_DATABASE_URL',
-    flag: '--database-url',
-    kind: 'string',
-    description:
-      'PostgreSQL connection URL (postgres://user:pass@host:5432/db). Unset: embedded SQLite in the data folder.',
-    defaultText: '(unset: SQLite)',
-  },
-  {
-    key: 'databasePoolSize',
-    env: 'GOVDX_DATABASE_POOL_SIZE',
-    flag: '--database-pool-size',
-    kind: 'integer',
-    min: 1,
-    max: 1000,
-    description: 'Most PostgreSQL connections this node opens.',
-    defaultText: '10',
-  },
-  {
-    key: 'logLevel',
-    env: 'GOVDX_LOG_LEVEL',
-    flag: '--log-level',
-    kind: 'enum',
-    values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
-    description: 'Least severe log level written (JSON lines on standard output).',
-    defaultText: 'info',
-  },
-  {
-    key: 'bodyLimitBytes',
-    env: 'GOVDX_BODY_LIMIT_BYTES',
-    flag: '--body-limit-bytes',
-    kind: 'integer',
-    min: 1024,
-    max: 104857600,
-    description: 'Largest request body accepted; larger ones get 413 BODY_TOO_LARGE.',
-    defaultText: '262144',
-  },
-  {
-    key: 'bodyMaxDepth',
-    env: 'GOVDX_BODY_MAX_DEPTH',
-    flag: '--body-max-depth',
-    kind: 'integer',
-    min: 8,
-    max: 1000,
-    description:
-      'Most arrays and objects nested inside one another in a JSON request body; a deeper body is refused with 400 VALIDATION_FAILED (at the exchange, recorded on the ledger).',
-    defaultText: '64',
-  },
-  {
-    key: 'requestTimeoutMs',
-    env: 'GOVDX_REQUEST_TIMEOUT_MS',
-    flag: '--request-timeout-ms',
-    kind: 'integer',
-    min: 100,
-    max: 3600000,
-    description:
-      'How long a client may take to send a whole request, headers and body, in milliseconds; then 408 and the connection is closed.',
-    defaultText: '30000',
-  },
-  {
-    key: 'headersTimeoutMs',
-    env: 'GOVDX_HEADERS_TIMEOUT_MS',
-    flag: '--headers-timeout-ms',
-    kind: 'integer',
-    min: 100,
-    max: 3600000,
-    description:
-      'How long a client may take to send the headers of a request, in milliseconds (at most requestTimeoutMs); then 408 and the connection is closed.',
-    defaultText: '10000',
-  },
-  {
-    key: 'keepAliveTimeoutMs',
-    env: 'GOVDX_KEEP_ALIVE_TIMEOUT_MS',
-    flag: '--keep-alive-timeout-ms',
-    kind: 'integer',
-    min: 100,
-    max: 3600000,
-    description:
-      'How long an idle kept-alive connection waits for its next request, in milliseconds. Behind a load balancer, make it longer than the balancer keeps idle connections.',
-    defaultText: '72000',
-  },
-  {
-    key: 'connectionTimeoutMs',
-    env: 'GOVDX_CONNECTION_TIMEOUT_MS',
-    flag: '--connection-timeout-ms',
-    kind: 'integer',
-    min: 100,
-    max: 3600000,
-    description:
-      'How long a connection may stay silent, nothing sent either way, before it is closed, in milliseconds.',
-    defaultText: '120000',
-  },
-  {
-    key: 'maxConnections',
-    env: 'GOVDX_MAX_CONNECTIONS',
-    flag: '--max-connections',
-    kind: 'integer',
-    min: 1,
-    max: 1000000,
-    description: 'Most connections this node holds open at once; more are closed as they arrive.',
-    defaultText: '10000',
-  },
-  {
-    key: 'sessionHours',
-    env: 'GOVDX_SESSION_HOURS',
-    flag: '--session-hours',
-    kind: 'integer',
-    min: 1,
-    max: 720,
-    description: 'How long a browser sign-in lasts.',
-    defaultText: '8',
-  },
-  {
-    key: 'trustProxy',
-    env: 'GOVDX_TRUST_PROXY',
-    flag: '--trust-proxy',
-    kind: 'string',
-    description:
-      'Addresses of the load balancers in front of govdx (comma-separated IPs or CIDRs) whose X-Forwarded-For names the caller. Unset: the connecting address is the caller.',
-    defaultText: '(unset)',
-  },
-  {
-    key: 'oidcIssuer',
-    env: 'GOVDX_OIDC_ISSUER',
-    flag: '--oidc-issuer',
-    kind: 'string',
-    description:
-      'OpenID Connect issuer for sign-in. Unset: the embedded demo identity provider at <public-url>/idp.',
-    defaultText: '(unset: embedded)',
-  },
-  {
-    key: 'oidcClientId',
-    env: 'GOVDX_OIDC_CLIENT_ID',
-    flag: '--oidc-client-id',
-    kind: 'string',
-    description: "govdx's client ID at the OpenID Connect issuer.",
-    defaultText: 'govdx',
-  },
-  {
-    key: 'oidcClientSecret',
-    env: 'GOVDX_OIDC_CLIENT_SECRET',
-    flag: '--oidc-client-secret',
-    kind: 'string',
-    description: "govdx's client secret at an external issuer (the embedded one generates its own).",
-    defaultText: '(unset)',
-  },
-  {
-    key: 'webDir',
-    env: 'GOVDX_WEB_DIR',
-    flag: '--web-dir',
-    kind: 'string',
-    description: 'Folder of the built web app served at /.',
-    defaultText: 'web/dist in the installation',
-  },
-  {
-    key: 'demoPopulation',
-    env: 'GOVDX_DEMO_POPULATION',
-    flag: '--demo-population',
-    kind: 'integer',
-    min: 10,
-    max: 10000000,
-    description: 'Persons generated in the demo population register.',
-    defaultText: '100000',
-  },
-  {
-    key: 'demoProviderPort',
-    env: 'GOVDX_DEMO_PROVIDER_PORT',
-    flag: '--demo-provider-port',
-    kind: 'integer',
-    min: 0,
-    max: 65535,
-    description: 'Port of the demo provider APIs (tax agency, health ministry); 0 picks a free one.',
-    defaultText: '8081',
-  },
-  {
-    key: 'demoServicePort',
-    env: 'GOVDX_DEMO_SERVICE_PORT',
-    flag: '--demo-service-port',
-    kind: 'integer',
-    min: 0,
-    max: 65535,
-    description:
-      "Port of the demo's housing benefit application, a service that pre-fills its form with the citizen's consent; 0 picks a free one.",
-    defaultText: '8082',
-  },
-  {
-    key: 'ledgerOrigin',
-    env: 'GOVDX_LEDGER_ORIGIN',
-    flag: '--ledger-origin',
-    kind: 'string',
-    description:
-      'The ledger\'s identity: the first line of its checkpoints and the name of its signing key. No spaces, no "+".',
-    defaultText: '<public URL host>/ledger',
-  },
-  {
-    key: 'ledgerKey',
-    env: 'GOVDX_LEDGER_KEY',
-    flag: '--ledger-key',
-    kind: 'string',
-    description:
-      'Signer key of the ledger (PRIVATE+KEY+<name>+<id>+<key>, from `govdx ledger key --new`) or the path of a file holding it. ' +
-      'Unset: generated once and kept in the database, shared by every node.',
-    defaultText: '(unset: kept in the database)',
-  },
-  {
-    key: 'agreementSweepSeconds',
-    env: 'GOVDX_AGREEMENT_SWEEP_SECONDS',
-    flag: '--agreement-sweep-seconds',
-    kind: 'integer',
-    min: 1,
-    max: 86400,
-    description:
-      'How often govdx ends agreements and consents past their end date (recorded on the ledger) and tells the parties of agreements ending within 30 days, in seconds. (The exchange refuses an agreement past its end date at once either way.)',
-    defaultText: '60',
-  },
-  {
-    key: 'qualityCheckHours',
-    env: 'GOVDX_QUALITY_CHECK_HOURS',
-    flag: '--quality-check-hours',
-    kind: 'integer',
-    min: 0,
-    max: 8760,
-    description:
-      "How often govdx checks hosted datasets' records (completeness, validity, duplicate keys, freshness) and whether distribution links answer, in hours; one dataset at a time, never two nodes on the same dataset. 0: only when a steward asks.",
-    defaultText: '24',
-  },
-  {
-    key: 'exchangeTokenSeconds',
-    env: 'GOVDX_EXCHANGE_TOKEN_SECONDS',
-    flag: '--exchange-token-seconds',
-    kind: 'integer',
-    min: 30,
-    max: 3600,
-    description: 'Lifetime of the access tokens that systems get at /oauth/token, in seconds.',
-    defaultText: '300',
-  },
-  {
-    key: 'exchangeSystemRateLimit',
-    env: 'GOVDX_EXCHANGE_SYSTEM_RATE_LIMIT',
-    flag: '--exchange-system-rate-limit',
-    kind: 'integer',
-    min: 0,
-    max: 100000000,
-    description: 'Most exchange calls per minute by one system, on each node (0: no limit).',
-    defaultText: '60000',
-  },
-  {
-    key: 'exchangeSystemDailyQuota',
-    env: 'GOVDX_EXCHANGE_SYSTEM_DAILY_QUOTA',
-    flag: '--exchange-system-daily-quota',
-    kind: 'integer',
-    min: 0,
-    max: 1000000000,
-    description: 'Most exchange calls per UTC day by one system, on each node (0: no quota).',
-    defaultText: '0',
-  },
-  {
-    key: 'exchangeAgreementRateLimit',
-    env: 'GOVDX_EXCHANGE_AGREEMENT_RATE_LIMIT',
-    flag: '--exchange-agreement-rate-limit',
-    kind: 'integer',
-    min: 0,
-    max: 100000000,
-    description:
-      'Most calls per minute under an agreement that sets no limit of its own, on each node (0: no limit).',
-    defaultText: '0',
-  },
-  {
-    key: 'providerTimeoutMs',
-    env: 'GOVDX_PROVIDER_TIMEOUT_MS',
-    flag: '--provider-timeout-ms',
-    kind: 'integer',
-    min: 100,
-    max: 300000,
-    description: "How long the exchange waits for a provider's whole answer, in milliseconds; then 504.",
-    defaultText: '10000',
-  },
-  {
-    key: 'providerMaxResponseBytes',
-    env: 'GOVDX_PROVIDER_MAX_RESPONSE_BYTES',
-    flag: '--provider-max-response-bytes',
-    kind: 'integer',
-    min: 1024,
-    max: 1073741824,
-    description:
-      'The largest answer the exchange accepts from a provider, in bytes; a larger one is refused (502).',
-    defaultText: '1048576',
-  },
-  {
-    key: 'webhooksAllowHttp',
-    env: 'GOVDX_WEBHOOKS_ALLOW_HTTP',
-    flag: '--webhooks-allow-http',
-    kind: 'boolean',
-    description:
-      'Whether organizations may register webhooks at plain http:// URLs (true or false); otherwise https:// only.',
-    defaultText: 'false',
-  },
-  {
-    key: 'outboundPrivateNetworks',
-    env: 'GOVDX_OUTBOUND_PRIVATE_NETWORKS',
-    flag: '--outbound-private-networks',
-    kind: 'boolean',
-    description:
-      'Whether webhook deliveries and link checks may call private, loopback and link-local addresses (true or false); otherwise public internet addresses only.',
-    defaultText: 'false',
-  },
-];
-
-const installRoot = resolve(import.meta.dirname, '..', '..');
-
-export function defaults(): Config {
+export const SETTINGS: readonly Setting[] = Object.entries(ConfigSchema.properties).map(([key, schema]) => {
+  const s = schema as unknown as Setting['schema'] & Record<string, unknown>;
+  if (typeof s.env !== 'string' || typeof s.flag !== 'string' || typeof s.description !== 'string') {
+    throw new Error(`Setting ${key} needs env, flag and description annotations`);
+  }
   return {
-    host: '127.0.0.1',
-    port: 8080,
-    publicUrl: '',
-    dataDir: './data',
-    databaseUrl: undefined,
-    databasePoolSize: 10,
-    logLevel: 'info',
-    bodyLimitBytes: 262144,
-    trustProxy: undefined,
-    bodyMaxDepth: 64,
-    requestTimeoutMs: 30000,
-    headersTimeoutMs: 10000,
-    keepAliveTimeoutMs: 72000,
-    connectionTimeoutMs: 120000,
-    maxConnections: 10000,
-    sessionHours: 8,
-    oidcIssuer: undefined,
-    oidcClientId: 'govdx',
-    oidcClientSecret: undefined,
-    webDir: resolve(installRoot, 'web', 'dist'),
-    demoPopulation: 100000,
-    demoProviderPort: 8081,
-    demoServicePort: 8082,
-    ledgerOrigin: '',
-    ledgerKey: undefined,
-    exchangeTokenSeconds: 300,
-    exchangeSystemRateLimit: 60000,
-    exchangeSystemDailyQuota: 0,
-    exchangeAgreementRateLimit: 0,
-    providerTimeoutMs: 10000,
-    providerMaxResponseBytes: 1048576,
-    webhooksAllowHttp: false,
-    outboundPrivateNetworks: false,
-    agreementSweepSeconds: 60,
-    qualityCheckHours: 24,
+    key: key as keyof Config,
+    env: s.env,
+    flag: s.flag,
+    description: s.description,
+    defaultText: typeof s.defaultText === 'string' ? s.defaultText : String(s.default),
+    schema: s,
   };
+});
+
+/** A whole number's bounds in words: "0–65535", "1 or more", "at most 10" or "of any size". */
+function range({ minimum, maximum }: Setting['schema']): string {
+  if (minimum !== undefined && maximum !== undefined) return `${minimum}–${maximum}`;
+  if (minimum !== undefined) return `${minimum} or more`;
+  return maximum !== undefined ? `at most ${maximum}` : 'of any size';
+}
+
+/** What values a setting accepts, in words ("Whole number 0–65535."), or '' for free text. */
+export function acceptedValues(setting: Setting): string {
+  const { schema } = setting;
+  if (schema.enum) return `One of: ${schema.enum.join(', ')}.`;
+  if (schema.type === 'integer') return `Whole number ${range(schema)}.`;
+  if (schema.type === 'boolean') return '`true` or `false`.';
+  return '';
+}
+
+/** The setting's meaning with what it accepts, in Markdown, as the docs table and --help show it. */
+export function settingMeaning(setting: Setting): string {
+  return [setting.description, acceptedValues(setting)].filter(Boolean).join(' ');
+}
+
+/** The table "Every setting" of docs/configuration.md, rendered from ConfigSchema. */
+export function settingsTable(): string {
+  const rows = SETTINGS.map(
+    (s) => `| \`${s.key}\` | \`${s.env}\` | \`${s.flag}\` | ${s.defaultText} | ${settingMeaning(s)} |`,
+  );
+  return [
+    '| Setting (config file key) | Environment variable | Flag | Default | Meaning |',
+    '|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
+/** Every setting's default; settings without one (Type.Optional) are undefined. */
+export function defaults(): Config {
+  const unset = Object.fromEntries(SETTINGS.map((s) => [s.key, undefined]));
+  return Value.Default(ConfigSchema, unset) as Config;
 }
 
 export class ConfigError extends Error {
@@ -477,32 +424,34 @@ export class ConfigError extends Error {
 
 type Raw = Partial<Record<keyof Config, unknown>>;
 
+/**
+ * Turns a value from a flag, the environment or the config file into the setting's type and checks it against
+ * the setting's schema; text from flags and the environment becomes a whole number or a boolean where the
+ * schema says so. Throws ConfigError naming the setting and the source.
+ */
 function coerce(setting: Setting, value: unknown, source: string): unknown {
   const where = `${setting.key} (${source})`;
-  if (setting.kind === 'integer') {
-    const n =
-      typeof value === 'number'
-        ? value
-        : typeof value === 'string' && /^-?\d+$/.test(value.trim())
-          ? Number(value)
-          : Number.NaN;
-    if (!Number.isInteger(n))
+  const { schema } = setting;
+  let typed = value;
+  if (schema.type === 'integer' && typeof value === 'string' && /^-?\d+$/.test(value.trim())) {
+    typed = Number(value);
+  }
+  if (schema.type === 'boolean' && (value === 'true' || value === 'false')) typed = value === 'true';
+  if (Value.Check(schema, typed)) return typed;
+  if (schema.type === 'integer') {
+    if (!Number.isInteger(typed))
       throw new ConfigError(`${where} must be a whole number, got ${JSON.stringify(value)}`);
-    if ((setting.min !== undefined && n < setting.min) || (setting.max !== undefined && n > setting.max)) {
-      throw new ConfigError(`${where} must be between ${setting.min} and ${setting.max}, got ${n}`);
-    }
-    return n;
+    const bounds =
+      schema.minimum !== undefined && schema.maximum !== undefined
+        ? `between ${schema.minimum} and ${schema.maximum}`
+        : range(schema);
+    throw new ConfigError(`${where} must be ${bounds}, got ${typed}`);
   }
-  if (setting.kind === 'boolean') {
-    if (typeof value === 'boolean') return value;
-    if (value === 'true' || value === 'false') return value === 'true';
+  if (schema.type === 'boolean')
     throw new ConfigError(`${where} must be true or false, got ${JSON.stringify(value)}`);
-  }
   if (typeof value !== 'string') throw new ConfigError(`${where} must be text, got ${JSON.stringify(value)}`);
-  if (setting.kind === 'enum' && !setting.values?.includes(value)) {
-    throw new ConfigError(`${where} must be one of ${setting.values?.join(', ')}, got "${value}"`);
-  }
-  return value;
+  if (schema.enum) throw new ConfigError(`${where} must be one of ${schema.enum.join(', ')}, got "${value}"`);
+  throw new ConfigError(`${where} is not accepted, got ${JSON.stringify(value)}`);
 }
 
 export interface ConfigSources {

@@ -101,7 +101,7 @@ for (const dialect of DIALECTS) {
       );
     });
 
-    test("a platform admin linking an account to a citizen's national ID is recorded, and the citizen sees it", async () => {
+    test("a platform admin cannot link their account to a citizen's national ID; an account registered with one is recorded about it", async () => {
       const platformAdmin = await server.user([{ role: 'platform_admin', organization: 'digital-agency' }]);
       const start = await size();
       // The insider points their own account at the citizen's national ID, to read that person's data.
@@ -109,11 +109,18 @@ for (const dialect of DIALECTS) {
         token: platformAdmin.token,
         body: { nationalId: '38001010088' },
       });
-      assert.equal(linked.status, 200, linked.text);
+      assert.equal(linked.status, 403, linked.text);
+      assert.equal(linked.body.error.code, 'FORBIDDEN');
+      assert.deepEqual(await eventsSince(start), [], 'nothing changed, nothing to record');
+      // An account registered with a national ID (say, for a sign-in matched by email) is an event about it.
+      const registered = await call(server.url, 'POST', '/api/v1/people', {
+        token: platformAdmin.token,
+        body: { name: 'Not the citizen', email: 'insider@example.org', nationalId: '38001010088' },
+      });
+      assert.equal(registered.status, 201, registered.text);
       const [event] = await eventsSince(start);
-      assert.equal(event?.kind, 'person.changed');
-      assert.deepEqual(event?.changed, ['nationalId']);
-      assert.equal(event?.person, platformAdmin.personId);
+      assert.equal(event?.kind, 'person.registered');
+      assert.equal(event?.person, registered.body.id);
       assert.equal(event?.by, platformAdmin.personId);
       assert.equal(event?.subject, '38001010088', 'the person whose national ID it is can read it');
     });

@@ -344,6 +344,11 @@ export const POLICY: Record<string, Rule> = {
   'POST /api/v1/organizations/{org}/agreement-templates/{slug}/retire · another organization’s template':
     notFoundFor(['platformAdmin'], "home's template, named under another organization"),
   'GET /api/v1/agreement-templates': SIGNED_IN,
+  // Governance events: what changed who may see or do what, by kind, organization and person
+  'GET /api/v1/governance-events': only(
+    ['auditor'],
+    "issue 14 #9: the data protection authority lists every governance change; a platform admin cannot read the events (they name people), and their own changes are listed like anyone else's",
+  ),
   // Provider origins: where proxied services may be (issue 14 #3); the platform admin keeps the list
   'GET /api/v1/provider-origins': only(['auditor', 'platformAdmin']),
   'POST /api/v1/provider-origins': only(['platformAdmin']),

@@ -686,6 +686,7 @@ describe('the authorization matrix: every operation × every kind of caller', ()
           }),
         },
       'GET /api/v1/agreement-templates': get('/api/v1/agreement-templates'),
+      'GET /api/v1/governance-events': get('/api/v1/governance-events?kind=system.registered'),
       'GET /api/v1/provider-origins': get('/api/v1/provider-origins'),
       'POST /api/v1/provider-origins': {
         request: () => ({

@@ -42,8 +42,8 @@ for (const dialect of DIALECTS) {
       );
       vkey = (await call(server.url, 'GET', '/ledger/key')).text.trim();
       auditor = (await server.user([{ role: 'auditor', organization: 'dpa' }])).token;
-      anna = (await server.user([], { nationalId: ANNA })).token;
-      boris = (await server.user([], { nationalId: BORIS })).token;
+      anna = await server.session((await server.user([], { nationalId: ANNA })).personId);
+      boris = await server.session((await server.user([], { nationalId: BORIS })).personId);
     });
     after(() => server?.close());
 
@@ -56,8 +56,9 @@ for (const dialect of DIALECTS) {
       writeFileSync(exported, Buffer.from(await response.arrayBuffer()));
       return govdx(['ledger', 'audit', '--export', exported, '--vkey', vkey, '--url', server.url]);
     };
-    const myEvents = async (token: string) => {
-      const response = await call(server.url, 'GET', '/api/v1/me/access-events?limit=200', { token });
+    /** The person's own access events, signed in as themselves (their own data takes no token). */
+    const myEvents = async (session: string) => {
+      const response = await call(server.url, 'GET', '/api/v1/me/access-events?limit=200', { session });
       assert.equal(response.status, 200, response.text);
       return response.body.items as Array<{ index: number; indexProblem?: string | null; event: object }>;
     };

@@ -28,4 +28,12 @@ export {
   SignInThrottle,
   type ThrottlePolicy,
 } from './sign-in-throttle.ts';
-export { type AccessToken, createToken, listTokens, type NewToken, revokeToken } from './tokens.ts';
+export {
+  type AccessToken,
+  createRecordedToken,
+  createToken,
+  listTokens,
+  type NewToken,
+  revokeRecordedToken,
+  revokeToken,
+} from './tokens.ts';

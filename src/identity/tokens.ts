@@ -1,6 +1,8 @@
 /** Personal access tokens: created and revoked by organization admins, for scripts that call the admin API. */
 import type { Kysely } from 'kysely';
 import { GovdxError, type Grant, grantableRoles, type MembershipRole, notFound } from '../domain/index.ts';
+import { governed, type Recorder } from '../governance/index.ts';
+import { EVENT_KINDS, type LedgerEvent } from '../ledger/index.ts';
 import type { AccessTokenTable, Database } from '../store/index.ts';
 import { now, type Page, toPage } from '../store/index.ts';
 import { TOKEN_PREFIX } from './principal.ts';
@@ -107,4 +109,66 @@ export async function revokeToken(
     await db.updateTable('access_tokens').set({ revoked_at: row.revoked_at }).where('id', '=', id).execute();
   }
   return toAccessToken(row);
+}
+
+/**
+ * A token gives a script an organization's roles: making one is a change to who may do what, so it is on
+ * the ledger (`token.created`, without its secret), or not made. Revoking one only takes away, so it stands
+ * even when the ledger cannot record it (`token.revoked`), and the token is refused at once either way.
+ */
+export async function createRecordedToken(
+  effects: { db: Kysely<Database>; ledger: Recorder },
+  creator: { personId: string; grants: readonly Grant[] },
+  organization: { id: string; slug: string },
+  input: NewToken,
+): Promise<AccessToken & { secret: string }> {
+  const { made } = await governed(effects.ledger, {
+    apply: () => createToken(effects.db, creator, organization.id, input),
+    events: (token) => [tokenEvent(EVENT_KINDS.tokenCreated, token, organization.slug, creator.personId)],
+    undo: async (token) => {
+      await effects.db.deleteFrom('access_tokens').where('id', '=', token.id).execute();
+    },
+    notMade: 'The token could not be recorded on the ledger, so it was not made. Try again shortly.',
+  });
+  return made;
+}
+
+export async function revokeRecordedToken(
+  effects: { db: Kysely<Database>; ledger: Recorder },
+  organization: { id: string; slug: string },
+  id: string,
+  by: string,
+): Promise<AccessToken> {
+  const before = await effects.db
+    .selectFrom('access_tokens')
+    .select('revoked_at')
+    .where('id', '=', id)
+    .where('organization_id', '=', organization.id)
+    .executeTakeFirst();
+  const revoked = await revokeToken(effects.db, organization.id, id);
+  // Revoking a revoked token changes nothing and records nothing.
+  if (before && before.revoked_at === null) {
+    await governed(effects.ledger, {
+      apply: async () => revoked,
+      events: (token) => [tokenEvent(EVENT_KINDS.tokenRevoked, token, organization.slug, by)],
+      takesAway: () => true,
+      undo: async () => {},
+      stands:
+        'The token is revoked, but this could not be recorded on the ledger. Tell the platform operators.',
+    });
+  }
+  return revoked;
+}
+
+function tokenEvent(kind: string, token: AccessToken, organization: string, by: string): LedgerEvent {
+  return {
+    kind,
+    organization,
+    token: token.id,
+    name: token.name,
+    owner: token.personId,
+    roles: token.roles,
+    expiresAt: token.expiresAt,
+    by,
+  };
 }

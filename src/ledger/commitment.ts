@@ -54,6 +54,9 @@ export const EVENT_KINDS = {
   organizationChanged: 'organization.changed',
   personRegistered: 'person.registered',
   personChanged: 'person.changed',
+  /** A personal access token made for an organization's scripts, with its roles (never its secret). */
+  tokenCreated: 'token.created',
+  tokenRevoked: 'token.revoked',
 } as const;
 
 export const KIND_PATTERN = /^[a-z][a-z_]*(\.[a-z][a-z_]*)*$/;

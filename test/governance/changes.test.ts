@@ -203,6 +203,89 @@ for (const dialect of DIALECTS) {
       assert.equal((await list('cursor=nonsense')).status, 400);
     });
 
+    test("a personal access token's making and revoking are recorded, never its secret", async () => {
+      const start = await size();
+      const made = await call(server.url, 'POST', '/api/v1/organizations/tax-agency/tokens', {
+        token: admin.token,
+        body: { name: 'nightly export', roles: ['organization_admin'] },
+      });
+      assert.equal(made.status, 201, made.text);
+      const revoked = await call(
+        server.url,
+        'DELETE',
+        `/api/v1/organizations/tax-agency/tokens/${made.body.id}`,
+        { token: admin.token },
+      );
+      assert.equal(revoked.status, 200, revoked.text);
+      const again = await call(
+        server.url,
+        'DELETE',
+        `/api/v1/organizations/tax-agency/tokens/${made.body.id}`,
+        { token: admin.token },
+      );
+      assert.equal(again.status, 200, again.text);
+      const events = await eventsSince(start);
+      assert.deepEqual(
+        events.map((e) => [e.kind, e.organization, e.token, e.owner, e.roles, e.by]),
+        [
+          [
+            'token.created',
+            'tax-agency',
+            made.body.id,
+            admin.personId,
+            ['organization_admin'],
+            admin.personId,
+          ],
+          [
+            'token.revoked',
+            'tax-agency',
+            made.body.id,
+            admin.personId,
+            ['organization_admin'],
+            admin.personId,
+          ],
+        ],
+        'made and revoked once each; revoking it again records nothing',
+      );
+      assert.ok(!JSON.stringify(events).includes(made.body.secret), 'the secret is not on the ledger');
+    });
+
+    test('without the ledger a token is not made, and a revocation stands', async () => {
+      const kept = await call(server.url, 'POST', '/api/v1/organizations/tax-agency/tokens', {
+        token: admin.token,
+        body: { name: 'kept', roles: ['organization_admin'] },
+      });
+      assert.equal(kept.status, 201, kept.text);
+      const restore = await breakLedgerWrites(server.fresh.store);
+      try {
+        const made = await call(server.url, 'POST', '/api/v1/organizations/tax-agency/tokens', {
+          token: admin.token,
+          body: { name: 'unrecorded', roles: ['organization_admin'] },
+        });
+        assert.equal(made.status, 503, made.text);
+        assert.equal(made.body.error.code, 'LEDGER_UNAVAILABLE');
+        const listed = await call(server.url, 'GET', '/api/v1/organizations/tax-agency/tokens?limit=100', {
+          token: admin.token,
+        });
+        assert.ok(
+          !listed.body.items.some((t: { name: string }) => t.name === 'unrecorded'),
+          'the unrecorded token was taken back',
+        );
+        const revoked = await call(
+          server.url,
+          'DELETE',
+          `/api/v1/organizations/tax-agency/tokens/${kept.body.id}`,
+          { token: admin.token },
+        );
+        assert.equal(revoked.status, 503, revoked.text);
+        assert.match(revoked.body.error.message, /revoked/);
+      } finally {
+        await restore();
+      }
+      const used = await call(server.url, 'GET', '/api/v1/me', { token: kept.body.secret });
+      assert.equal(used.status, 401, 'the revocation stood: the token is refused');
+    });
+
     test('without the ledger a system is not registered, nor renamed, nor a purpose registered', async () => {
       const restore = await breakLedgerWrites(server.fresh.store);
       try {

@@ -5,7 +5,7 @@ import * as catalog from '../../catalog/index.ts';
 import * as directory from '../../directory/index.ts';
 import { GovdxError, globalRolesChanged, holdsRole, MEMBERSHIP_ROLES } from '../../domain/index.ts';
 import { changedKeys, governed, recordChange } from '../../governance/index.ts';
-import { createToken, listTokens, revokeToken } from '../../identity/index.ts';
+import { createRecordedToken, listTokens, revokeRecordedToken } from '../../identity/index.ts';
 import { EVENT_KINDS } from '../../ledger/index.ts';
 import { requirePrincipal } from '../access.ts';
 import { pageArgs } from '../page.ts';
@@ -236,7 +236,8 @@ export const organizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['Access tokens'],
       summary: 'Create a personal access token for scripts',
       description:
-        'The secret is in the response only this once. The token acts with the listed roles, as long as its creator still holds them.',
+        'The secret is in the response only this once. The token acts with the listed roles, as long as its creator still holds them. ' +
+        'Recorded on the ledger (token.created, without the secret), or not made (503 LEDGER_UNAVAILABLE).',
       params: OrgParams,
       body: Type.Object(
         {
@@ -259,7 +260,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     handler: async (request, reply) => {
       const principal = requirePrincipal(request);
-      const token = await createToken(db, principal, request.organization!.id, {
+      const token = await createRecordedToken({ db, ledger: app.ledger }, principal, request.organization!, {
         name: request.body.name,
         roles: request.body.roles,
         expiresInDays: request.body.expiresInDays === undefined ? 90 : request.body.expiresInDays,
@@ -276,7 +277,13 @@ export const organizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: Type.Object({ org: Slug, id: Type.String({ maxLength: 64 }) }),
       response: { 200: AccessTokenSchema, ...errorResponses },
     },
-    handler: async (request) => revokeToken(db, request.organization!.id, request.params.id),
+    handler: async (request) =>
+      revokeRecordedToken(
+        { db, ledger: app.ledger },
+        request.organization!,
+        request.params.id,
+        requirePrincipal(request).personId,
+      ),
   });
 };
 

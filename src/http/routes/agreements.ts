@@ -6,7 +6,7 @@
  * time it takes to share, and each registered agreement as an ODRL policy.
  *
  * Every transition is recorded on the ledger and reaches the exchange on its next call
- * (agreements/workflow.ts).
+ * (agreements/transitions.ts).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';

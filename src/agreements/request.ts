@@ -39,6 +39,7 @@ import {
   type WorkflowDeps,
 } from './transitions.ts';
 
+/** The organization that asks for an agreement (it receives the data). */
 export interface Owner {
   id: string;
   slug: string;

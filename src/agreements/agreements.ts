@@ -1,6 +1,7 @@
 /**
  * Agreements as the store holds them, read as API views: the terms, the sign-offs each version needs
- * and has, and the trail of what happened to it. The workflow that changes them is in workflow.ts.
+ * and has, and the trail of what happened to it. The workflow that changes them is in workflow.ts
+ * (request.ts, transitions.ts, expiry.ts).
  */
 import type { Kysely } from 'kysely';
 import type { Static } from 'typebox';

@@ -8,8 +8,8 @@ import { GovdxError, type LegalBasis, notFound, type SpecialCategoryBasis } from
 import type { AgreementTemplateTable } from '../store/index.ts';
 import { isUniqueViolation, now } from '../store/index.ts';
 import { type Db, declaredFields, fieldTerms } from './agreements.ts';
+import { checkFields, serviceOf } from './request.ts';
 import type { NewTemplate, Template } from './schemas.ts';
-import { checkFields, serviceOf } from './workflow.ts';
 
 export type TemplateView = Static<typeof Template>;
 

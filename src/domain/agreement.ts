@@ -240,10 +240,14 @@ export const AGREEMENT_ACTIONS = {
 >;
 export type AgreementAction = keyof typeof AGREEMENT_ACTIONS;
 
+/** Whether the action applies to an agreement in `current` (checkAgreementAction throws when not). */
+export function agreementActionApplies(current: AgreementStatus, action: AgreementAction): boolean {
+  return (AGREEMENT_ACTIONS[action].from as readonly AgreementStatus[]).includes(current);
+}
+
 /** Throws CONFLICT when the action does not apply to an agreement in `current`. */
 export function checkAgreementAction(current: AgreementStatus, action: AgreementAction): void {
-  const move = AGREEMENT_ACTIONS[action];
-  if (!(move.from as readonly AgreementStatus[]).includes(current)) {
+  if (!agreementActionApplies(current, action)) {
     throw new GovdxError(
       'CONFLICT',
       `An agreement that is ${AGREEMENT_STATUS_LABELS[current].toLowerCase()} cannot be asked to ${action}.`,
@@ -252,13 +256,25 @@ export function checkAgreementAction(current: AgreementStatus, action: Agreement
   }
 }
 
+/**
+ * Whether the person's roles on either side (or as platform administrator) permit the action, whatever
+ * the agreement's status (approvals: see approvalSlotFor).
+ */
+export function mayTakeAgreementAction(
+  action: AgreementAction,
+  actor: Pick<ActorStanding, 'provider' | 'consumer' | 'platformAdmin'>,
+): boolean {
+  const move = AGREEMENT_ACTIONS[action];
+  if (move.admin && actor.platformAdmin) return true;
+  const holds = (side: AgreementSide) =>
+    (move[side] as readonly Role[]).some((role) => actor[side].includes(role));
+  return holds('provider') || holds('consumer');
+}
+
 /** Throws FORBIDDEN unless the actor may take the action (approvals: see approvalSlotFor). */
 export function checkAgreementActor(action: AgreementAction, actor: ActorStanding): void {
   const move = AGREEMENT_ACTIONS[action];
-  if (move.admin && actor.platformAdmin) return;
-  const holds = (side: AgreementSide) =>
-    (move[side] as readonly Role[]).some((role) => actor[side].includes(role));
-  if (holds('provider') || holds('consumer')) return;
+  if (mayTakeAgreementAction(action, actor)) return;
   const who = [
     ...(move.provider.length ? [`the providing organization (${move.provider.join(' or ')})`] : []),
     ...(move.consumer.length ? [`the receiving organization (${move.consumer.join(' or ')})`] : []),
@@ -271,6 +287,56 @@ export function checkAgreementActor(action: AgreementAction, actor: ActorStandin
     { action },
   );
 }
+
+/**
+ * Which actions ask for a reason: `required` (it is recorded and the other side sees it), `optional`
+ * (a comment), `none` (none is asked for; one sent anyway is recorded). Ending an agreement or a request,
+ * pausing, resuming and proposing new terms are always explained.
+ */
+export const AGREEMENT_ACTION_REASONS: Record<AgreementAction, 'required' | 'optional' | 'none'> = {
+  submit: 'none',
+  withdraw: 'required',
+  approve: 'optional',
+  reject: 'required',
+  suspend: 'required',
+  resume: 'required',
+  revoke: 'required',
+  expire: 'required',
+  amend: 'required',
+};
+
+/** Throws VALIDATION_FAILED when the action needs a reason and none is given. */
+export function checkAgreementReason(action: AgreementAction, reason: string | null): void {
+  if (AGREEMENT_ACTION_REASONS[action] !== 'required' || reason) return;
+  throw new GovdxError(
+    'VALIDATION_FAILED',
+    action === 'reject'
+      ? 'Say why the agreement is turned down ("reason").'
+      : `Say why you ${action} the agreement ("reason").`,
+  );
+}
+
+/**
+ * The sign-off the person proposing new terms gives by proposing them: their own side's data
+ * steward's, as a consumer's steward does by sending a request; none when they are not a steward.
+ */
+export function amendingSignOff(actor: Pick<ActorStanding, 'provider' | 'consumer'>): ApprovalParty | null {
+  if (actor.provider.includes('data_steward')) return 'provider_steward';
+  if (actor.consumer.includes('data_steward')) return 'consumer_steward';
+  return null;
+}
+
+/**
+ * Statuses that stop data flowing (or end a request): a move to one takes effect at once and stands
+ * even when the ledger cannot record it.
+ */
+export const STOPPING_AGREEMENT_STATUSES: readonly AgreementStatus[] = [
+  'suspended',
+  'rejected',
+  'withdrawn',
+  'revoked',
+  'expired',
+];
 
 /**
  * The status after `action`: approvals and rejections depend on the other sign-offs and on the
@@ -312,6 +378,73 @@ export function emergencyEnd(validUntil: string, emergencyEndsAt: string | null)
 
 /** Agreements ending within this many days are flagged to their parties. */
 export const EXPIRY_NOTICE_DAYS = 30;
+
+const DAY_MS = 86_400_000;
+
+/** The moment `days` whole days after `from` (ISO 8601 in, ISO 8601 out). */
+export function daysAfter(from: string | Date, days: number): string {
+  return new Date(new Date(from).getTime() + days * DAY_MS).toISOString();
+}
+
+/** Throws VALIDATION_FAILED unless the agreement ends after it starts (both ISO 8601, UTC). */
+export function checkWindow(validFrom: string, validUntil: string): void {
+  if (validUntil <= validFrom) {
+    throw new GovdxError(
+      'VALIDATION_FAILED',
+      'An agreement must end after it starts ("validUntil" after "validFrom").',
+    );
+  }
+}
+
+/** A published template's terms, as unchangedTemplate compares them. */
+export interface TemplateTerms {
+  purposeId: string;
+  fields: readonly string[];
+  legalBasis: string;
+  specialCategoryBasis: string | null;
+  retentionDays: number;
+  onwardSharing: boolean;
+  safeguards: string;
+  maxDurationDays: number;
+}
+
+/** The terms a request asks for, once the template has filled what it left out. */
+export interface RequestedTerms {
+  purposeId: string;
+  fields: readonly string[];
+  legalBasis: string;
+  specialCategoryBasis: string | null;
+  retentionDays: number;
+  onwardSharing: boolean;
+  /** The safeguards the request states itself; undefined when it takes the template's. */
+  safeguards: string | undefined;
+  validFrom: string;
+  validUntil: string;
+}
+
+/**
+ * Whether a request "changes nothing" of the template it starts from (requiredApprovals): the
+ * template's terms or stricter ones (fewer fields, shorter retention and duration, no onward sharing
+ * where it allowed some), the same purpose, legal basis and safeguards.
+ */
+export function unchangedTemplate(template: TemplateTerms | undefined, terms: RequestedTerms): boolean {
+  return (
+    template !== undefined &&
+    terms.purposeId === template.purposeId &&
+    terms.fields.every((f) => template.fields.includes(f)) &&
+    terms.legalBasis === template.legalBasis &&
+    terms.specialCategoryBasis === template.specialCategoryBasis &&
+    terms.retentionDays <= template.retentionDays &&
+    (!terms.onwardSharing || template.onwardSharing) &&
+    (terms.safeguards === undefined || terms.safeguards === template.safeguards) &&
+    Date.parse(terms.validUntil) - Date.parse(terms.validFrom) <= template.maxDurationDays * DAY_MS
+  );
+}
+
+/** Agreements ending before this moment are flagged to their parties when swept at `at`. */
+export function expiryNoticeUntil(at: Date): string {
+  return daysAfter(at, EXPIRY_NOTICE_DAYS);
+}
 
 /** Median and count of time-to-share (submitted → active), in seconds. */
 export function timeToShare(durationsSeconds: readonly number[]): {

@@ -6,12 +6,12 @@
  * time it takes to share, and each registered agreement as an ODRL policy.
  *
  * Every transition is recorded on the ledger and reaches the exchange on its next call
- * (agreements/workflow.ts).
+ * (agreements/transitions.ts).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import * as agreements from '../../agreements/index.ts';
-import { type AgreementAction, GovdxError } from '../../domain/index.ts';
+import { AGREEMENT_ACTION_REASONS, type AgreementAction, GovdxError } from '../../domain/index.ts';
 import { pageArgs } from '../page.ts';
 import { errorResponses, PageOf, Slug } from '../schemas.ts';
 
@@ -31,18 +31,16 @@ const REQUESTERS = ['data_steward', 'organization_admin'] as const;
 /** Anyone who may take some action on an agreement; the workflow decides which (domain/agreement.ts). */
 const ACTORS = ['data_steward', 'organization_admin', 'data_protection_officer', 'legal_reviewer'] as const;
 
-const ACTIONS: Record<Exclude<AgreementAction, 'amend'>, { summary: string; reasonRequired: boolean }> = {
-  submit: { summary: 'Send a draft request for approval (receiving side)', reasonRequired: false },
-  withdraw: { summary: 'Withdraw a request that is not yet active (receiving side)', reasonRequired: true },
-  approve: {
-    summary: 'Give the sign-off your role owes; the agreement is active once every required party has signed',
-    reasonRequired: false,
-  },
-  reject: { summary: 'Turn the request down, with a reason', reasonRequired: true },
-  suspend: { summary: 'Pause an agreement in force (providing side)', reasonRequired: true },
-  resume: { summary: 'Resume a paused agreement (providing side)', reasonRequired: true },
-  revoke: { summary: 'End an agreement early (either side)', reasonRequired: true },
-  expire: { summary: 'End an agreement today (providing side)', reasonRequired: true },
+/** What each action does, for the API docs; which need a reason is the domain's (AGREEMENT_ACTION_REASONS). */
+const ACTIONS: Record<Exclude<AgreementAction, 'amend'>, string> = {
+  submit: 'Send a draft request for approval (receiving side)',
+  withdraw: 'Withdraw a request that is not yet active (receiving side)',
+  approve: 'Give the sign-off your role owes; the agreement is active once every required party has signed',
+  reject: 'Turn the request down, with a reason',
+  suspend: 'Pause an agreement in force (providing side)',
+  resume: 'Resume a paused agreement (providing side)',
+  revoke: 'End an agreement early (either side)',
+  expire: 'End an agreement today (providing side)',
 };
 
 export const agreementRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -102,10 +100,7 @@ export const agreementRoutes: FastifyPluginAsyncTypebox = async (app) => {
       agreements.getAgreementDetail(db, request.organization!.id, request.params.id),
   });
 
-  for (const [action, { summary, reasonRequired }] of Object.entries(ACTIONS) as [
-    Exclude<AgreementAction, 'amend'>,
-    (typeof ACTIONS)[keyof typeof ACTIONS],
-  ][]) {
+  for (const [action, summary] of Object.entries(ACTIONS) as [Exclude<AgreementAction, 'amend'>, string][]) {
     app.post(`/organizations/:org/agreements/:id/${action}`, {
       config: { access: { roles: ACTORS, inOrganization: true } },
       schema: {
@@ -113,7 +108,7 @@ export const agreementRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary,
         description: 'Recorded on the ledger; takes effect on the next exchange call.',
         params: AgreementParams,
-        body: reasonRequired ? a.AgreementChange : a.AgreementApproval,
+        body: AGREEMENT_ACTION_REASONS[action] === 'required' ? a.AgreementChange : a.AgreementApproval,
         response: { 200: a.Agreement, ...written },
       },
       handler: async (request) =>

@@ -5,7 +5,12 @@
  */
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
-import { AGREEMENT_ACTIONS, type AgreementAction, type AgreementStatus } from '../../../src/domain/index.ts';
+import {
+  AGREEMENT_ACTION_REASONS,
+  type AgreementAction,
+  agreementActionApplies,
+  mayTakeAgreementAction,
+} from '../../../src/domain/index.ts';
 import {
   AGREEMENT_STATUS_LABELS,
   AgreementStatusTag,
@@ -44,7 +49,6 @@ interface MoveCopy {
   confirm: string;
   done: string;
   failed: string;
-  reason: 'required' | 'optional' | 'none';
   warning?: boolean;
 }
 
@@ -57,7 +61,6 @@ const MOVES: Record<Move, MoveCopy> = {
     confirm: 'Approve the agreement',
     done: 'Your approval is recorded.',
     failed: 'Your approval was not recorded',
-    reason: 'optional',
   },
   reject: {
     button: 'Turn down',
@@ -66,7 +69,6 @@ const MOVES: Record<Move, MoveCopy> = {
     confirm: 'Turn it down',
     done: 'The agreement is turned down.',
     failed: 'The agreement was not turned down',
-    reason: 'required',
     warning: true,
   },
   submit: {
@@ -76,7 +78,6 @@ const MOVES: Record<Move, MoveCopy> = {
     confirm: 'Send for approval',
     done: 'The request is sent for approval.',
     failed: 'The request was not sent',
-    reason: 'none',
   },
   withdraw: {
     button: 'Withdraw',
@@ -85,7 +86,6 @@ const MOVES: Record<Move, MoveCopy> = {
     confirm: 'Withdraw the request',
     done: 'The request is withdrawn.',
     failed: 'The request was not withdrawn',
-    reason: 'required',
     warning: true,
   },
   suspend: {
@@ -95,7 +95,6 @@ const MOVES: Record<Move, MoveCopy> = {
     confirm: 'Pause the agreement',
     done: 'The agreement is paused. No data flows under it from the next call.',
     failed: 'The agreement was not paused',
-    reason: 'required',
     warning: true,
   },
   resume: {
@@ -105,7 +104,6 @@ const MOVES: Record<Move, MoveCopy> = {
     confirm: 'Resume the agreement',
     done: 'The agreement is in force again.',
     failed: 'The agreement was not resumed',
-    reason: 'required',
   },
   expire: {
     button: 'End today',
@@ -114,7 +112,6 @@ const MOVES: Record<Move, MoveCopy> = {
     confirm: 'End the agreement',
     done: 'The agreement has ended.',
     failed: 'The agreement was not ended',
-    reason: 'required',
     warning: true,
   },
   revoke: {
@@ -124,7 +121,6 @@ const MOVES: Record<Move, MoveCopy> = {
     confirm: 'Revoke the agreement',
     done: 'The agreement is revoked. No data flows under it from the next call.',
     failed: 'The agreement was not revoked',
-    reason: 'required',
     warning: true,
   },
 };
@@ -156,14 +152,9 @@ export function offeredActions(
   const consumer = rolesAt(agreement.consumer);
   const admin = grants.some((g) => g.role === 'platform_admin');
   return ACTION_ORDER.filter((action) => {
-    const move = AGREEMENT_ACTIONS[action];
-    if (!(move.from as readonly AgreementStatus[]).includes(agreement.status)) return false;
+    if (!agreementActionApplies(agreement.status, action)) return false;
     if (action === 'approve' || action === 'reject') return waiting;
-    return (
-      (move.admin && admin) ||
-      (move.provider as readonly string[]).some((role) => provider.includes(role as RoleGrant['role'])) ||
-      (move.consumer as readonly string[]).some((role) => consumer.includes(role as RoleGrant['role']))
-    );
+    return mayTakeAgreementAction(action, { provider, consumer, platformAdmin: admin });
   });
 }
 
@@ -463,6 +454,8 @@ function MovePanel({
   onCancel(): void;
 }) {
   const copy = MOVES[move];
+  // Which moves ask for a reason is the domain's rule, the same the API enforces.
+  const reasonAsked = AGREEMENT_ACTION_REASONS[move];
   const heading = useRef<HTMLHeadingElement>(null);
   const [error, setError] = useState<string | undefined>();
   const [problem, setProblem] = useState<ApiError | null>(null);
@@ -475,7 +468,7 @@ function MovePanel({
     const element = event.currentTarget;
     const reason = String(new FormData(element).get('reason') ?? '').trim();
     const missing =
-      copy.reason === 'required' && !reason
+      reasonAsked === 'required' && !reason
         ? 'Say why, in words the other organization understands'
         : undefined;
     setError(missing);
@@ -506,10 +499,10 @@ function MovePanel({
       </h3>
       {problem ? <ErrorAlert error={problem} title={copy.failed} /> : null}
       <p>{copy.explain}</p>
-      {copy.reason !== 'none' ? (
+      {reasonAsked !== 'none' ? (
         <TextareaField
           id={`${id}-reason`}
-          label={copy.reason === 'required' ? 'Reason' : 'Comment (optional)'}
+          label={reasonAsked === 'required' ? 'Reason' : 'Comment (optional)'}
           hint="Both organizations see it, and it stays in the agreement's history."
           name="reason"
           maxLength={2000}

@@ -2,6 +2,7 @@
 
 export * from './attributes.ts';
 export * from './authorization-server.ts';
+export { type ConsentClientEffects, changeConsentClient, registerConsentClient } from './client-changes.ts';
 export * as clientSchemas from './client-schemas.ts';
 export * from './clients.ts';
 export * from './consents.ts';

@@ -1,3 +1,4 @@
+export * from './organization-changes.ts';
 export * from './organizations.ts';
 export * from './people.ts';
 export * from './purposes.ts';

@@ -1,6 +1,13 @@
 import { type Kysely, sql } from 'kysely';
 import type { Static } from 'typebox';
-import { GovdxError, type MembershipRole, notFound, ROLES_NEVER_VACANT } from '../domain/index.ts';
+import {
+  GovdxError,
+  type MembershipRole,
+  notFound,
+  type Principal,
+  ROLES_NEVER_VACANT,
+  type Role,
+} from '../domain/index.ts';
 import {
   type Database,
   type Dialect,
@@ -73,6 +80,31 @@ export async function getPerson(db: Kysely<Database>, id: string): Promise<Perso
   const row = await db.selectFrom('people').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('person', id);
   return toPerson(row, (await membershipsOf(db, [id])).get(id) ?? []);
+}
+
+/** Who a signed-in principal is: their person, and each role they hold with its organization's slug. */
+export async function whoIs(
+  db: Kysely<Database>,
+  principal: Principal,
+): Promise<{
+  person: PersonView;
+  roles: { role: Role; organization: string | null }[];
+  via: Principal['via'];
+}> {
+  const person = await getPerson(db, principal.personId);
+  const orgIds = [...new Set(principal.grants.flatMap((g) => (g.organizationId ? [g.organizationId] : [])))];
+  const orgs = orgIds.length
+    ? await db.selectFrom('organizations').select(['id', 'slug']).where('id', 'in', orgIds).execute()
+    : [];
+  const slugOf = new Map(orgs.map((o) => [o.id, o.slug]));
+  return {
+    person,
+    roles: principal.grants.map((g) => ({
+      role: g.role,
+      organization: g.organizationId ? (slugOf.get(g.organizationId) ?? null) : null,
+    })),
+    via: principal.via,
+  };
 }
 
 function uniqueClash(error: unknown, input: { email?: string | null; nationalId?: string | null }): never {

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Static } from 'typebox';
+import { GovdxError } from '../domain/index.ts';
 import { addsNothing, changedKeys, governed, type Recorder } from '../governance/index.ts';
 import { canonicalJson, EVENT_KINDS, type LedgerEvent } from '../ledger/index.ts';
 import type { Database } from '../store/index.ts';
@@ -273,8 +274,9 @@ export async function registerPerson(
 }
 
 /**
- * Changes a person's name, email or national ID. The event is about the national ID the account now
- * carries: whoever it belongs to sees in *My data* that an account was linked to it.
+ * Changes a person's name or email. Their national ID is not changed (FORBIDDEN): it decides whose data
+ * they see as a citizen, so changing it would let one person read, or hide, another's. The event is about
+ * the national ID the account carries: whoever it belongs to sees in *My data* what changed.
  */
 export async function changePerson(
   effects: Pick<DirectoryEffects, 'db' | 'ledger'>,
@@ -283,6 +285,13 @@ export async function changePerson(
   by: string | null,
 ): Promise<PersonView> {
   const before = await getPerson(effects.db, id);
+  if (changes.nationalId !== undefined && changes.nationalId !== before.nationalId) {
+    throw new GovdxError(
+      'FORBIDDEN',
+      "A person's national ID cannot be changed: it decides whose data they see as a citizen.",
+      { field: 'nationalId' },
+    );
+  }
   const { made } = await governed(effects.ledger, {
     apply: () => updatePerson(effects.db, id, changes),
     events: (after) => {

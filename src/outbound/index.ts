@@ -10,11 +10,14 @@ export {
 } from './guard.ts';
 export {
   addProviderOrigin,
+  allowProviderOrigin,
   checkProviderAddress,
+  disallowProviderOrigin,
   listProviderOrigins,
   NewProviderOrigin,
   originOf,
   ProviderOrigin,
+  type ProviderOriginEffects,
   type ProviderOriginView,
   providerNotAllowed,
   removeProviderOrigin,

@@ -8,6 +8,8 @@
 import type { Kysely } from 'kysely';
 import { type Static, Type } from 'typebox';
 import { GovdxError, notFound, Timestamp } from '../domain/index.ts';
+import { type Recorder, recordChange } from '../governance/index.ts';
+import { EVENT_KINDS } from '../ledger/index.ts';
 import { type Database, isUniqueViolation, now, type ProviderOriginTable } from '../store/index.ts';
 
 export const ProviderOrigin = Type.Object(
@@ -126,4 +128,66 @@ export async function checkProviderAddress(db: Kysely<Database>, address: string
     ? await db.selectFrom('provider_origins').select('id').where('origin', '=', origin).executeTakeFirst()
     : undefined;
   if (!listed) throw providerNotAllowed(`The address ${address}`);
+}
+
+export interface ProviderOriginEffects {
+  db: Kysely<Database>;
+  ledger: Recorder;
+  /** Tells the exchange that the list changed (it reads it to decide which origins it calls). */
+  changed(): Promise<void>;
+}
+
+/**
+ * Adds an origin to the list, recorded on the ledger (provider_origin.added); when it cannot be, the
+ * origin is taken off again (LEDGER_UNAVAILABLE).
+ */
+export async function allowProviderOrigin(
+  effects: ProviderOriginEffects,
+  input: Static<typeof NewProviderOrigin>,
+  by: string | null,
+): Promise<ProviderOriginView> {
+  const { db } = effects;
+  const added = await addProviderOrigin(db, input, by);
+  await recordChange(
+    effects.ledger,
+    [
+      {
+        kind: EVENT_KINDS.providerOriginAdded,
+        id: added.id,
+        origin: added.origin,
+        privateNetwork: added.privateNetwork,
+        note: added.note,
+        by,
+      },
+    ],
+    {
+      undo: async () => {
+        await removeProviderOrigin(db, added.id);
+        return true;
+      },
+      notMade: 'The origin could not be recorded on the ledger, so it was not added. Try again shortly.',
+    },
+  );
+  await effects.changed();
+  return added;
+}
+
+/**
+ * Takes an origin off the list: the exchange stops calling it at once, then the removal is recorded
+ * (provider_origin.removed). It stands even when the ledger cannot record it (LEDGER_UNAVAILABLE says so).
+ */
+export async function disallowProviderOrigin(
+  effects: ProviderOriginEffects,
+  id: string,
+  by: string | null,
+): Promise<ProviderOriginView> {
+  const removed = await removeProviderOrigin(effects.db, id);
+  await effects.changed();
+  await recordChange(
+    effects.ledger,
+    [{ kind: EVENT_KINDS.providerOriginRemoved, id: removed.id, origin: removed.origin, by }],
+    // Stopping calls must not wait for the ledger: nothing to undo.
+    { undo: async () => false, notMade: '' },
+  );
+  return removed;
 }

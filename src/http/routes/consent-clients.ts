@@ -2,8 +2,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import * as consent from '../../consent/index.ts';
-import { addsNothing, governed, recordChange } from '../../governance/index.ts';
-import { canonicalJson, EVENT_KINDS } from '../../ledger/index.ts';
 import { pageArgs } from '../page.ts';
 import { errorResponses, PageOf, PageQuery, Slug } from '../schemas.ts';
 
@@ -19,6 +17,7 @@ const HOW =
 
 export const consentClientRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.store.db;
+  const effects = { db, ledger: app.ledger };
   const tags = ['Consent'];
 
   app.get('/organizations/:org/consent-clients', {
@@ -53,32 +52,13 @@ export const consentClientRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     handler: async (request, reply) => {
-      const organization = request.organization!;
-      const by = request.principal!.personId;
-      const { made } = await governed(app.ledger, {
-        apply: () => consent.createConsentClient(db, organization, request.body, by),
-        events: (client) => [
-          {
-            kind: EVENT_KINDS.consentClientRegistered,
-            organization: organization.slug,
-            client: client.clientId,
-            redirectUris: client.redirectUris,
-            keyIds: client.jwks.keys.map((key) => key.kid),
-            purposes: client.purposes,
-            preview: client.preview,
-            by,
-          },
-        ],
-        undo: async (client) => {
-          await db.transaction().execute(async (tx) => {
-            await tx.deleteFrom('consent_client_purposes').where('client_id', '=', client.clientId).execute();
-            await tx.deleteFrom('consent_clients').where('client_id', '=', client.clientId).execute();
-          });
-        },
-        notMade:
-          'The consent client could not be recorded on the ledger, so it was not registered. Try again shortly.',
-      });
-      return reply.status(201).send(made);
+      const client = await consent.registerConsentClient(
+        effects,
+        request.organization!,
+        request.body,
+        request.principal!.personId,
+      );
+      return reply.status(201).send(client);
     },
   });
 
@@ -107,63 +87,13 @@ export const consentClientRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: s.ConsentClientChanges,
       response: { 200: s.ConsentClient, ...errorResponses, 422: Type.Ref('Error'), 503: Type.Ref('Error') },
     },
-    handler: async (request) => {
-      const organization = request.organization!;
-      const { clientId } = request.params;
-      const before = await consent.getConsentClient(db, organization, clientId);
-      const after = await consent.updateConsentClient(db, organization, clientId, request.body);
-      // Where citizens are sent back to, and whose keys are trusted: governance events, on the ledger.
-      const changed = (['name', 'redirectUris', 'jwks', 'purposes', 'preview'] as const).filter(
-        (key) => canonicalJson(before[key]) !== canonicalJson(after[key]),
-      );
-      if (changed.length === 0) return after;
-      await recordChange(
-        app.ledger,
-        [
-          {
-            kind: EVENT_KINDS.consentClientChanged,
-            organization: organization.slug,
-            client: after.clientId,
-            changed: [...changed],
-            redirectUris: after.redirectUris,
-            keyIds: after.jwks.keys.map((key) => key.kid),
-            purposes: after.purposes,
-            preview: after.preview,
-            by: request.principal!.personId,
-          },
-        ],
-        {
-          // A change that only takes away (a key, an address, a purpose) stands; any other is undone whole.
-          undo: async () => {
-            if (onlyTakesAway(before, after)) return false;
-            const { name, redirectUris, jwks, purposes, preview } = before;
-            await consent.updateConsentClient(db, organization, clientId, {
-              name,
-              redirectUris,
-              jwks,
-              purposes,
-              preview,
-            });
-            return true;
-          },
-          notMade: 'The change could not be recorded on the ledger, so it was not made. Try again shortly.',
-        },
-      );
-      return after;
-    },
+    handler: async (request) =>
+      consent.changeConsentClient(
+        effects,
+        request.organization!,
+        request.params.clientId,
+        request.body,
+        request.principal!.personId,
+      ),
   });
 };
-
-/**
- * Whether a change only takes away: no key, address or purpose added, the name kept, and a preview at
- * most turned on (which shows citizens more before anything is sent).
- */
-function onlyTakesAway(before: consent.ConsentClientView, after: consent.ConsentClientView): boolean {
-  return (
-    addsNothing(after.jwks.keys, before.jwks.keys) &&
-    addsNothing(after.redirectUris, before.redirectUris) &&
-    addsNothing(after.purposes, before.purposes) &&
-    after.name === before.name &&
-    (after.preview === before.preview || after.preview)
-  );
-}

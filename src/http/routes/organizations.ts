@@ -3,15 +3,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import * as catalog from '../../catalog/index.ts';
 import * as directory from '../../directory/index.ts';
-import { GovdxError, globalRolesChanged, holdsRole, MEMBERSHIP_ROLES } from '../../domain/index.ts';
-import { changedKeys, governed, recordChange } from '../../governance/index.ts';
+import { MEMBERSHIP_ROLES } from '../../domain/index.ts';
 import { createRecordedToken, listTokens, revokeRecordedToken } from '../../identity/index.ts';
-import { EVENT_KINDS } from '../../ledger/index.ts';
 import { requirePrincipal } from '../access.ts';
 import { pageArgs } from '../page.ts';
 import { errorResponses, PageOf, PageQuery, Slug } from '../schemas.ts';
-
-const ORGANIZATION_TERMS = ['name', 'kind', 'description', 'website', 'contactEmail'] as const;
 
 const s = directory.schemas;
 const OrgParams = Type.Object({ org: Slug });
@@ -89,39 +85,13 @@ export const organizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: s.OrganizationChanges,
       response: { 200: s.Organization, ...errorResponses, 503: Type.Ref('Error') },
     },
-    handler: async (request) => {
-      const before = directory.toOrganization(await directory.findOrganization(db, request.params.org));
-      // The publisher's name is part of its datasets' search words: renamed together, or not at all.
-      const rename = (changes: typeof request.body) =>
-        db.transaction().execute(async (tx) => {
-          const organization = await directory.updateOrganization(tx, request.params.org, changes);
-          if (changes.name !== undefined) await catalog.reindexPublisher(tx, organization.id);
-          return organization;
-        });
-      // Its name is what citizens read in their tracker: a change is on the ledger, or not made.
-      const { made } = await governed(app.ledger, {
-        apply: () => rename(request.body),
-        events: (after) => {
-          const changed = changedKeys(before, after, ORGANIZATION_TERMS);
-          if (changed.length === 0) return [];
-          return [
-            {
-              kind: EVENT_KINDS.organizationChanged,
-              organization: after.slug,
-              changed,
-              name: after.name,
-              previousName: before.name,
-              by: request.principal!.personId,
-            },
-          ];
-        },
-        undo: async () => {
-          const { name, kind, description, website, contactEmail } = before;
-          await rename({ name, kind, description, website, contactEmail });
-        },
-      });
-      return made;
-    },
+    handler: async (request) =>
+      directory.changeOrganization(
+        { db, ledger: app.ledger, renamed: catalog.reindexPublisher },
+        request.params.org,
+        request.body,
+        request.principal!.personId,
+      ),
   });
 
   app.get('/organizations/:org/members', {
@@ -158,61 +128,14 @@ export const organizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: s.MemberRoles,
       response: { 200: s.Member, ...errorResponses, 409: Type.Ref('Error'), 503: Type.Ref('Error') },
     },
-    handler: async (request) => {
-      const principal = requirePrincipal(request);
-      const organization = request.organization!;
-      const { personId } = request.params;
-      const { before, member } = await directory.setMemberRoles(
-        db,
-        app.store.dialect,
-        organization.id,
-        personId,
+    handler: async (request) =>
+      directory.changeMemberRoles(
+        { db, dialect: app.store.dialect, ledger: app.ledger },
+        request.organization!,
+        request.params.personId,
         request.body.roles,
-        {
-          allowed: (held) => {
-            const global = globalRolesChanged(held, request.body.roles);
-            if (global.length > 0 && !holdsRole(principal, ['platform_admin'], null)) {
-              throw new GovdxError(
-                'FORBIDDEN',
-                `Only a platform admin can grant or remove ${global.join(' or ')}.`,
-                { roles: global },
-              );
-            }
-          },
-        },
-      );
-      const after = member.roles;
-      if (before.join() === after.join()) return member;
-      await recordChange(
-        app.ledger,
-        [
-          {
-            kind: EVENT_KINDS.membershipChanged,
-            organization: organization.slug,
-            organizationId: organization.id,
-            person: personId,
-            rolesBefore: before,
-            rolesAfter: after,
-            by: principal.personId,
-          },
-        ],
-        {
-          // Roles it granted are taken back; roles it removed stay removed (their tokens stop working at once).
-          undo: async () => {
-            if (after.every((role) => before.includes(role))) return false;
-            const kept = after.filter((role) => before.includes(role));
-            await directory.setMemberRoles(db, app.store.dialect, organization.id, personId, kept, {
-              mayLeaveVacant: true,
-            });
-            return true;
-          },
-          notMade:
-            'The change could not be recorded on the ledger, so the roles it granted were not given (any it ' +
-            'removed stay removed). Try again shortly.',
-        },
-      );
-      return member;
-    },
+        requirePrincipal(request),
+      ),
   });
 
   app.get('/organizations/:org/tokens', {
@@ -305,25 +228,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...errorResponses,
       },
     },
-    handler: async (request) => {
-      const principal = requirePrincipal(request);
-      const person = await directory.getPerson(db, principal.personId);
-      const orgIds = [
-        ...new Set(principal.grants.flatMap((g) => (g.organizationId ? [g.organizationId] : []))),
-      ];
-      const orgs = orgIds.length
-        ? await db.selectFrom('organizations').select(['id', 'slug']).where('id', 'in', orgIds).execute()
-        : [];
-      const slugOf = new Map(orgs.map((o) => [o.id, o.slug]));
-      return {
-        person,
-        roles: principal.grants.map((g) => ({
-          role: g.role,
-          organization: g.organizationId ? (slugOf.get(g.organizationId) ?? null) : null,
-        })),
-        via: principal.via,
-      };
-    },
+    handler: async (request) => directory.whoIs(db, requirePrincipal(request)),
   });
 
   app.get('/people', {
@@ -386,24 +291,12 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: s.PersonChanges,
       response: { 200: s.Person, ...errorResponses, 503: Type.Ref('Error') },
     },
-    handler: async (request) => {
-      const { nationalId } = request.body;
-      if (nationalId !== undefined) {
-        const current = await directory.getPerson(db, request.params.id);
-        if (nationalId !== current.nationalId) {
-          throw new GovdxError(
-            'FORBIDDEN',
-            "A person's national ID cannot be changed: it decides whose data they see as a citizen.",
-            { field: 'nationalId' },
-          );
-        }
-      }
-      return directory.changePerson(
+    handler: async (request) =>
+      directory.changePerson(
         { db, ledger: app.ledger },
         request.params.id,
         request.body,
         request.principal!.personId,
-      );
-    },
+      ),
   });
 };

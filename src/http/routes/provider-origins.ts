@@ -4,8 +4,6 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { recordChange } from '../../governance/index.ts';
-import { EVENT_KINDS } from '../../ledger/index.ts';
 import * as outbound from '../../outbound/index.ts';
 import { errorResponses } from '../schemas.ts';
 
@@ -13,6 +11,7 @@ const tags = ['Provider origins'];
 
 export const providerOriginRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.store.db;
+  const effects = { db, ledger: app.ledger, changed: () => app.exchange.changed({ table: 'catalog' }) };
 
   app.get('/provider-origins', {
     config: { access: { roles: ['platform_admin', 'auditor'] } },
@@ -44,31 +43,10 @@ export const providerOriginRoutes: FastifyPluginAsyncTypebox = async (app) => {
         503: Type.Ref('Error'),
       },
     },
-    handler: async (request, reply) => {
-      const added = await outbound.addProviderOrigin(db, request.body, request.principal!.personId);
-      await recordChange(
-        app.ledger,
-        [
-          {
-            kind: EVENT_KINDS.providerOriginAdded,
-            id: added.id,
-            origin: added.origin,
-            privateNetwork: added.privateNetwork,
-            note: added.note,
-            by: request.principal!.personId,
-          },
-        ],
-        {
-          undo: async () => {
-            await outbound.removeProviderOrigin(db, added.id);
-            return true;
-          },
-          notMade: 'The origin could not be recorded on the ledger, so it was not added. Try again shortly.',
-        },
-      );
-      await app.exchange.changed({ table: 'catalog' });
-      return reply.status(201).send(added);
-    },
+    handler: async (request, reply) =>
+      reply
+        .status(201)
+        .send(await outbound.allowProviderOrigin(effects, request.body, request.principal!.personId)),
   });
 
   app.delete('/provider-origins/:id', {
@@ -83,21 +61,7 @@ export const providerOriginRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 204: Type.Null(), ...errorResponses, 503: Type.Ref('Error') },
     },
     handler: async (request, reply) => {
-      const removed = await outbound.removeProviderOrigin(db, request.params.id);
-      await app.exchange.changed({ table: 'catalog' });
-      await recordChange(
-        app.ledger,
-        [
-          {
-            kind: EVENT_KINDS.providerOriginRemoved,
-            id: removed.id,
-            origin: removed.origin,
-            by: request.principal!.personId,
-          },
-        ],
-        // Stopping calls must not wait for the ledger: nothing to undo.
-        { undo: async () => false, notMade: '' },
-      );
+      await outbound.disallowProviderOrigin(effects, request.params.id, request.principal!.personId);
       return reply.status(204).send(null);
     },
   });

@@ -13,9 +13,11 @@ for (const dialect of DIALECTS) {
   describe(`pagination of every list (${dialect})`, { skip: await skipUnless(dialect) }, () => {
     let server: TestServer;
     let admin: string;
-    /** `token`: who reads the list, when not the platform admin (a citizen reads their own). */
-    /** `session`: a citizen's own list, which needs their own sign-in; the others are read by the platform admin. */
-    let lists: Array<{ template: string; path: string; key: string; session?: string }>;
+    /**
+     * `session`: a citizen's own list, which needs their own sign-in; `token`: a list another role reads
+     * (the auditor's governance events); the others are read by the platform admin.
+     */
+    let lists: Array<{ template: string; path: string; key: string; session?: string; token?: string }>;
 
     before(async () => {
       server = await startTestServer(dialect);
@@ -172,6 +174,12 @@ for (const dialect of DIALECTS) {
         },
         { template: '/agreements/register', path: '/agreements/register?organization=paged', key: 'id' },
         {
+          template: '/api/v1/governance-events',
+          path: '/api/v1/governance-events?organization=paged&kind=token.created',
+          key: 'index',
+          token: (await server.user([{ role: 'auditor', organization: 'dpa' }])).token,
+        },
+        {
           template: '/api/v1/organizations/{org}/webhooks/{id}/deliveries',
           path: `/api/v1/organizations/paged/webhooks/${webhook.id}/deliveries`,
           key: 'id',
@@ -195,7 +203,7 @@ for (const dialect of DIALECTS) {
     test('walking pages of 2 returns every item once, in the same order as one big page', async () => {
       for (const list of lists) {
         const and = list.path.includes('?') ? '&' : '?';
-        const caller = list.session ? { session: list.session } : { token: admin };
+        const caller = list.session ? { session: list.session } : { token: list.token ?? admin };
         const whole = await call(server.url, 'GET', `${list.path}${and}limit=200`, caller);
         assert.equal(whole.status, 200, `${list.path}: ${whole.text}`);
         assert.equal(whole.body.nextCursor, null, `${list.path}: everything fits in one page of 200`);

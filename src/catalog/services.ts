@@ -1,12 +1,12 @@
 /**
  * Services: how consumers reach a dataset through the exchange. Hosted services answer from govdx's
  * own store (base registries); proxied services forward to the provider's API at baseUrl, whose origin
- * must be on the platform admin's list (src/outbound/provider-origins.ts).
+ * must be on the platform admin's list (src/directory/provider-origins.ts).
  */
 import type { Kysely } from 'kysely';
 import type { Static } from 'typebox';
+import { checkProviderAddress } from '../directory/index.ts';
 import { GovdxError, notFound } from '../domain/index.ts';
-import { checkProviderAddress } from '../outbound/index.ts';
 import {
   type Database,
   isUniqueViolation,

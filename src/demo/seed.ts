@@ -19,16 +19,17 @@ import { createDataset, createService, updateDataset, updateService } from '../c
 import type { Config } from '../config/index.ts';
 import { createConsent } from '../consent/index.ts';
 import {
+  addProviderOrigin,
   createOrganization,
   createPerson,
   createPurpose,
   createSystem,
+  originOf,
   setMemberRoles,
   updateSystem,
 } from '../directory/index.ts';
 import { readPrivateJwk } from '../exchange/index.ts';
 import { hashPassword } from '../identity/index.ts';
-import { addProviderOrigin, originOf } from '../outbound/index.ts';
 import { countRecords, deleteRecords, putRecords } from '../registry/index.ts';
 import { type Database, now, type Store } from '../store/index.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './accounts.ts';

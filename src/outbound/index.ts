@@ -8,17 +8,3 @@ export {
   PrivateAddressError,
   refusedLiteral,
 } from './guard.ts';
-export {
-  addProviderOrigin,
-  allowProviderOrigin,
-  checkProviderAddress,
-  disallowProviderOrigin,
-  listProviderOrigins,
-  NewProviderOrigin,
-  originOf,
-  ProviderOrigin,
-  type ProviderOriginEffects,
-  type ProviderOriginView,
-  providerNotAllowed,
-  removeProviderOrigin,
-} from './provider-origins.ts';

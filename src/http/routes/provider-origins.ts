@@ -1,10 +1,10 @@
 /**
- * The platform's list of provider origins (src/outbound/provider-origins.ts): the only addresses a proxied
+ * The platform's list of provider origins (src/directory/provider-origins.ts): the only addresses a proxied
  * service may point at. Kept by the platform admin; every change is on the ledger.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import * as outbound from '../../outbound/index.ts';
+import * as directory from '../../directory/index.ts';
 import { errorResponses } from '../schemas.ts';
 
 const tags = ['Provider origins'];
@@ -21,11 +21,11 @@ export const providerOriginRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description:
         "A proxied service's address must be on this list, when it is published or changed and at every call.",
       response: {
-        200: Type.Object({ items: Type.Array(outbound.ProviderOrigin) }),
+        200: Type.Object({ items: Type.Array(directory.ProviderOrigin) }),
         ...errorResponses,
       },
     },
-    handler: async () => ({ items: await outbound.listProviderOrigins(db) }),
+    handler: async () => ({ items: await directory.listProviderOrigins(db) }),
   });
 
   app.post('/provider-origins', {
@@ -35,9 +35,9 @@ export const providerOriginRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Allow the exchange to call a provider origin',
       description:
         'Recorded on the ledger as `provider_origin.added`; when it cannot be, the origin is not added (503 LEDGER_UNAVAILABLE).',
-      body: outbound.NewProviderOrigin,
+      body: directory.NewProviderOrigin,
       response: {
-        201: outbound.ProviderOrigin,
+        201: directory.ProviderOrigin,
         ...errorResponses,
         409: Type.Ref('Error'),
         503: Type.Ref('Error'),
@@ -46,7 +46,7 @@ export const providerOriginRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (request, reply) =>
       reply
         .status(201)
-        .send(await outbound.allowProviderOrigin(effects, request.body, request.principal!.personId)),
+        .send(await directory.allowProviderOrigin(effects, request.body, request.principal!.personId)),
   });
 
   app.delete('/provider-origins/:id', {
@@ -61,7 +61,7 @@ export const providerOriginRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 204: Type.Null(), ...errorResponses, 503: Type.Ref('Error') },
     },
     handler: async (request, reply) => {
-      await outbound.disallowProviderOrigin(effects, request.params.id, request.principal!.personId);
+      await directory.disallowProviderOrigin(effects, request.params.id, request.principal!.personId);
       return reply.status(204).send(null);
     },
   });

@@ -18,6 +18,7 @@ import { MyDataPage } from './pages/my-data.tsx';
 import { NotFoundPage } from './pages/not-found.tsx';
 import { OpenDataPage } from './pages/open-data.tsx';
 import { OrganizationPage, OrganizationsPage, QualityLeaderboardPage } from './pages/organizations.tsx';
+import { ProviderOriginsPage } from './pages/provider-origins.tsx';
 import { ServicePage, ServicesPage } from './pages/services.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
 import { consoleOrganizations, isAuditor, isCitizen, isPlatformAdmin } from './roles.ts';
@@ -73,6 +74,7 @@ function Layout() {
             <Route path="/agency-console/:org/agreements/:id" element={<AgreementPage />} />
             <Route path="/agreements/register" element={<RegisterPage />} />
             <Route path="/emergencies" element={<EmergenciesPage />} />
+            <Route path="/provider-addresses" element={<ProviderOriginsPage />} />
             <Route path="/auditor" element={<AuditorPage />} />
             {/* An organization's slug has no slash: this path never names one. */}
             <Route path="/auditor/ledger/governance-events" element={<GovernanceEventsPage />} />
@@ -130,7 +132,9 @@ function Header() {
   if (isCitizen(roles)) links.push(['/my-data', 'My data']);
   if (consoleOrganizations(roles).size > 0) links.push(['/agency-console', 'Agency console']);
   if (isAuditor(roles)) links.push(['/auditor', 'Auditor']);
-  if (isPlatformAdmin(roles)) links.push(['/emergencies', 'Emergencies']);
+  if (isPlatformAdmin(roles)) {
+    links.push(['/emergencies', 'Emergencies'], ['/provider-addresses', 'Provider addresses']);
+  }
 
   return (
     <>

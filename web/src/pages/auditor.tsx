@@ -18,6 +18,11 @@ export function AuditorPage() {
           Governance events: every change to who may see or do what, by kind, organization and person
         </Link>
       </p>
+      <p>
+        <Link to="/provider-addresses">
+          Provider addresses: the only addresses the exchange calls on behalf of a service
+        </Link>
+      </p>
       <Status loading={organizations.loading} label="Loading organizations…" />
       {organizations.error ? <ErrorAlert error={organizations.error} /> : null}
       {organizations.data ? (

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, Request } from 'playwright-core';
 import { DATASETS, DEMO_ACCOUNTS, ORGANIZATIONS } from '../../src/demo/index.ts';
 import {
   type DemoSite,
@@ -15,6 +15,14 @@ import {
 
 const populationRegister = DATASETS.find((d) => d.organization === 'population-register')!;
 const populationOffice = ORGANIZATIONS.find((o) => o.slug === 'population-register')!;
+
+/** The addresses a request was redirected from, nearest first. */
+function redirectChain(request: Request): string[] {
+  const chain: string[] = [];
+  for (let earlier = request.redirectedFrom(); earlier; earlier = earlier.redirectedFrom())
+    chain.push(earlier.url());
+  return chain;
+}
 
 describe('web app: signing in, and what each person is offered', { skip: skipWithoutChromium() }, () => {
   let site: DemoSite;
@@ -138,20 +146,29 @@ describe('web app: signing in, and what each person is offered', { skip: skipWit
     const { context, page } = await newPage(browser);
     try {
       await signIn(page, site, 'steward.population');
-      const endSession = page.waitForResponse((response) => response.url().includes('/idp/session/end'));
+      // Signing out ends at govdx's front page, by way of the identity provider: wait for that page itself,
+      // not the provider's answer, or opening govdx below would race the last redirect.
+      const backHome = page.waitForResponse((response) => {
+        const request = response.request();
+        return (
+          request.isNavigationRequest() &&
+          new URL(response.url()).pathname === '/' &&
+          redirectChain(request).some((earlier) => earlier.includes('/idp/session/end'))
+        );
+      });
       await page.getByRole('button', { name: 'Sign out' }).click();
-      await endSession;
-      await page.waitForLoadState('load');
-      // Whoever comes to this computer next opens govdx and signs in.
-      await page.goto(`${site.url}/`);
-      await settled(page);
-      const session = await page.evaluate(() => fetch('/auth/session').then((r) => r.json()));
+      await backHome;
+      // Whoever comes to this computer next opens govdx in a new tab (same browser, same cookies) and signs in.
+      const next = await context.newPage();
+      await next.goto(`${site.url}/`);
+      await settled(next);
+      const session = await next.evaluate(() => fetch('/auth/session').then((r) => r.json()));
       assert.deepEqual(session, { signedIn: false });
-      await page.getByRole('link', { name: 'Sign in', exact: true }).click();
-      const password = page.getByLabel('Password');
-      await password.or(page.getByText('Signed in as')).first().waitFor();
+      await next.getByRole('link', { name: 'Sign in', exact: true }).click();
+      const password = next.getByLabel('Password');
+      await password.or(next.getByText('Signed in as')).first().waitFor();
       assert.equal(await password.count(), 1, 'the identity provider asks for the password again');
-      assert.match(page.url(), /\/idp\/interaction\//);
+      assert.match(next.url(), /\/idp\/interaction\//);
     } finally {
       await context.close();
     }

@@ -1,8 +1,12 @@
-/** The govdx command line: serve, demo, migrate, seed, ledger, exchange. */
+/** The govdx command line: serve, demo, migrate, seed, ledger, catalog, exchange, registry. */
 import { Command, Option } from 'commander';
 import { type Config, ConfigError, loadConfig, SETTINGS, settingMeaning } from '../config/index.ts';
-import { freePort, type RunningNode, startNode } from '../node/index.ts';
-import { migrateToLatest, openStore } from '../store/index.ts';
+import type { RunningNode } from '../node/index.ts';
+import { addRegistryCommands } from './registry-commands.ts';
+
+// The node and the store load on demand, so that commands that need neither (registry link) start fast.
+const node = () => import('../node/index.ts');
+const store = () => import('../store/index.ts');
 
 const program = new Command()
   .name('govdx')
@@ -38,7 +42,7 @@ function configFrom(options: Record<string, unknown>): Config {
 
 async function resolvePort(config: Config, explicitPublicUrl: boolean): Promise<Config> {
   if (config.port !== 0) return config;
-  const port = await freePort(config.host);
+  const port = await (await node()).freePort(config.host);
   const next = { ...config, port };
   if (!explicitPublicUrl) next.publicUrl = config.publicUrl.replace(/:0$/, `:${port}`);
   if (!explicitPublicUrl) next.ledgerOrigin = config.ledgerOrigin.replace(/:0\/ledger$/, `:${port}/ledger`);
@@ -82,9 +86,9 @@ function onSignals(close: () => Promise<void>): void {
 withSettings(program.command('serve').description('Run a govdx node')).action(
   async (options: Record<string, unknown>) => {
     const config = await resolvePort(configFrom(options), options.publicUrl !== undefined);
-    const node = await startNode(config);
-    printUrls(node);
-    onSignals(() => node.close());
+    const running = await (await node()).startNode(config);
+    printUrls(running);
+    onSignals(() => running.close());
   },
 );
 
@@ -117,16 +121,17 @@ withSettings(
 withSettings(program.command('migrate').description('Bring the database schema up to date')).action(
   async (options: Record<string, unknown>) => {
     const config = configFrom(options);
-    const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    const { migrateToLatest, openStore } = await store();
+    const opened = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
     try {
-      const report = await migrateToLatest(store);
+      const report = await migrateToLatest(opened);
       process.stdout.write(
         report.applied.length > 0
           ? `Applied: ${report.applied.join(', ')}\n`
           : `Schema is current (${report.latest}).\n`,
       );
     } finally {
-      await store.close();
+      await opened.close();
     }
   },
 );
@@ -138,13 +143,14 @@ withSettings(
 ).action(async (options: Record<string, unknown>) => {
   const config = configFrom(options);
   const { seedDemo } = await import('../demo/index.ts');
-  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const { migrateToLatest, openStore } = await store();
+  const opened = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
-    await migrateToLatest(store);
-    const report = await seedDemo(store, config, { progress: process.stdout.isTTY });
+    await migrateToLatest(opened);
+    const report = await seedDemo(opened, config, { progress: process.stdout.isTTY });
     process.stdout.write(`${report.summary}\n`);
   } finally {
-    await store.close();
+    await opened.close();
   }
 });
 
@@ -261,6 +267,8 @@ for (const [name, description] of [
         : client.printToken(options));
     });
 }
+
+addRegistryCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) {

@@ -44,7 +44,10 @@ export function mintEntityId(firstMember: string): string {
  * `members[i]` are the keys of cluster i's records (e.g. `left:rec-1`), sorted; `previous` maps a record
  * key to the entity id it had.
  */
-export function assignEntityIds(members: readonly (readonly string[])[], previous: ReadonlyMap<string, string>): string[] {
+export function assignEntityIds(
+  members: readonly (readonly string[])[],
+  previous: ReadonlyMap<string, string>,
+): string[] {
   const candidates: Array<{ cluster: number; id: string; overlap: number }> = [];
   for (const [cluster, keys] of members.entries()) {
     const tally = new Map<string, number>();
@@ -54,7 +57,9 @@ export function assignEntityIds(members: readonly (readonly string[])[], previou
     }
     for (const [id, overlap] of tally) candidates.push({ cluster, id, overlap });
   }
-  candidates.sort((a, b) => b.overlap - a.overlap || (a.id < b.id ? -1 : a.id > b.id ? 1 : a.cluster - b.cluster));
+  candidates.sort(
+    (a, b) => b.overlap - a.overlap || (a.id < b.id ? -1 : a.id > b.id ? 1 : a.cluster - b.cluster),
+  );
   const ids = new Array<string | undefined>(members.length);
   const taken = new Set<string>();
   for (const { cluster, id } of candidates) {

@@ -5,7 +5,16 @@
  */
 import { LinkageError } from './errors.ts';
 
-export const COLUMN_KINDS = ['name', 'text', 'number', 'postcode', 'category', 'date', 'identifier', 'ignore'] as const;
+export const COLUMN_KINDS = [
+  'name',
+  'text',
+  'number',
+  'postcode',
+  'category',
+  'date',
+  'identifier',
+  'ignore',
+] as const;
 export type ColumnKind = (typeof COLUMN_KINDS)[number];
 
 export interface LinkColumn {
@@ -18,23 +27,40 @@ const KNOWN: Record<string, ColumnKind> = {};
 const known = (kind: ColumnKind, names: string) => {
   for (const n of names.split(' ')) KNOWN[n] = kind;
 };
-known('name', 'given_name first_name forename firstname given middle_name surname last_name family_name lastname');
-known('text', 'address_1 address_2 address street street_name address_line_1 address_line_2 suburb city town locality');
+known(
+  'name',
+  'given_name first_name forename firstname given middle_name surname last_name family_name lastname',
+);
+known(
+  'text',
+  'address_1 address_2 address street street_name address_line_1 address_line_2 suburb city town locality',
+);
 known('number', 'street_number house_number building_number');
 known('postcode', 'postcode post_code postal_code zip zip_code zipcode');
 known('category', 'state region county province sex gender country');
 known('date', 'date_of_birth dob birth_date birthdate');
-known('identifier', 'soc_sec_id ssn social_security_number national_id personal_code tax_id passport_number phone email');
+known(
+  'identifier',
+  'soc_sec_id ssn social_security_number national_id personal_code tax_id passport_number phone email',
+);
 
 /** The kind a column's name says, or undefined when the name is not one govdx knows. */
 export function recognisedKind(column: string): ColumnKind | undefined {
-  return KNOWN[column.trim().toLowerCase().replace(/[\s-]+/g, '_')];
+  return KNOWN[
+    column
+      .trim()
+      .toLowerCase()
+      .replace(/[\s-]+/g, '_')
+  ];
 }
 
 /** Parses `given=name,dob=date`; names must be columns of the input, kinds must be known. */
 export function parseColumnMap(spec: string, header: readonly string[]): Map<string, ColumnKind> {
   const map = new Map<string, ColumnKind>();
-  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [column, kind, ...rest] = part.split('=').map((p) => p.trim());
     if (!column || !kind || rest.length > 0) {
       throw new LinkageError('BAD_COLUMN_MAP', `--columns: "${part}" is not of the form column=kind.`);

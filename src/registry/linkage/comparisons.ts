@@ -66,7 +66,7 @@ export function columnLabel(column: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function levelsFor(kind: ColumnKind, column: string, partner: string | null): LevelSpec[] {
+function levelsFor(kind: ColumnKind, partner: string | null): LevelSpec[] {
   switch (kind) {
     case 'name':
       return [
@@ -102,7 +102,11 @@ function levelsFor(kind: ColumnKind, column: string, partner: string | null): Le
         MISSING,
         exact,
         edits(1),
-        { key: 'prefix3', label: 'Same first three characters', sql: (l, r) => `left(${l}, 3) = left(${r}, 3)` },
+        {
+          key: 'prefix3',
+          label: 'Same first three characters',
+          sql: (l, r) => `left(${l}, 3) = left(${r}, 3)`,
+        },
         DIFFERENT,
       ];
     case 'category':
@@ -149,7 +153,7 @@ export function comparisonsFor(columns: readonly LinkColumn[]): ComparisonSpec[]
       column: c.name,
       kind: c.kind,
       label: columnLabel(c.name),
-      levels: levelsFor(c.kind, c.name, partner),
+      levels: levelsFor(c.kind, partner),
       termFrequency: c.kind === 'name' || c.kind === 'text',
     };
   });

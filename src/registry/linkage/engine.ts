@@ -64,6 +64,7 @@ export interface LinkResult {
   model: LinkModel;
   threshold: number;
   pairs: LinkedPair[];
+  /** With `explain`: one per pair, in the same order. */
   explanations: PairExplanation[] | null;
   /** Every record's id in row order: left file first. */
   records: { ids: string[]; leftCount: number };
@@ -87,24 +88,34 @@ async function readHeader(path: string): Promise<string[]> {
   } catch (error) {
     if (error instanceof LinkageError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'there is no such file' : code === 'EACCES' ? 'permission denied' : String(code);
+    const why =
+      code === 'ENOENT' ? 'there is no such file' : code === 'EACCES' ? 'permission denied' : String(code);
     throw new LinkageError('UNREADABLE_FILE', `Cannot read ${path}: ${why}.`);
   }
   try {
     const buffer = Buffer.alloc(64 * 1024);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    const text = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
+    const text = buffer
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '');
     const end = text.search(/\r?\n/);
     const line = end === -1 ? text : text.slice(0, end);
     if (line.trim() === '') {
       throw new LinkageError('BAD_CSV', `${path} has no header line: the first line must name the columns.`);
     }
-    const names = line.split(',').map((n) => n.trim().replace(/^"(.*)"$/, '$1').trim());
-    const empty = names.findIndex((n) => n === '');
+    const names = line.split(',').map((n) =>
+      n
+        .trim()
+        .replace(/^"(.*)"$/, '$1')
+        .trim(),
+    );
+    const empty = names.indexOf('');
     if (empty !== -1) throw new LinkageError('BAD_CSV', `${path}, line 1: column ${empty + 1} has no name.`);
     const seen = new Set<string>();
     for (const n of names) {
-      if (seen.has(n)) throw new LinkageError('BAD_CSV', `${path}, line 1: the column "${n}" is named twice.`);
+      if (seen.has(n))
+        throw new LinkageError('BAD_CSV', `${path}, line 1: the column "${n}" is named twice.`);
       seen.add(n);
     }
     return names;
@@ -228,7 +239,10 @@ function columnTf(spec: ComparisonSpec): string {
 export async function linkRecords(options: LinkOptions): Promise<LinkResult> {
   const { task, files, idColumn } = options;
   if (files.length !== (task === 'link' ? 2 : 1)) {
-    throw new LinkageError('BAD_OPTION', task === 'link' ? 'Linking needs two files.' : 'Deduplication needs one file.');
+    throw new LinkageError(
+      'BAD_OPTION',
+      task === 'link' ? 'Linking needs two files.' : 'Deduplication needs one file.',
+    );
   }
   const threshold = options.threshold ?? 0.5;
   if (!(threshold > 0 && threshold < 1)) {
@@ -260,7 +274,8 @@ export async function linkRecords(options: LinkOptions): Promise<LinkResult> {
   const connection = await instance.connect();
   try {
     const counts: number[] = [];
-    for (const [i, file] of files.entries()) counts.push(await loadFile(connection, file, headers[i]!, idColumn, `raw${i}`));
+    for (const [i, file] of files.entries())
+      counts.push(await loadFile(connection, file, headers[i]!, idColumn, `raw${i}`));
     const leftCount = counts[0]!;
     const total = counts.reduce((a, b) => a + b, 0);
     const select = (i: number) =>
@@ -298,7 +313,8 @@ export async function linkRecords(options: LinkOptions): Promise<LinkResult> {
       rules.push({ rule: describeRule(rule), pairs, used: keep });
       if (keep) used.push(rule);
     }
-    const [leftTable, rightTable] = task === 'link' ? ['left_records', 'right_records'] : ['records', 'records'];
+    const [leftTable, rightTable] =
+      task === 'link' ? ['left_records', 'right_records'] : ['records', 'records'];
     const selects = used.map((rule, i) => {
       const earlier = used.slice(0, i).map((r) => `NOT coalesce(${ruleSql(r)}, false)`);
       const conditions = [...(task === 'dedupe' ? ['l.rid < r.rid'] : []), ...earlier];
@@ -386,7 +402,10 @@ export async function linkRecords(options: LinkOptions): Promise<LinkResult> {
       const em = expectationMaximisation(
         { comparisons: k, levels, counts: countsOf },
         u,
-        { m: specs.map((s) => startingM(s.levels.map(() => 0))), prior: Math.min(expected / totalPairs, 0.5) },
+        {
+          m: specs.map((s) => startingM(s.levels.map(() => 0))),
+          prior: Math.min(expected / totalPairs, 0.5),
+        },
         totalPairs,
       );
       model = {
@@ -457,7 +476,14 @@ export async function linkRecords(options: LinkOptions): Promise<LinkResult> {
       if (weight < thresholdWeight) continue;
       const left = Number(cols[0]![row]);
       const right = Number(cols[1]![row]);
-      pairs.push({ leftId: ids[left]!, rightId: ids[right]!, left, right, weight, probability: matchProbability(weight) });
+      pairs.push({
+        leftId: ids[left]!,
+        rightId: ids[right]!,
+        left,
+        right,
+        weight,
+        probability: matchProbability(weight),
+      });
       if (explanations) {
         const base = 2 + 2 * k;
         explanations.push(

@@ -90,7 +90,9 @@ export function termFrequencyAdjustment(uExact: number, tf: number, minimum: num
 
 /** Each comparison's level weights, log2(m/u) (0 for "missing"), indexed [comparison][level]. */
 export function levelWeights(model: LinkModel): number[][] {
-  return model.comparisons.map((c) => c.levels.map((l) => (l.m === null || l.u === null ? 0 : log2BayesFactor(l.m, l.u))));
+  return model.comparisons.map((c) =>
+    c.levels.map((l) => (l.m === null || l.u === null ? 0 : log2BayesFactor(l.m, l.u))),
+  );
 }
 
 /**
@@ -261,8 +263,16 @@ export function startingM(levelCounts: readonly number[]): number[] {
 /** Checks a model read from a file: its format, and that it fits the input's columns. */
 export function checkModel(value: unknown, columns: readonly string[]): LinkModel {
   const model = value as Partial<LinkModel> | null;
-  if (!model || typeof model !== 'object' || model.format !== MODEL_FORMAT || !Array.isArray(model.comparisons)) {
-    throw new LinkageError('BAD_MODEL', `The model file is not a govdx linkage model (format ${MODEL_FORMAT}).`);
+  if (
+    !model ||
+    typeof model !== 'object' ||
+    model.format !== MODEL_FORMAT ||
+    !Array.isArray(model.comparisons)
+  ) {
+    throw new LinkageError(
+      'BAD_MODEL',
+      `The model file is not a govdx linkage model (format ${MODEL_FORMAT}).`,
+    );
   }
   const missing = model.comparisons.map((c) => c.column).filter((c) => !columns.includes(c));
   if (missing.length > 0) {
@@ -277,7 +287,11 @@ export function checkModel(value: unknown, columns: readonly string[]): LinkMode
   for (const c of model.comparisons) {
     for (const [i, level] of c.levels.entries()) {
       const ok = i === 0 ? level.m === null && level.u === null : (level.m ?? 0) > 0 && (level.u ?? 0) > 0;
-      if (!ok) throw new LinkageError('BAD_MODEL', `The model's level "${level.label}" of ${c.column} has no valid m and u.`);
+      if (!ok)
+        throw new LinkageError(
+          'BAD_MODEL',
+          `The model's level "${level.label}" of ${c.column} has no valid m and u.`,
+        );
     }
   }
   return model as LinkModel;

@@ -87,7 +87,9 @@ export function scorePairs(predicted: Iterable<readonly [string, string]>, truth
   const falseNegatives = truth.count - truePositives;
   const precision = distinct === 0 ? 0 : truePositives / distinct;
   const recall = truth.count === 0 ? 0 : truePositives / truth.count;
-  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  // The harmonic mean of precision and recall, written so that it is computed from counts alone.
+  const f1 =
+    truePositives === 0 ? 0 : (2 * truePositives) / (2 * truePositives + falsePositives + falseNegatives);
   return { truePositives, falsePositives, falseNegatives, precision, recall, f1 };
 }
 

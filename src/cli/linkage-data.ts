@@ -35,6 +35,12 @@ export interface LinkageDataOptions {
  * Exit codes: 0 written, 2 options that cannot make a data set (the reason on stderr).
  */
 export async function generateLinkageData(options: LinkageDataOptions): Promise<number> {
+  if (!Number.isInteger(options.records) || options.records < 1) {
+    process.stderr.write(
+      `The number of records must be a whole number of at least 1, not ${options.records}.\n`,
+    );
+    return 2;
+  }
   const started = performance.now();
   try {
     const files: [string, SyntheticRows][] = [];

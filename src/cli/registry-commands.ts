@@ -63,4 +63,33 @@ export function addRegistryCommands(program: Command): void {
     const { runLinkCommand } = await import('./registry.ts');
     process.exitCode = await runLinkCommand('dedupe', [file], options);
   });
+
+  registry
+    .command('generate')
+    .description(
+      'Write synthetic person records in the FEBRL layout, with planted duplicates, to test and benchmark linkage',
+    )
+    .requiredOption('--records <n>', 'Rows to write (with --link: rows in each file)')
+    .requiredOption('--out <file>', 'The file to write (with --link: a prefix; <out>-a.csv and <out>-b.csv)')
+    .option('--link', 'Two files, each record of the first with one duplicate in the second (like FEBRL4)')
+    .option('--seed <n>', 'The same seed writes the same records', '1')
+    .option('--max-duplicates <n>', 'At most this many duplicates of one record (default 5)')
+    .action(
+      async (options: {
+        records: string;
+        out: string;
+        link?: boolean;
+        seed: string;
+        maxDuplicates?: string;
+      }) => {
+        const { generateLinkageData } = await import('./linkage-data.ts');
+        process.exitCode = await generateLinkageData({
+          records: Number(options.records),
+          out: options.out,
+          link: options.link === true,
+          seed: Number(options.seed),
+          ...(options.maxDuplicates !== undefined && { maxDuplicates: Number(options.maxDuplicates) }),
+        });
+      },
+    );
 }

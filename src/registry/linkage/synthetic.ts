@@ -6,8 +6,9 @@
  * corrupted as in ./corruption.ts, all rows shuffled.
  *
  * Values come from faker's en_AU and en word lists, lower-cased as in FEBRL, with names drawn from a
- * skewed (Zipf-like) distribution so that common names repeat as in a register, and suburbs tied to a
- * state and a postcode of that state's range. Every row is a function of (seed, entity, duplicate), so
+ * skewed (Zipf-like) distribution so that common names repeat as in a register. As in FEBRL, suburb,
+ * postcode and state are drawn independently of one another (real registers tie them; a model that
+ * counts each as separate evidence would be too sure of an address, see docs/linkage.md). Every row is a function of (seed, entity, duplicate), so
  * rows are made one at a time, in any order, and the same seed always gives the same file.
  */
 import { once } from 'node:events';
@@ -484,8 +485,8 @@ function makeOriginal(recId: string, v: Vocabulary, rng: Prng): Row {
     address_1: `${rng.pick(v.streetWords)} ${v.streetTypes.draw(rng)}`,
     address_2: complexName(v, rng),
     suburb: suburb.name,
-    postcode: suburb.postcode,
-    state: suburb.state,
+    postcode: v.suburbs.draw(rng).postcode,
+    state: v.states.draw(rng),
     date_of_birth: dateOfBirth(rng),
     soc_sec_id: String(rng.between(1_000_000, 9_999_999)),
   };

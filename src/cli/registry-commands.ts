@@ -40,7 +40,7 @@ export function addRegistryCommands(program: Command): void {
       )
       .option(
         '--random-pairs <n>',
-        'Random pairs to estimate u from (default 20 per record, 100,000 to 2,000,000)',
+        'Random pairs to estimate u from (default 20 per record, 100,000 to 1,000,000)',
       );
 
   linkOptions(

@@ -103,9 +103,9 @@ function levelsFor(kind: ColumnKind, partner: string | null): LevelSpec[] {
         exact,
         edits(1),
         {
-          key: 'prefix3',
-          label: 'Same first three characters',
-          sql: (l, r) => `left(${l}, 3) = left(${r}, 3)`,
+          key: 'prefix2',
+          label: 'Same first two characters (nearby)',
+          sql: (l, r) => `left(${l}, 2) = left(${r}, 2)`,
         },
         DIFFERENT,
       ];

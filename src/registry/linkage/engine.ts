@@ -40,7 +40,7 @@ export interface LinkOptions {
   /** A trained model to reuse instead of training one. */
   model?: unknown;
   explain?: boolean;
-  /** Random pairs drawn to estimate u (default 20 per record, at least 100,000 and at most 2,000,000). */
+  /** Random pairs drawn to estimate u (default 20 per record, at least 100,000 and at most 1,000,000). */
   randomPairs?: number;
   /** A blocking rule that would make more pairs than this is dropped (default max(250,000, 25 × records)). */
   maxPairsPerRule?: number;
@@ -344,7 +344,7 @@ export async function linkRecords(options: LinkOptions): Promise<LinkResult> {
     } else {
       options.progress?.('training');
       // u: levels among random pairs. Pseudo-random by hashing, so the same input gives the same model.
-      const wanted = options.randomPairs ?? Math.min(Math.max(20 * total, 100_000), 2_000_000);
+      const wanted = options.randomPairs ?? Math.min(Math.max(20 * total, 100_000), 1_000_000);
       const sample = Math.min(wanted, Math.floor(totalPairs));
       const pick =
         task === 'link'

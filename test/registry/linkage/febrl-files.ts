@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseLine, type Row } from '../../../src/registry/linkage/febrl.ts';
 
-export const FEBRL_DIR = process.env.GOVDX_FEBRL_DIR ?? '/work/shared/datasets/febrl';
+export const FEBRL_DIR = process.env.GOVDX_FEBRL_DIR ?? join(import.meta.dirname, 'febrl');
 
 export function febrlLines(name: string): string[] {
   return readFileSync(join(FEBRL_DIR, name), 'utf8')

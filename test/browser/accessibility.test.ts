@@ -37,6 +37,7 @@ const PUBLIC_PAGES: Array<[string, string]> = [
   ['the register of agreements, filtered', '/agreements/register?status=revoked&organization=housing-agency'],
   ['emergencies, signed out', '/emergencies'],
   ['provider addresses, signed out', '/provider-addresses'],
+  ['why records were linked, before a file is opened', '/linkage/explanations'],
   ["an organization's agreements, signed out", '/agency-console/housing-agency/agreements'],
   ['a page that does not exist', '/no-such-page'],
 ];

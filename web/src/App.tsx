@@ -1,7 +1,8 @@
 /** The service's frame (skip link, header, navigation by role, footer) and its routes. */
-import { useEffect, useRef } from 'react';
+import { lazy, Suspense, useEffect, useRef } from 'react';
 import { Link, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { signInUrl } from './api.ts';
+import { Status } from './page.tsx';
 import { AgencyConsolePage } from './pages/agency-console.tsx';
 import { AgreementPage } from './pages/agreement.tsx';
 import { RegisterPage } from './pages/agreement-register.tsx';
@@ -23,6 +24,11 @@ import { ServicePage, ServicesPage } from './pages/services.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
 import { consoleOrganizations, isAuditor, isCitizen, isPlatformAdmin } from './roles.ts';
 import { SessionProvider, useSession } from './session.tsx';
+
+// The chart library is loaded only by the page that draws charts: every other page stays light.
+const LinkageExplanationsPage = lazy(() =>
+  import('./pages/linkage-explanations.tsx').then((page) => ({ default: page.LinkageExplanationsPage })),
+);
 
 export function App() {
   return (
@@ -75,6 +81,14 @@ function Layout() {
             <Route path="/agreements/register" element={<RegisterPage />} />
             <Route path="/emergencies" element={<EmergenciesPage />} />
             <Route path="/provider-addresses" element={<ProviderOriginsPage />} />
+            <Route
+              path="/linkage/explanations"
+              element={
+                <Suspense fallback={<Status loading label="Loading the page…" />}>
+                  <LinkageExplanationsPage />
+                </Suspense>
+              }
+            />
             <Route path="/auditor" element={<AuditorPage />} />
             {/* An organization's slug has no slash: this path never names one. */}
             <Route path="/auditor/ledger/governance-events" element={<GovernanceEventsPage />} />
@@ -110,6 +124,7 @@ function Layout() {
 /** The navigation item a page belongs to: a dataset's page is under Datasets, though its path names its organization. */
 function sectionOf(pathname: string): string {
   if (pathname.startsWith('/agreements/')) return '/agreements/register';
+  if (pathname.startsWith('/linkage/')) return '/linkage/explanations';
   const nested = /^\/organizations\/[^/]+\/(datasets|services)\//.exec(pathname);
   if (nested) return `/${nested[1]}`;
   return `/${pathname.split('/')[1] ?? ''}`;
@@ -131,6 +146,10 @@ function Header() {
   ];
   if (isCitizen(roles)) links.push(['/my-data', 'My data']);
   if (consoleOrganizations(roles).size > 0) links.push(['/agency-console', 'Agency console']);
+  // Anyone may open the page (it reads only a file of their own); it is offered to those who link registers.
+  if (consoleOrganizations(roles).size > 0 || isAuditor(roles)) {
+    links.push(['/linkage/explanations', 'Record linkage']);
+  }
   if (isAuditor(roles)) links.push(['/auditor', 'Auditor']);
   if (isPlatformAdmin(roles)) {
     links.push(['/emergencies', 'Emergencies'], ['/provider-addresses', 'Provider addresses']);

@@ -43,6 +43,9 @@ export function HomePage() {
             <li>
               <Link to="/services">Find a service to reach the data you need</Link>
             </li>
+            <li>
+              <Link to="/linkage/explanations">See why record linkage linked two records</Link>
+            </li>
           </ul>
         </section>
         <section className="audience" aria-labelledby="for-auditors">

@@ -6,15 +6,16 @@
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { Presets, SingleBar } from 'cli-progress';
 import { parse } from 'csv-parse/sync';
-import { assignEntityIds, connectedComponents } from '../registry/linkage/clusters.ts';
 import {
+  assignEntityIds,
+  connectedComponents,
   LINK_STAGES,
+  LinkageError,
   type LinkResult,
   type LinkStage,
   type LinkTask,
   linkRecords,
-} from '../registry/linkage/engine.ts';
-import { LinkageError } from '../registry/linkage/errors.ts';
+} from '../registry/linkage/index.ts';
 
 export interface LinkCommandOptions {
   id: string;

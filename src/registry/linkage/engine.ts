@@ -4,8 +4,9 @@
  * and is what Splink runs on). The arithmetic of the model stays in model.ts; the engine only feeds it
  * counts and reads back the pairs worth reporting.
  */
-import { open, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { availableParallelism, tmpdir, totalmem } from 'node:os';
+import { basename, join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { type BlockingRule, candidateRules, describeRule, ruleKeys, ruleSql } from './blocking.ts';
 import { type ColumnKind, type LinkColumn, linkColumns, parseColumnMap } from './columns.ts';
@@ -45,6 +46,15 @@ export interface LinkOptions {
   /** A blocking rule that would make more pairs than this is dropped (default max(250,000, 25 × records)). */
   maxPairsPerRule?: number;
   progress?: (stage: LinkStage) => void;
+  /** DuckDB's memory limit, e.g. "4GB" (default: a quarter of this machine's memory, at most 4 GB). */
+  memoryLimit?: string;
+  /** Where DuckDB keeps its working files (default: the system's temporary folder). */
+  workDir?: string;
+}
+
+function defaultMemoryLimit(): string {
+  const gib = Math.max(1, Math.min(4, Math.floor(totalmem() / 4 / 2 ** 30)));
+  return `${gib}GB`;
 }
 
 export const LINK_STAGES = ['reading', 'blocking', 'comparing', 'training', 'scoring'] as const;
@@ -270,7 +280,15 @@ export async function linkRecords(options: LinkOptions): Promise<LinkResult> {
     : linkColumns(header, idColumn, map);
   const specs = comparisonsFor(columns);
 
-  const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
+  // A database file in a folder of its own, with a memory limit: DuckDB spills to disk past it, so a million
+  // records fit in a few GiB. The folder goes when the run ends, whatever happened.
+  const workDir = await mkdtemp(join(options.workDir ?? tmpdir(), 'govdx-linkage-'));
+  const instance = await DuckDBInstance.create(join(workDir, 'linkage.duckdb'), {
+    threads: String(Math.max(1, availableParallelism())),
+    memory_limit: options.memoryLimit ?? defaultMemoryLimit(),
+    temp_directory: join(workDir, 'spill'),
+    preserve_insertion_order: 'true',
+  });
   const connection = await instance.connect();
   try {
     const counts: number[] = [];
@@ -281,7 +299,7 @@ export async function linkRecords(options: LinkOptions): Promise<LinkResult> {
     const select = (i: number) =>
       `SELECT ${i} AS side, line, trim(${ident(idColumn)}) AS id, ${columns.map((c: LinkColumn) => `${cleaned(c.name, c.kind)} AS ${ident(c.name)}`).join(', ')} FROM raw${i}`;
     await connection.run(
-      `CREATE TABLE cleaned AS SELECT row_number() OVER (ORDER BY side, line) - 1 AS rid, * FROM (${files.map((_, i) => select(i)).join(' UNION ALL ')})`,
+      `CREATE TABLE cleaned AS SELECT (row_number() OVER (ORDER BY side, line) - 1)::INTEGER AS rid, * FROM (${files.map((_, i) => select(i)).join(' UNION ALL ')})`,
     );
     // Term frequencies over both files together, for the term-frequency adjusted comparisons.
     const tfSpecs = specs.filter((s) => s.termFrequency);
@@ -303,15 +321,31 @@ export async function linkRecords(options: LinkOptions): Promise<LinkResult> {
 
     options.progress?.('blocking');
     const totalPairs = task === 'link' ? leftCount * (total - leftCount) : (total * (total - 1)) / 2;
-    const budget = options.maxPairsPerRule ?? Math.max(250_000, 25 * total);
-    const candidates = reused ? reused.blocking : candidateRules(columns);
+    const budget = options.maxPairsPerRule ?? Math.max(250_000, 5 * total);
     const rules: LinkResult['stats']['rules'] = [];
-    const used: BlockingRule[] = [];
-    for (const rule of candidates) {
-      const pairs = await rulePairs(connection, rule, task);
-      const keep = pairs <= budget && pairs > 0;
-      rules.push({ rule: describeRule(rule), pairs, used: keep });
-      if (keep) used.push(rule);
+    const used: BlockingRule[] = reused ? reused.blocking : [];
+    if (!reused) {
+      // A rule that makes too many pairs (a common birth date, a common name) is not dropped but narrowed by
+      // each other column in turn, so a pair it would have found is still found when one more column agrees.
+      const queue = candidateRules(columns);
+      const seen = new Set<string>();
+      const narrowing = columns.map((c) => c.name);
+      while (queue.length > 0) {
+        const rule = queue.shift()!;
+        const key = [...rule].sort().join('|');
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (used.some((kept) => kept.every((part) => rule.includes(part)))) continue; // already covered
+        const pairs = await rulePairs(connection, rule, task);
+        if (pairs === 0) continue;
+        const keep = pairs <= budget;
+        rules.push({ rule: describeRule(rule), pairs, used: keep });
+        if (keep) used.push(rule);
+        else if (rule.length < 3) {
+          for (const column of narrowing)
+            if (!rule.some((part) => part.split('~').includes(column))) queue.push([...rule, column]);
+        }
+      }
     }
     const [leftTable, rightTable] =
       task === 'link' ? ['left_records', 'right_records'] : ['records', 'records'];
@@ -330,7 +364,7 @@ export async function linkRecords(options: LinkOptions): Promise<LinkResult> {
     options.progress?.('comparing');
     const gammaColumns = specs.map((s, i) => `${levelSql(s)}::UTINYINT AS g${i}`);
     const tfPairColumns = specs.flatMap((s, i) =>
-      s.termFrequency ? [`greatest(l.${columnTf(s)}, r.${columnTf(s)}) AS tf${i}`] : [],
+      s.termFrequency ? [`greatest(l.${columnTf(s)}, r.${columnTf(s)})::FLOAT AS tf${i}`] : [],
     );
     await connection.run(
       `CREATE TABLE compared AS SELECT p.l, p.r, ${[...gammaColumns, ...tfPairColumns].join(', ')}
@@ -451,7 +485,8 @@ export async function linkRecords(options: LinkOptions): Promise<LinkResult> {
     const explainColumns = options.explain
       ? model.comparisons.flatMap((c) => [`l.${ident(c.column)}`, `r.${ident(c.column)}`])
       : [];
-    const scored = await connection.runAndReadAll(
+    // Streamed a chunk at a time: a million records can make millions of pairs worth reporting.
+    const scored = await connection.stream(
       `SELECT x.l, x.r, ${model.comparisons.map((_, i) => `x.g${i}`).join(', ')},
               ${model.comparisons.map((c, i) => (c.termFrequency ? `x.tf${i}` : 'NULL')).join(', ')}
               ${explainColumns.length ? `, ${explainColumns.join(', ')}` : ''}
@@ -459,48 +494,56 @@ export async function linkRecords(options: LinkOptions): Promise<LinkResult> {
        WHERE ${prior} + ${terms.map((t) => `(${t})`).join(' + ')} >= ${floor}
        ORDER BY x.l, x.r`,
     );
-    const cols = scored.getColumnsJS();
     const k = model.comparisons.length;
     const thresholdWeight = weightAt(threshold);
     const pairs: LinkedPair[] = [];
     const explanations: PairExplanation[] | null = options.explain ? [] : null;
     const levelsOf = new Uint8Array(k);
     const tfOf = new Array<number | null>(k);
-    for (let row = 0; row < scored.currentRowCount; row += 1) {
-      for (let c = 0; c < k; c += 1) {
-        levelsOf[c] = Number(cols[2 + c]![row]);
-        const tf = cols[2 + k + c]![row];
-        tfOf[c] = tf === null || tf === undefined ? null : Number(tf);
-      }
-      const { total: weight } = pairContributions(model, weights, levelsOf, tfOf, minimumTf);
-      if (weight < thresholdWeight) continue;
-      const left = Number(cols[0]![row]);
-      const right = Number(cols[1]![row]);
-      pairs.push({
-        leftId: ids[left]!,
-        rightId: ids[right]!,
-        left,
-        right,
-        weight,
-        probability: matchProbability(weight),
-      });
-      if (explanations) {
-        const base = 2 + 2 * k;
-        explanations.push(
-          explainPair(
-            model,
-            weights,
-            {
-              leftId: ids[left]!,
-              rightId: ids[right]!,
-              levels: levelsOf,
-              tf: tfOf,
-              left: model.comparisons.map((_, c) => (cols[base + 2 * c]![row] as string | null) ?? null),
-              right: model.comparisons.map((_, c) => (cols[base + 2 * c + 1]![row] as string | null) ?? null),
-            },
-            minimumTf,
-          ),
-        );
+    for (
+      let chunk = await scored.fetchChunk();
+      chunk && chunk.rowCount > 0;
+      chunk = await scored.fetchChunk()
+    ) {
+      const cols = chunk.getColumns();
+      for (let row = 0; row < chunk.rowCount; row += 1) {
+        for (let c = 0; c < k; c += 1) {
+          levelsOf[c] = Number(cols[2 + c]![row]);
+          const tf = cols[2 + k + c]![row];
+          tfOf[c] = tf === null || tf === undefined ? null : Number(tf);
+        }
+        const { total: weight } = pairContributions(model, weights, levelsOf, tfOf, minimumTf);
+        if (weight < thresholdWeight) continue;
+        const left = Number(cols[0]![row]);
+        const right = Number(cols[1]![row]);
+        pairs.push({
+          leftId: ids[left]!,
+          rightId: ids[right]!,
+          left,
+          right,
+          weight,
+          probability: matchProbability(weight),
+        });
+        if (explanations) {
+          const base = 2 + 2 * k;
+          explanations.push(
+            explainPair(
+              model,
+              weights,
+              {
+                leftId: ids[left]!,
+                rightId: ids[right]!,
+                levels: levelsOf,
+                tf: tfOf,
+                left: model.comparisons.map((_, c) => (cols[base + 2 * c]![row] as string | null) ?? null),
+                right: model.comparisons.map(
+                  (_, c) => (cols[base + 2 * c + 1]![row] as string | null) ?? null,
+                ),
+              },
+              minimumTf,
+            ),
+          );
+        }
       }
     }
     return {
@@ -514,6 +557,7 @@ export async function linkRecords(options: LinkOptions): Promise<LinkResult> {
   } finally {
     connection.closeSync();
     instance.closeSync();
+    await rm(workDir, { recursive: true, force: true });
   }
 }
 

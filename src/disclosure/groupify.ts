@@ -172,41 +172,52 @@ export class KeyTable {
   }
 }
 
+const generalisedCache = new WeakMap<Microdata, Int32Array[][]>();
+
+/** generalised[c][level][record]: each record's id at each level, so a key costs one lookup per attribute. */
+function generalised(data: Microdata): Int32Array[][] {
+  let cached = generalisedCache.get(data);
+  if (!cached) {
+    cached = data.quasi.map(({ hierarchy, values }) =>
+      hierarchy.up.map((up) => Int32Array.from(values, (v) => up[v]!)),
+    );
+    generalisedCache.set(data, cached);
+  }
+  return cached;
+}
+
 /** Dense class ids of the source cells' generalised tuples. */
 function classIds(data: Microdata, levels: readonly number[], source: Cells, table: KeyTable) {
   const n = source.length;
   const rep = source.rep;
+  const columns = generalised(data);
   let range = 1;
-  data.quasi.forEach((column, c) => {
-    range *= column.hierarchy.labels[levels[c]!]!.length;
-  });
+  for (let c = 0; c < levels.length; c += 1) range *= data.quasi[c]!.hierarchy.labels[levels[c]!]!.length;
   if (range <= INT) {
     const keys = new Int32Array(n);
     let radix = 1;
-    data.quasi.forEach((column, c) => {
-      const up = column.hierarchy.up[levels[c]!]!;
-      const card = column.hierarchy.labels[levels[c]!]!.length;
-      const values = column.values;
-      if (card === 1) return;
-      for (let i = 0; i < n; i += 1) keys[i] = keys[i]! * card + up[values[rep[i]!]!]!;
+    for (let c = 0; c < levels.length; c += 1) {
+      const card = data.quasi[c]!.hierarchy.labels[levels[c]!]!.length;
+      if (card === 1) continue;
+      const column = columns[c]![levels[c]!]!;
+      for (let i = 0; i < n; i += 1) keys[i] = keys[i]! * card + column[rep[i]!]!;
       radix *= card;
-    });
+    }
     return table.denseInt(keys, n, radix);
   }
   const keys = new Float64Array(n);
   let radix = 1;
-  data.quasi.forEach((column, c) => {
-    const up = column.hierarchy.up[levels[c]!]!;
-    const card = column.hierarchy.labels[levels[c]!]!.length;
-    const values = column.values;
+  for (let c = 0; c < levels.length; c += 1) {
+    const card = data.quasi[c]!.hierarchy.labels[levels[c]!]!.length;
+    const column = columns[c]![levels[c]!]!;
     if (radix * card > SAFE) {
       const { ids, count } = table.denseFloat(keys, n);
       keys.set(ids);
       radix = count;
     }
-    for (let i = 0; i < n; i += 1) keys[i] = keys[i]! * card + up[values[rep[i]!]!]!;
+    for (let i = 0; i < n; i += 1) keys[i] = keys[i]! * card + column[rep[i]!]!;
     radix *= card;
-  });
+  }
   return table.denseFloat(keys, n);
 }
 

@@ -56,6 +56,12 @@ export interface Problem {
   readonly models: readonly PrivacyModel[];
   /** Fraction of the records that may be suppressed, 0 … 1. */
   readonly suppressionLimit: number;
+  /**
+   * ARX's monotonic variant of non-uniform entropy (`Metric.createEntropyMetric(true)`), which leaves the
+   * suppression part out, so suppressed records count as if released at the chosen levels. Default false:
+   * ARX's default, the non-monotonic metric that charges suppression.
+   */
+  readonly monotonicMetric?: boolean;
 }
 
 export interface Optimum {
@@ -186,15 +192,16 @@ export function searchOptimum(problem: Problem): SearchResult {
     if (dominated[index]) continue;
     if (monotone && state[index] === UNKNOWN) probe(lattice, bounds, index, state, classifier);
     if (state[index] === NOT_ANONYMOUS) continue;
-    if (state[index] === ANONYMOUS && problem.suppressionLimit === 0) {
-      // Anonymous without suppression: the loss is exactly the bound, the least of all nodes left.
-      best = { levels: levelsOf(lattice, index), loss: bound, suppressed: 0 };
+    if (state[index] === ANONYMOUS && (problem.suppressionLimit === 0 || problem.monotonicMetric)) {
+      // Anonymous and nothing suppressed, or suppression not charged: the loss is the bound, the least left.
+      const suppressed = problem.suppressionLimit === 0 ? 0 : classifier.evaluate(index).outliers;
+      best = { levels: levelsOf(lattice, index), loss: bound, suppressed };
       break;
     }
     const { groups, bad, outliers, anonymous } = classifier.evaluate(index);
     if (!anonymous) continue;
     if (monotone && outliers === 0) mark(lattice, index, 1, dominated);
-    const loss = bound + suppressionEntropy(problem.data, groups, bad);
+    const loss = problem.monotonicMetric ? bound : bound + suppressionEntropy(problem.data, groups, bad);
     if (!best || loss < best.loss) best = { levels: groups.levels.slice(), loss, suppressed: outliers };
   }
   return { optimum: best, nodes: lattice.size, checked: classifier.checked };
@@ -278,7 +285,8 @@ export function bruteForce(problem: Problem): BruteForceResult {
   for (let index = 0; index < lattice.size; index += 1) {
     const { groups, bad, outliers, anonymous } = classifier.evaluate(index);
     if (!anonymous) continue;
-    losses[index] = bounds[index]! + suppressionEntropy(problem.data, groups, bad);
+    losses[index] =
+      bounds[index]! + (problem.monotonicMetric ? 0 : suppressionEntropy(problem.data, groups, bad));
     suppressed[index] = outliers;
   }
   let best: Optimum | null = null;

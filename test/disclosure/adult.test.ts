@@ -8,6 +8,7 @@ import {
   encodeTable,
   type Hierarchy,
   parseHierarchy,
+  searchOptimum,
 } from '../../src/disclosure/index.ts';
 
 const ADULT = join(import.meta.dirname, 'adult');
@@ -84,5 +85,36 @@ describe('Adult (30,162 records, 9 quasi-identifiers, 12,960 transformations)', 
     assert.equal(report.suppressedRecords, reference.suppressed);
     assert.deepEqual(reference.levels, [1, 0, 1, 1, 3, 2, 2, 0, 1]);
     assert.equal(reference.suppressed, 906);
+  });
+
+  /**
+   * ARX's own expectations for this file (arx-deidentifier/arx, src/test/org/deidentifier/arx/test/
+   * TestAnonymizationKAnonymity.java, cases 0–3: k-anonymity on adult.csv with `Metric.createEntropyMetric(true)`,
+   * the monotonic non-uniform entropy, at 0 % and 4 % suppression): transformation and loss.
+   */
+  const arxCases = [
+    { k: 5, limit: 0.04, levels: [1, 0, 1, 1, 3, 2, 2, 0, 1], loss: 255559.85455731067 },
+    { k: 100, limit: 0.04, levels: [1, 1, 1, 1, 3, 2, 2, 1, 1], loss: 379417.3460570988 },
+    { k: 5, limit: 0, levels: [1, 2, 1, 1, 3, 2, 2, 1, 1], loss: 407289.5388925293 },
+    { k: 100, limit: 0, levels: [0, 4, 1, 1, 3, 2, 2, 1, 1], loss: 453196.8932458743 },
+  ];
+  for (const expected of arxCases)
+    test(`k = ${expected.k}, ${expected.limit * 100} % suppression, monotonic entropy: ARX's transformation and loss`, () => {
+      const found = searchOptimum({
+        data,
+        models: [{ kind: 'k-anonymity', k: expected.k }],
+        suppressionLimit: expected.limit,
+        monotonicMetric: true,
+      }).optimum!;
+      assert.deepEqual(found.levels, expected.levels);
+      assert.ok(Math.abs(found.loss - expected.loss) < 1e-6, `${found.loss} ≠ ${expected.loss}`);
+    });
+
+  test("with ARX's default non-monotonic entropy the 4 % optima are ARX's transformations, charged for suppression", () => {
+    for (const { k, levels } of arxCases.filter((c) => c.limit > 0)) {
+      const found = searchOptimum({ data, models: [{ kind: 'k-anonymity', k }], suppressionLimit: 0.04 })
+        .optimum!;
+      assert.deepEqual(found.levels, levels);
+    }
   });
 });

@@ -146,14 +146,15 @@ const arbitraryCase = fc.record({
   k: fc.integer({ min: 1, max: 4 }),
   limit: fc.constantFrom(0, 0.1, 0.25, 1),
   model: fc.constantFrom('k-anonymity', 'distinct', 'entropy', 't-closeness'),
+  monotonicMetric: fc.boolean(),
 });
 
 describe('the lattice search', () => {
   test('finds the transformation with the least non-uniform entropy that a brute force over the lattice finds', () => {
     fc.assert(
-      fc.property(arbitraryCase, ({ seed, records, k, limit, model }) => {
+      fc.property(arbitraryCase, ({ seed, records, k, limit, model, monotonicMetric }) => {
         const { data } = randomProblem(seed, records);
-        const problem = { data, models: modelOf(model, k), suppressionLimit: limit };
+        const problem = { data, models: modelOf(model, k), suppressionLimit: limit, monotonicMetric };
         assert.deepEqual(searchOptimum(problem).optimum, bruteForce(problem).optimum);
       }),
       { numRuns: 300 },

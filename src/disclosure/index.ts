@@ -1,0 +1,33 @@
+export {
+  type Anonymization,
+  type AnonymizationReport,
+  type AnonymizationRequest,
+  anonymize,
+  encodeTable,
+  type Table,
+} from './anonymize.ts';
+export { DisclosureError, type DisclosureErrorCode } from './errors.ts';
+export { type Groups, groupify, KeyTable, type Microdata, recordCells } from './groupify.ts';
+export { encodeColumn, type Hierarchy, parseHierarchy } from './hierarchy.ts';
+export {
+  bruteForce,
+  createLattice,
+  indexOf,
+  type Lattice,
+  levelsOf,
+  type Optimum,
+  type Problem,
+  type SearchResult,
+  searchOptimum,
+} from './lattice.ts';
+export {
+  discernibility,
+  entropyLowerBound,
+  levelEntropies,
+  loss,
+  nonUniformEntropy,
+  type Risk,
+  risk,
+  suppressionEntropy,
+} from './metrics.ts';
+export { isMonotone, type PrivacyModel, validateModels, violations } from './privacy.ts';

@@ -1,7 +1,8 @@
-/** The govdx command line: serve, demo, migrate, seed, ledger, catalog, exchange, registry. */
+/** The govdx command line: serve, demo, migrate, seed, ledger, catalog, exchange, registry, disclosure. */
 import { Command, Option } from 'commander';
 import { type Config, ConfigError, loadConfig, SETTINGS, settingMeaning } from '../config/index.ts';
 import type { RunningNode } from '../node/index.ts';
+import { addDisclosureCommands } from './disclosure-commands.ts';
 import { addRegistryCommands } from './registry-commands.ts';
 
 // The node and the store load on demand, so that commands that need neither (registry link) start fast.
@@ -269,6 +270,7 @@ for (const [name, description] of [
 }
 
 addRegistryCommands(program);
+addDisclosureCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) {

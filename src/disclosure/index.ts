@@ -30,4 +30,24 @@ export {
   risk,
   suppressionEntropy,
 } from './metrics.ts';
+export {
+  cryptoRandom,
+  discreteLaplaceErrorBound,
+  NoiseParameterError,
+  type RandomSource,
+  sampleDiscreteGaussian,
+  sampleDiscreteLaplace,
+  seededTestRandom,
+} from './noise.ts';
+export { clampNegative, consistentTotals, PostProcessError } from './postprocess.ts';
 export { isMonotone, type PrivacyModel, validateModels, violations } from './privacy.ts';
+export {
+  type Domain,
+  type NoisyCell,
+  type NoisyTable,
+  parseEpsilon,
+  releaseCounts,
+  releaseSums,
+  StatisticsError,
+  type TableQuery,
+} from './statistics.ts';

@@ -1,5 +1,9 @@
-/** `govdx registry …` alone: the registry commands without loading the server, its config or its store. */
+/**
+ * `govdx registry …` and `govdx disclosure …` alone: commands that work on files, without loading the
+ * server, its config or its store, so that they start fast.
+ */
 import { Command } from 'commander';
+import { addDisclosureCommands } from './disclosure-commands.ts';
 import { addRegistryCommands } from './registry-commands.ts';
 
 const program = new Command()
@@ -7,6 +11,7 @@ const program = new Command()
   .description('govdx: governed data exchange, consent, ledger and catalog for government')
   .showHelpAfterError();
 addRegistryCommands(program);
+addDisclosureCommands(program);
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`govdx: ${(error as Error).message}\n`);
   process.exit(1);

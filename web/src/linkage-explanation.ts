@@ -8,28 +8,11 @@
  *   match_probability = 2^match_weight / (1 + 2^match_weight)
  */
 
-export interface ComparisonStep {
-  comparison: string;
-  label: string;
-  level: string;
-  left: string | null;
-  right: string | null;
-  /** P(this outcome | same person); null when a value is missing. */
-  m: number | null;
-  /** P(this outcome | different people); null when a value is missing. */
-  u: number | null;
-  term_frequency_adjustment: number;
-  weight: number;
-}
+import type { ComparisonContribution, PairExplanation } from '../../src/registry/linkage/model.ts';
 
-export interface PairExplanation {
-  left_id: string;
-  right_id: string;
-  match_weight: number;
-  match_probability: number;
-  prior: { probability: number; weight: number };
-  comparisons: ComparisonStep[];
-}
+// The file's format is the linker's own type (a type-only import: no linker code reaches the browser).
+export type { PairExplanation };
+export type ComparisonStep = ComparisonContribution;
 
 /** How far the parts may be from the weight they add up to (and the chance from the weight's). */
 export const TOLERANCE = 1e-9;

@@ -30,11 +30,13 @@ export function EmergenciesPage() {
   const [confirming, setConfirming] = useState<Emergency | null>(null);
   const [busy, setBusy] = useState(false);
 
-  async function end(emergency: Emergency) {
+  async function end(emergency: Emergency, reason: string) {
     setBusy(true);
     setProblem(null);
     try {
-      await request('POST', `/api/v1/emergencies/${encodeURIComponent(emergency.id)}/end`);
+      await request('POST', `/api/v1/emergencies/${encodeURIComponent(emergency.id)}/end`, {
+        body: { reason },
+      });
       setConfirming(null);
       setNotice(
         `The emergency “${emergency.name}” has ended. The agreements made under it have ended with it.`,
@@ -113,7 +115,7 @@ export function EmergenciesPage() {
                     <td>{formatDate(emergency.startsAt)}</td>
                     <td>{formatDate(emergency.endsAt)}</td>
                     <td>
-                      <strong className={`tag tag--${status.tone}`}>{status.label}</strong>
+                      <strong className={`tag tag--wraps tag--${status.tone}`}>{status.label}</strong>
                     </td>
                     {admin ? (
                       <td>
@@ -158,19 +160,40 @@ function ConfirmEnd({
 }: {
   emergency: Emergency;
   busy: boolean;
-  onConfirm(emergency: Emergency): void;
+  onConfirm(emergency: Emergency, reason: string): void;
   onCancel(): void;
 }) {
+  const id = useId();
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | undefined>();
   return (
     <ConfirmPanel
       heading={<>End the emergency “{emergency.name}” now?</>}
       level={2}
       confirmLabel="Yes, end it now"
       busy={busy}
-      onConfirm={() => onConfirm(emergency)}
+      onConfirm={() => {
+        if (!reason.trim()) {
+          setError('Say why the emergency ends');
+          document.getElementById(`${id}-reason`)?.focus();
+          return;
+        }
+        setError(undefined);
+        onConfirm(emergency, reason.trim());
+      }}
       onCancel={onCancel}
     >
       <p>Every agreement made under it ends at once, and no data flows under them from the next call.</p>
+      <TextareaField
+        id={`${id}-reason`}
+        label="Why does it end?"
+        hint="For example “The river is back within its banks”. It is recorded on the ledger with your name."
+        name="reason"
+        maxLength={2000}
+        value={reason}
+        onChange={(event) => setReason(event.target.value)}
+        error={error}
+      />
     </ConfirmPanel>
   );
 }

@@ -6,6 +6,16 @@ export {
   encodeTable,
   type Table,
 } from './anonymize.ts';
+export {
+  buildHierarchy,
+  categorize,
+  categorizeColumn,
+  type DateLevel,
+  type Dimension,
+  dimensionDomain,
+  type HierarchyBuilder,
+  hierarchyRows,
+} from './builders.ts';
 export { DisclosureError, type DisclosureErrorCode } from './errors.ts';
 export { type Groups, groupify, KeyTable, type Microdata, recordCells } from './groupify.ts';
 export { encodeColumn, type Hierarchy, parseHierarchy } from './hierarchy.ts';

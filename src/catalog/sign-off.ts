@@ -17,6 +17,7 @@ import {
   datasetSignOffReasons,
   describeSignOffReason,
   GovdxError,
+  holdsOwnRole,
   isEmptyDifference,
   notFound,
   onlyProtectsMore,
@@ -366,9 +367,7 @@ export async function listCatalogChanges(
 
 /** Whether the person is a data protection officer of the organization (held there, not as platform admin). */
 function isDataProtectionOfficer(principal: Principal, organizationId: string): boolean {
-  return principal.grants.some(
-    (grant) => grant.role === 'data_protection_officer' && grant.organizationId === organizationId,
-  );
+  return holdsOwnRole(principal, 'data_protection_officer', organizationId);
 }
 
 /**

@@ -31,6 +31,9 @@ export const ERROR_CODES = [
   'SELF_AGREEMENT',
   // Consents recorded on a person's behalf (403), see domain/consent.ts
   'CONSENT_RECORDER_FORBIDDEN',
+  // Releases of open data (issue 20): the dataset's privacy budget (409), no safe generalisation (422)
+  'PRIVACY_BUDGET_EXCEEDED',
+  'NO_SAFE_RELEASE',
   // The exchange: a system's credentials (401)
   'TOKEN_EXPIRED',
   'ASSERTION_INVALID',

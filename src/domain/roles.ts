@@ -118,3 +118,12 @@ export function globalRolesChanged(before: readonly Role[], after: readonly Role
 
 /** The roles nobody may be left without: someone must run the platform, and someone must audit it. */
 export const ROLES_NEVER_VACANT = ['platform_admin', 'auditor'] as const satisfies readonly MembershipRole[];
+
+/**
+ * True when the principal holds `role` in the organization itself. Unlike holdsRole, a platform admin does
+ * not pass by being one: sign-offs that stand for a person's judgement in an organization (its data
+ * protection officer's) are never made by the people who run the platform.
+ */
+export function holdsOwnRole(principal: Principal, role: MembershipRole, organizationId: string): boolean {
+  return principal.grants.some((grant) => grant.role === role && grant.organizationId === organizationId);
+}

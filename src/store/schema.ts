@@ -99,6 +99,8 @@ export interface DatasetTable {
   contact_point_email: string | null;
   issued: string | null;
   modified: string | null;
+  /** The total ε that differentially private releases of this dataset may spend (exact, "10" or "1/2"); null: none. */
+  privacy_budget: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -195,6 +197,40 @@ export interface CatalogChangeTable {
   decided_by: string | null;
   decided_at: string | null;
   decision_reason: string | null;
+}
+
+export type ReleaseStatus = 'draft' | 'submitted' | 'rejected' | 'published' | 'withdrawn';
+
+/** Open data made from a register with a disclosure method (issue 20). */
+export interface ReleaseTable {
+  id: string;
+  organization_id: string;
+  /** The register the release is made from. */
+  dataset_id: string;
+  /** The slug of the open dataset it is published as. */
+  slug: string;
+  title: string;
+  description: string;
+  method: 'microdata' | 'statistics';
+  /** JSON: the method's parameters as the steward gave them. */
+  parameters: string;
+  /** JSON: utility and risk as prepared (and, once published, the published cells' error bounds). */
+  report: string;
+  /** JSON: the rows to publish (microdata, computed when prepared); statistics are drawn when published. */
+  output: string | null;
+  /** The ε a statistics release spends, exactly; null for microdata. */
+  epsilon: string | null;
+  status: ReleaseStatus;
+  prepared_by: string | null;
+  prepared_at: string;
+  submitted_by: string | null;
+  submitted_at: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_reason: string | null;
+  published_dataset_id: string | null;
+  published_at: string | null;
+  updated_at: string;
 }
 
 export interface PurposeTable {
@@ -622,6 +658,7 @@ export interface Database {
   dataset_downloads: DatasetDownloadTable;
   services: ServiceTable;
   catalog_changes: CatalogChangeTable;
+  releases: ReleaseTable;
   purposes: PurposeTable;
   access_tokens: AccessTokenTable;
   sessions: SessionTable;

@@ -264,6 +264,34 @@ export const POLICY: Record<string, Rule> = {
     ['dataProtectionOfficer'],
     'issue 14 #5: only a data protection officer of the organization decides a waiting change',
   ),
+  'GET /api/v1/organizations/{org}/releases': only(ORG_READERS),
+  'POST /api/v1/organizations/{org}/releases': only(
+    ['dataSteward', 'organizationAdmin', 'personalAccessToken'],
+    "issue 20: the organization's stewards prepare its releases; the platform admin does not act for an organization",
+  ),
+  'GET /api/v1/organizations/{org}/releases/{id}': only(ORG_READERS),
+  'PUT /api/v1/organizations/{org}/releases/{id}': only(
+    ['dataSteward', 'organizationAdmin', 'personalAccessToken'],
+    "issue 20: the organization's stewards change its draft releases",
+  ),
+  'POST /api/v1/organizations/{org}/releases/{id}/submit': only(
+    ['dataSteward', 'organizationAdmin', 'personalAccessToken'],
+    "issue 20: the organization's stewards submit its releases",
+  ),
+  'POST /api/v1/organizations/{org}/releases/{id}/approve': only(
+    ['dataProtectionOfficer'],
+    'issue 20: a data protection officer of the organization signs a release off; a platform admin is not one',
+  ),
+  'POST /api/v1/organizations/{org}/releases/{id}/reject': only(
+    ['dataProtectionOfficer'],
+    'issue 20: only a data protection officer of the organization decides a release',
+  ),
+  'GET /api/v1/organizations/{org}/datasets/{slug}/privacy-budget': only(ORG_READERS),
+  'PUT /api/v1/organizations/{org}/datasets/{slug}/privacy-budget': only(
+    ['dataProtectionOfficer'],
+    "issue 20: a dataset's privacy budget is its data protection officer's to set",
+  ),
+  'GET /catalog/releases/{file}': PUBLIC,
   'GET /api/v1/organizations/{org}/datasets/{slug}/quality-checks': only(STEWARDS),
   'POST /api/v1/organizations/{org}/datasets/{slug}/quality-checks': only(STEWARDS),
   'GET /api/v1/services': PUBLIC,

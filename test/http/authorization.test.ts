@@ -31,6 +31,18 @@ const UNCLAIMED_ID = 'EX100000017';
 const OFFICIAL = 'caseworker@partner.example';
 const PURPOSE = 'checking';
 const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+/** A release of open data from home's people register (issue 20): statistics, so it needs no records. */
+const RELEASE = {
+  dataset: 'people',
+  title: 'People by municipality',
+  method: 'statistics',
+  statistics: {
+    dimensions: [
+      { field: 'municipality', kind: 'categories', categories: ['North', 'South'], other: 'Elsewhere' },
+    ],
+    epsilon: '1',
+  },
+};
 
 /** One call: the path with its parameters and query filled in, and a body the operation accepts. */
 interface Request {
@@ -368,6 +380,24 @@ describe('the authorization matrix: every operation × every kind of caller', ()
         .id as string;
     };
     const readChange = await waitingChange();
+    // Releases of home's people register (issue 20): a statistics design needs no records.
+    const draftRelease = async () =>
+      (
+        await setUp('POST', '/api/v1/organizations/home/releases', homeSteward, {
+          ...RELEASE,
+          slug: `release-${crypto.randomUUID().slice(0, 8)}`,
+        })
+      ).id as string;
+    const readRelease = await draftRelease();
+    await setUp('PUT', '/api/v1/organizations/home/datasets/people/privacy-budget', homeDpo, {
+      total: '1000000',
+      reason: 'Room for every release the test makes.',
+    });
+    const submittedRelease = async () => {
+      const id = await draftRelease();
+      await setUp('POST', `/api/v1/organizations/home/releases/${id}/submit`, homeSteward, {});
+      return id;
+    };
     const providerOrigin = async () =>
       (
         await setUp('POST', '/api/v1/provider-origins', admin, {
@@ -593,6 +623,55 @@ describe('the authorization matrix: every operation × every kind of caller', ()
           ];
         }),
       ),
+      'GET /api/v1/organizations/{org}/releases': get(`${homePath}/releases`),
+      'POST /api/v1/organizations/{org}/releases': {
+        request: () => ({
+          path: `${homePath}/releases`,
+          body: { ...RELEASE, slug: `release-${crypto.randomUUID().slice(0, 8)}` },
+        }),
+      },
+      'GET /api/v1/organizations/{org}/releases/{id}': get(`${homePath}/releases/${readRelease}`),
+      'PUT /api/v1/organizations/{org}/releases/{id}': {
+        request: () => ({
+          path: `${homePath}/releases/${readRelease}`,
+          body: { method: RELEASE.method, title: RELEASE.title, statistics: RELEASE.statistics },
+        }),
+      },
+      'POST /api/v1/organizations/{org}/releases/{id}/submit': (() => {
+        const target = reusable(draftRelease);
+        return {
+          request: async () => ({ path: `${homePath}/releases/${await target.take()}/submit`, body: {} }),
+          consumed: target.consumed,
+        };
+      })(),
+      ...Object.fromEntries(
+        ['approve', 'reject'].map((action) => {
+          const target = reusable(submittedRelease);
+          return [
+            `POST /api/v1/organizations/{org}/releases/{id}/${action}`,
+            {
+              request: async () => ({
+                path: `${homePath}/releases/${await target.take()}/${action}`,
+                body: { reason: 'Checked the design.' },
+              }),
+              consumed: target.consumed,
+            },
+          ];
+        }),
+      ),
+      'GET /api/v1/organizations/{org}/datasets/{slug}/privacy-budget': get(
+        `${homePath}/datasets/people/privacy-budget`,
+      ),
+      'PUT /api/v1/organizations/{org}/datasets/{slug}/privacy-budget': {
+        request: () => ({
+          path: `${homePath}/datasets/people/privacy-budget`,
+          body: { total: '1000', reason: 'Room for the test releases.' },
+        }),
+      },
+      'GET /catalog/releases/{file}': {
+        request: () => ({ path: `/catalog/releases/${crypto.randomUUID()}.json` }),
+        answers: [404],
+      },
       'GET /api/v1/services': get('/api/v1/services'),
       'GET /api/v1/organizations/{org}/services': get(`${homePath}/services`),
       'POST /api/v1/organizations/{org}/services': {

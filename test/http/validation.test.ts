@@ -20,6 +20,20 @@ const newAgreement = () => ({
   retentionDays: 30,
 });
 
+/** A statistics release of the people register (issue 20): it needs no records. */
+const newRelease = () => ({
+  dataset: 'people',
+  slug: 'people-by-municipality',
+  title: 'People by municipality',
+  method: 'statistics',
+  statistics: {
+    dimensions: [
+      { field: 'municipality', kind: 'categories', categories: ['North', 'South'], other: 'Elsewhere' },
+    ],
+    epsilon: '1',
+  },
+});
+
 interface WriteRoute {
   method: 'POST' | 'PATCH' | 'PUT';
   path: string;
@@ -115,6 +129,43 @@ for (const dialect of DIALECTS) {
         return proposed.body.id as string;
       };
       const changeIds = { approve: await waiting(), reject: await waiting() };
+      // Releases of the people register (issue 20), each in the state its route acts on.
+      const budget = await call(
+        server.url,
+        'PUT',
+        '/api/v1/organizations/provider/datasets/people/privacy-budget',
+        {
+          ...as(tokens.dpo!),
+          body: { total: '100', reason: 'Room for the validation test.' },
+        },
+      );
+      assert.equal(budget.status, 200, budget.text);
+      const release = async (submitted: boolean) => {
+        const made = await call(server.url, 'POST', '/api/v1/organizations/provider/releases', {
+          ...as(tokens.steward!),
+          body: { ...newRelease(), slug: `release-${crypto.randomUUID().slice(0, 8)}` },
+        });
+        assert.equal(made.status, 201, made.text);
+        if (submitted) {
+          const sent = await call(
+            server.url,
+            'POST',
+            `/api/v1/organizations/provider/releases/${made.body.id}/submit`,
+            {
+              ...as(tokens.steward!),
+              body: {},
+            },
+          );
+          assert.equal(sent.status, 200, sent.text);
+        }
+        return made.body.id as string;
+      };
+      const releaseIds = {
+        revise: await release(false),
+        submit: await release(false),
+        approve: await release(true),
+        reject: await release(true),
+      };
       const consentClient = await call(server.url, 'POST', '/api/v1/organizations/provider/consent-clients', {
         ...as(tokens.steward),
         body: {
@@ -329,6 +380,56 @@ for (const dialect of DIALECTS) {
           wrongType: { title: null },
           allowed: () => tokens.steward!,
           forbidden: () => tokens.outsider!,
+        },
+        {
+          method: 'POST',
+          path: '/api/v1/organizations/provider/releases',
+          template: '/api/v1/organizations/{org}/releases',
+          valid: () => ({ ...newRelease(), slug: unique() }),
+          wrongType: { ...newRelease(), slug: unique(), method: 'census' },
+          allowed: () => tokens.steward!,
+          forbidden: () => tokens.dpo!,
+        },
+        {
+          method: 'PUT',
+          path: `/api/v1/organizations/provider/releases/${releaseIds.revise}`,
+          template: '/api/v1/organizations/{org}/releases/{id}',
+          valid: () => {
+            const { dataset: _d, slug: _s, ...revision } = newRelease();
+            return revision;
+          },
+          wrongType: { method: 'statistics', title: 'T', statistics: { dimensions: [], epsilon: 1 } },
+          allowed: () => tokens.steward!,
+          forbidden: () => tokens.dpo!,
+        },
+        {
+          method: 'POST',
+          path: `/api/v1/organizations/provider/releases/${releaseIds.submit}/submit`,
+          template: '/api/v1/organizations/{org}/releases/{id}/submit',
+          valid: () => ({ note: 'Ready for you.' }),
+          wrongType: { note: 5 },
+          allowed: () => tokens.steward!,
+          forbidden: () => tokens.dpo!,
+        },
+        ...(['approve', 'reject'] as const).map(
+          (action): WriteRoute => ({
+            method: 'POST',
+            path: `/api/v1/organizations/provider/releases/${releaseIds[action]}/${action}`,
+            template: `/api/v1/organizations/{org}/releases/{id}/${action}`,
+            valid: () => ({ reason: 'Checked by the validation test.' }),
+            wrongType: { reason: 5 },
+            allowed: () => tokens.dpo!,
+            forbidden: () => tokens.steward!,
+          }),
+        ),
+        {
+          method: 'PUT',
+          path: '/api/v1/organizations/provider/datasets/people/privacy-budget',
+          template: '/api/v1/organizations/{org}/datasets/{slug}/privacy-budget',
+          valid: () => ({ total: '200', reason: 'More room.' }),
+          wrongType: { total: 200, reason: 'More room.' },
+          allowed: () => tokens.dpo!,
+          forbidden: () => tokens.steward!,
         },
         ...(['approve', 'reject'] as const).map(
           (action): WriteRoute => ({

@@ -35,6 +35,7 @@ export async function tableCounts(db: import('kysely').Kysely<any>): Promise<Rec
     'fields',
     'services',
     'catalog_changes',
+    'releases',
     'purposes',
     'access_tokens',
     'records',

@@ -45,7 +45,7 @@ export async function startTestServer(
     flags: {
       host: '127.0.0.1',
       port,
-      logLevel: 'silent',
+      logLevel: (process.env.GOVDX_TEST_LOG ?? 'silent') as 'silent',
       dataDir: fresh.dataDir,
       // The periodic data-quality run reads every record; tests that test it turn it on.
       qualityCheckHours: 0,
@@ -64,7 +64,7 @@ export async function startTestServer(
   }
   const node = await startNode(
     { ...config, databaseUrl: fresh.databaseUrl },
-    { store: fresh.store, logger: false },
+    { store: fresh.store, logger: process.env.GOVDX_TEST_LOG ? undefined : false },
   );
   const db = fresh.store.db;
   let counter = 0;

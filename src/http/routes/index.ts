@@ -19,6 +19,7 @@ import { ledgerRoutes } from './ledger.ts';
 import { oauthRoutes } from './oauth.ts';
 import { organizationRoutes, peopleRoutes } from './organizations.ts';
 import { providerOriginRoutes } from './provider-origins.ts';
+import { publicReleaseRoutes, releaseRoutes } from './releases.ts';
 import { datasetRoutes, purposeRoutes, serviceRoutes, systemRoutes } from './resources.ts';
 import { trackerRoutes } from './tracker.ts';
 import { webhookRoutes } from './webhooks.ts';
@@ -37,6 +38,7 @@ export const routes: FastifyPluginAsync = async (app) => {
   await app.register(catalogSearchRoutes, { prefix: '/catalog' });
   await app.register(catalogDownloadRoutes, { prefix: '/catalog' });
   await app.register(publicQualityRoutes, { prefix: '/catalog' });
+  await app.register(publicReleaseRoutes, { prefix: '/catalog' });
   await app.register(ckanRoutes, { prefix: '/api/3' });
   await app.register(
     async (api) => {
@@ -46,6 +48,7 @@ export const routes: FastifyPluginAsync = async (app) => {
       await api.register(datasetRoutes);
       await api.register(serviceRoutes);
       await api.register(catalogChangeRoutes);
+      await api.register(releaseRoutes);
       await api.register(purposeRoutes);
       await api.register(agreementRoutes);
       await api.register(consentRoutes);

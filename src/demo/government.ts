@@ -112,6 +112,8 @@ type Field = NewDataset['fields'][number];
 
 export interface DemoDataset extends Omit<NewDataset, 'stewardId'> {
   organization: string;
+  /** The total ε its statistics releases may spend, as its data protection officer set it (issue 20). */
+  privacyBudget?: string;
 }
 
 const field = (
@@ -126,6 +128,7 @@ const REGISTERS: readonly DemoDataset[] = [
   {
     organization: 'population-register',
     slug: 'population',
+    privacyBudget: '10',
     title: 'Population register',
     description:
       'Every resident of the Republic of Example: name, birth, citizenship, residence and household.',

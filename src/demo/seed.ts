@@ -202,7 +202,7 @@ async function seedDatasets(
   publicUrl: string,
   tally: Tally,
 ) {
-  for (const { organization, ...input } of DATASETS) {
+  for (const { organization, privacyBudget, ...input } of DATASETS) {
     const owner = owners.get(organization)!;
     const existing = await db
       .selectFrom('datasets')
@@ -222,7 +222,13 @@ async function seedDatasets(
       continue;
     }
     const short = ORGANIZATIONS.find((o) => o.slug === organization)!.short;
-    await createDataset(db, owner, { ...input, distributions, stewardId: people.get(`steward.${short}`)! });
+    const created = await createDataset(db, owner, {
+      ...input,
+      distributions,
+      stewardId: people.get(`steward.${short}`)!,
+    });
+    if (privacyBudget)
+      await db.updateTable('datasets').set({ privacy_budget: privacyBudget }).where('id', '=', created.id).execute();
     tally.datasets++;
   }
 }

@@ -19,6 +19,14 @@ export function addDisclosureCommands(program: Command): void {
       '--l-diversity <spec>',
       'ATTRIBUTE:L (distinct), ATTRIBUTE:entropy:L or ATTRIBUTE:recursive:C:L: each group shows L values of a sensitive attribute',
     )
+    .option(
+      '--t-closeness <spec>',
+      "ATTRIBUTE:T, or ATTRIBUTE:T:hierarchical with the attribute's hierarchy as the distance: each group's values are within T of everyone's",
+    )
+    .option(
+      '--population <file>',
+      'The population the input is a sample of (;-separated, with the quasi-identifier columns), for journalist and marketer risk',
+    )
     .option('--quasi <attributes>', 'The quasi-identifiers (default: every attribute with a hierarchy)')
     .requiredOption('--out <file>', 'The anonymised table')
     .requiredOption(
@@ -33,6 +41,8 @@ export function addDisclosureCommands(program: Command): void {
           k: string;
           suppression?: string;
           lDiversity?: string;
+          tCloseness?: string;
+          population?: string;
           quasi?: string;
           out: string;
           report: string;

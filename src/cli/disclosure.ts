@@ -1,6 +1,7 @@
 /**
  * `govdx disclosure anonymize INPUT.csv --hierarchies DIR --k 5 [--suppression 0.04]
- *   [--l-diversity ATTRIBUTE:L] [--quasi a,b,…] --out OUT.csv --report REPORT.json`
+ *   [--l-diversity ATTRIBUTE:L] [--t-closeness ATTRIBUTE:T[:hierarchical]] [--population FILE] [--quasi a,b,…]
+ *   --out OUT.csv --report REPORT.json`
  *
  * Reads a `;`-separated table with a header and ARX-style hierarchies (`DIR/<name>_hierarchy_<attribute>.csv`),
  * writes the optimal k-anonymous generalisation and a JSON report. Nothing is written unless all of it is:
@@ -24,6 +25,10 @@ export interface AnonymizeOptions {
   suppression?: string;
   /** `ATTRIBUTE:L` (distinct), `ATTRIBUTE:entropy:L` or `ATTRIBUTE:recursive:C:L`. */
   lDiversity?: string;
+  /** `ATTRIBUTE:T` (equal distance) or `ATTRIBUTE:T:hierarchical` (the attribute's hierarchy as the distance). */
+  tCloseness?: string;
+  /** A `;`-separated table of the population the input is a sample of, for journalist and marketer risk. */
+  population?: string;
   quasi?: string;
   out: string;
   report: string;
@@ -96,6 +101,25 @@ export function parseDiversity(value: string): { sensitive: string; model: Priva
   };
 }
 
+/** `ATTRIBUTE:T` or `ATTRIBUTE:T:hierarchical`, the latter with the attribute's hierarchy from the folder. */
+export function parseCloseness(
+  value: string,
+  hierarchies: ReadonlyMap<string, Hierarchy>,
+): { sensitive: string; model: PrivacyModel } {
+  const usage = `--t-closeness takes ATTRIBUTE:T or ATTRIBUTE:T:hierarchical with 0 ≤ T ≤ 1, not "${value}".`;
+  const parts = value.split(':');
+  const hierarchical = parts.at(-1) === 'hierarchical';
+  if (hierarchical) parts.pop();
+  const t = Number(parts.at(-1));
+  const sensitive = parts.slice(0, -1).join(':');
+  if (parts.length < 2 || sensitive === '' || !(t >= 0 && t <= 1)) throw bad(usage);
+  if (!hierarchical) return { sensitive, model: { kind: 'equal-distance-t-closeness', t } };
+  const hierarchy = hierarchies.get(sensitive);
+  if (!hierarchy)
+    throw bad(`--t-closeness ${value} needs a hierarchy for "${sensitive}" in the hierarchy folder.`);
+  return { sensitive, model: { kind: 'hierarchical-t-closeness', t, hierarchy } };
+}
+
 function writeAtomically(files: readonly { path: string; content: string }[]): void {
   const temporary = files.map((f) => `${f.path}.${process.pid}.tmp`);
   try {
@@ -126,13 +150,28 @@ export async function anonymizeCommand(input: string, options: AnonymizeOptions)
       .map((q) => q.trim())
       .filter((q) => q.length > 0);
     const hierarchies = readHierarchies(options.hierarchies);
+    const closeness =
+      options.tCloseness === undefined ? null : parseCloseness(options.tCloseness, hierarchies);
+    if (diversity && closeness && diversity.sensitive !== closeness.sensitive)
+      throw bad(
+        `--l-diversity and --t-closeness must name the same sensitive attribute, not "${diversity.sensitive}" and "${closeness.sensitive}".`,
+      );
+    const sensitive = diversity?.sensitive ?? closeness?.sensitive;
+    const models = [diversity?.model, closeness?.model].filter((m): m is PrivacyModel => m !== undefined);
     const [header, ...rows] = readTable(input, 'the input');
     if (!header) throw bad(`The input ${input} is empty; it needs a header and records.`);
+    let population: { header: string[]; rows: string[][] } | undefined;
+    if (options.population !== undefined) {
+      const [populationHeader, ...populationRows] = readTable(options.population, 'the population');
+      if (!populationHeader) throw bad(`The population ${options.population} is empty; it needs a header.`);
+      population = { header: populationHeader, rows: populationRows };
+    }
     const result = anonymize({ header, rows }, hierarchies, {
       k,
       suppressionLimit,
       ...(quasi ? { quasi } : {}),
-      ...(diversity ? { sensitive: diversity.sensitive, models: [diversity.model] } : {}),
+      ...(sensitive !== undefined ? { sensitive, models } : {}),
+      ...(population ? { population } : {}),
     });
     const seconds = (performance.now() - started) / 1000;
     const report = { ...result.report, seconds };

@@ -25,6 +25,11 @@ export interface AnonymizationRequest {
   readonly sensitive?: string;
   /** Models besides k-anonymity (l-diversity, t-closeness) on the sensitive attribute. */
   readonly models?: readonly PrivacyModel[];
+  /**
+   * The population the table is a sample of (it holds at least the quasi-identifier columns), for the
+   * journalist's and marketer's risk; without it the table is its own population.
+   */
+  readonly population?: Table;
 }
 
 export interface AnonymizationReport {
@@ -113,6 +118,51 @@ export function encodeTable(
   };
 }
 
+/**
+ * F for each released class: how many records of the population generalise to the class's values under the
+ * chosen levels. A population that holds fewer records of a class than the sample does is not its population.
+ */
+function populationSizes(
+  population: Table,
+  data: Microdata,
+  levels: readonly number[],
+  groups: ReturnType<typeof groupify>,
+  violating: Uint8Array,
+): Int32Array {
+  const columns = data.quasi.map(({ hierarchy }) => {
+    const i = population.header.indexOf(hierarchy.attribute);
+    if (i < 0) throw bad(`The population has no column "${hierarchy.attribute}".`);
+    return i;
+  });
+  const keyOf = (ids: (q: number) => number) =>
+    data.quasi.map(({ hierarchy }, q) => hierarchy.up[levels[q]!]![ids(q)]!).join(',');
+  const counts = new Map<string, number>();
+  population.rows.forEach((row, r) => {
+    const key = keyOf((q) => {
+      const { hierarchy } = data.quasi[q]!;
+      const id = hierarchy.leafIds.get(row[columns[q]!]!);
+      if (id === undefined)
+        throw bad(
+          `Population row ${r + 1}, column "${hierarchy.attribute}": the value "${row[columns[q]!]}" is not in its hierarchy.`,
+        );
+      return id;
+    });
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  });
+  const sizes = new Int32Array(groups.classes);
+  for (let c = 0; c < groups.classes; c += 1) {
+    if (violating[c]) continue;
+    const rep = groups.classRep[c]!;
+    const size = counts.get(keyOf((q) => data.quasi[q]!.values[rep]!)) ?? 0;
+    if (size < groups.classSize[c]!)
+      throw bad(
+        `The population has ${size} records like a class of ${groups.classSize[c]} in the table; it must hold every record of the table.`,
+      );
+    sizes[c] = size;
+  }
+  return sizes;
+}
+
 /** Finds the optimal transformation and applies it: generalised values, `*` for suppressed records. */
 export function anonymize(
   table: Table,
@@ -165,7 +215,11 @@ export function anonymize(
         loss: lossed.aggregate,
         lossPerAttribute: byName(lossed.perAttribute),
       },
-      risk: risk(groups, violating),
+      risk: risk(
+        groups,
+        violating,
+        request.population ? populationSizes(request.population, data, levels, groups, violating) : undefined,
+      ),
       lattice: { nodes: search.nodes, checked: search.checked },
     },
   };

@@ -51,7 +51,15 @@ export {
   seededTestRandom,
 } from './noise.ts';
 export { clampNegative, consistentTotals, PostProcessError } from './postprocess.ts';
-export { isMonotone, type PrivacyModel, validateModels, violations } from './privacy.ts';
+export {
+  hierarchicalEmd,
+  isMonotone,
+  type Overall,
+  type PrivacyModel,
+  sensitiveDistribution,
+  validateModels,
+  violations,
+} from './privacy.ts';
 export {
   type Domain,
   type NoisyCell,

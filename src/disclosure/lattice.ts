@@ -20,6 +20,7 @@ import { entropyLowerBound, levelEntropies, suppressionEntropy } from './metrics
 import {
   isMonotone,
   maxOutliers,
+  type Overall,
   outlierCount,
   type PrivacyModel,
   sensitiveDistribution,
@@ -88,7 +89,7 @@ class Classifier {
   private readonly kept = new Map<number, Cells>();
   private keptCells = 0;
   private readonly bottom: Cells;
-  private readonly overall: Float64Array;
+  private readonly overall: Overall;
   private readonly limit: number;
   checked = 0;
 

@@ -133,32 +133,45 @@ export interface Risk {
 }
 
 /**
- * Re-identification risk of the released (not suppressed) records, by the sample-based models that ARX's
- * `RiskModelSampleSummary` and sdcMicro use when no population table is given:
+ * Re-identification risk of the released (not suppressed) records, as ARX's `RiskModelSampleSummary` and
+ * sdcMicro define the three attackers (El Emam, Dankar, "Protecting privacy using k-anonymity", JAMIA 2008):
  * - prosecutor: the attacker knows the person is in the release; a record in a class of size f is found with
  *   probability 1/f. Highest = 1 / smallest class; average = classes / records.
- * - journalist: the attacker does not know; the probability is 1/F with F the size of the matching class in
- *   the population. With the sample as its own population F = f, so the numbers equal the prosecutor's.
+ * - journalist: the attacker does not know; the probability is 1/F, with F the size of the matching class in
+ *   the population. Highest = 1 / smallest F; average = (1/n) Σ_classes f · 1/F.
  * - marketer: the share of records an attacker re-identifies when linking them all = (1/n) Σ_classes f · 1/F;
- *   with F = f that is classes / records. Marketer risk is a single rate, so highest = average.
- * Suppressed records carry no quasi-identifier values and are left out; with nothing released all are 0.
+ *   a single rate, so highest = average.
+ * Without `populationSizes` the release is its own population (F = f): journalist equals prosecutor and the
+ * marketer's rate is classes / records. Suppressed records carry no quasi-identifier values and are left
+ * out; with nothing released all are 0.
+ *
+ * @param populationSizes F for each class: how many people of the population share its generalised values.
  */
-export function risk(groups: Groups, bad: Uint8Array): Risk {
+export function risk(groups: Groups, bad: Uint8Array, populationSizes?: Int32Array): Risk {
   let released = 0;
   let classes = 0;
   let smallest = Number.POSITIVE_INFINITY;
+  let smallestPopulation = Number.POSITIVE_INFINITY;
+  let linked = 0;
   for (let c = 0; c < groups.classes; c += 1) {
     if (bad[c]) continue;
     const size = groups.classSize[c]!;
+    const population = populationSizes ? populationSizes[c]! : size;
     released += size;
     classes += 1;
     smallest = Math.min(smallest, size);
+    smallestPopulation = Math.min(smallestPopulation, population);
+    linked += size / population;
   }
   if (released === 0) {
     const zero = { highest: 0, average: 0 };
     return { prosecutor: zero, journalist: zero, marketer: zero };
   }
   const prosecutor = { highest: 1 / smallest, average: classes / released };
-  const rate = classes / released;
-  return { prosecutor, journalist: { ...prosecutor }, marketer: { highest: rate, average: rate } };
+  const rate = linked / released;
+  return {
+    prosecutor,
+    journalist: { highest: 1 / smallestPopulation, average: rate },
+    marketer: { highest: rate, average: rate },
+  };
 }

@@ -90,6 +90,86 @@ describe('govdx disclosure anonymize', () => {
     assert.equal(written.lattice.nodes, 2 * 5 * 2);
   });
 
+  test('--t-closeness with the hierarchical distance: every published group is within t of everyone', async () => {
+    const out = join(work, 'close.csv');
+    const report = join(work, 'close.json');
+    const result = await run(join(ADULT, 'adult.csv'), {
+      hierarchies: ADULT,
+      k: '2',
+      quasi: 'sex,age,race',
+      tCloseness: 'occupation:0.2:hierarchical',
+      out,
+      report,
+    });
+    assert.equal(result.code, 0, result.stderr);
+    const written = JSON.parse(readFileSync(report, 'utf8'));
+    assert.equal(written.sensitive, 'occupation');
+    assert.equal(written.models[1].kind, 'hierarchical-t-closeness');
+    // Independently: on the hierarchy's tree metric the EMD is Σ over nodes below the top of |p − q| / 2H.
+    const hierarchy = parseCsv(join(ADULT, 'adult_hierarchy_occupation.csv'));
+    const H = hierarchy[0]!.length - 1;
+    const [header, ...rows] = parseCsv(out);
+    const at = (name: string) => header!.indexOf(name);
+    const released = rows.filter((r) => r[at('sex')] !== '*');
+    const share = (members: string[][]) => {
+      const counts = new Map<string, number>();
+      for (const m of members) counts.set(m[at('occupation')]!, (counts.get(m[at('occupation')]!) ?? 0) + 1);
+      return (value: string) => (counts.get(value) ?? 0) / members.length;
+    };
+    const everyone = share(rows);
+    const groups = new Map<string, string[][]>();
+    for (const r of released) {
+      const key = ['sex', 'age', 'race'].map((q) => r[at(q)]).join('|');
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+    assert.ok(groups.size > 1);
+    for (const [key, members] of groups) {
+      const mine = share(members);
+      let emd = 0;
+      for (let level = 0; level < H; level += 1) {
+        const extra = new Map<string, number>();
+        for (const row of hierarchy)
+          extra.set(row[level]!, (extra.get(row[level]!) ?? 0) + mine(row[0]!) - everyone(row[0]!));
+        for (const e of extra.values()) emd += Math.abs(e) / (2 * H);
+      }
+      assert.ok(emd <= 0.2 + 1e-9, `${key}: ${emd}`);
+    }
+  });
+
+  test('--population gives the journalist and marketer risk of a sample against the population it was drawn from', async () => {
+    const lines = readFileSync(join(ADULT, 'adult.csv'), 'utf8').trim().split(/\r?\n/);
+    const sample = join(work, 'sample.csv');
+    writeFileSync(sample, `${lines.filter((_, i) => i === 0 || i % 10 === 0).join('\n')}\n`);
+    const out = join(work, 'sample-out.csv');
+    const report = join(work, 'sample-out.json');
+    const result = await run(sample, {
+      hierarchies: ADULT,
+      k: '5',
+      quasi: 'sex,age,race',
+      population: join(ADULT, 'adult.csv'),
+      out,
+      report,
+    });
+    assert.equal(result.code, 0, result.stderr);
+    const written = JSON.parse(readFileSync(report, 'utf8'));
+    // Every class of the sample is at least as large in the population: the journalist's odds are lower.
+    assert.ok(
+      written.risk.journalist.highest < written.risk.prosecutor.highest,
+      JSON.stringify(written.risk),
+    );
+    assert.ok(written.risk.marketer.average < written.risk.prosecutor.average, JSON.stringify(written.risk));
+    const refused = await run(join(ADULT, 'adult.csv'), {
+      hierarchies: ADULT,
+      k: '5',
+      quasi: 'sex,age,race',
+      population: sample,
+      out: join(work, 'never.csv'),
+      report: join(work, 'never.json'),
+    });
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /must hold every record/);
+  });
+
   test('a value missing from its hierarchy is named by row, column and value, and nothing is written', async () => {
     const dir = mkdtempSync(join(work, 'bad-'));
     for (const f of readdirSync(ADULT)) if (f.endsWith('.csv')) copyFileSync(join(ADULT, f), join(dir, f));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
+  anonymize,
   bruteForce,
   discernibility,
   encodeTable,
@@ -52,7 +53,10 @@ const table = {
 };
 const { data } = encodeTable(table, hierarchies, {});
 const groups = groupify(data, [0, 1], recordCells(data), new KeyTable());
-const outliers = violations(groups, [{ kind: 'k-anonymity', k: 2 }], new Float64Array(0));
+const outliers = violations(groups, [{ kind: 'k-anonymity', k: 2 }], {
+  share: new Float64Array(0),
+  labels: [],
+});
 const close = (actual: number, expected: number) =>
   assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} ≠ ${expected}`);
 
@@ -92,6 +96,38 @@ describe('information loss and risk of a transformation, by hand', () => {
     assert.deepEqual(r.prosecutor, { highest: 0.5, average: 0.5 });
     assert.deepEqual(r.journalist, r.prosecutor);
     assert.deepEqual(r.marketer, { highest: 0.5, average: 0.5 });
+  });
+
+  test('risk against a population: the journalist and the marketer look the released classes up in it', () => {
+    // The released classes (M,20-29) and (F,30-39), two records each, are 4 and 10 people in the population;
+    // the suppressed ones count for nothing. Journalist: highest 1/4; average and marketer (2/4 + 2/10) / 4.
+    const sizes = new Int32Array(groups.classes);
+    for (let c = 0; c < groups.classes; c += 1) {
+      if (outliers[c]) continue;
+      sizes[c] =
+        data.quasi[0]!.values[groups.classRep[c]!] === data.quasi[0]!.hierarchy.leafIds.get('M') ? 4 : 10;
+    }
+    const r = risk(groups, outliers, sizes);
+    assert.deepEqual(r.prosecutor, { highest: 0.5, average: 0.5 });
+    close(r.journalist.highest, 1 / 4);
+    close(r.journalist.average, (2 / 4 + 2 / 10) / 4);
+    close(r.marketer.average, (2 / 4 + 2 / 10) / 4);
+  });
+
+  test('anonymize() with a population: a sample of it, with the population counted under the same levels', () => {
+    // The table is records 1, 3 and 4 of a population of all six; at k = 1, (sex, age) levels (0, 0) keep
+    // every record as it is. In the population (M,20), (F,30) and (F,35) are one person each: F = f = 1.
+    // Generalised to (*, *) at k = 3, the one class of 3 is 6 people: journalist 1/6, marketer 3/6 / 3.
+    const sample = { header: table.header, rows: [table.rows[0]!, table.rows[2]!, table.rows[3]!] };
+    const result = anonymize(sample, hierarchies, { k: 3, suppressionLimit: 0, population: table });
+    assert.deepEqual(result.report.transformation, { sex: 1, age: 2 });
+    close(result.report.risk.prosecutor.highest, 1 / 3);
+    close(result.report.risk.journalist.highest, 1 / 6);
+    close(result.report.risk.marketer.average, 3 / 6 / 3);
+    assert.throws(
+      () => anonymize(table, hierarchies, { k: 3, suppressionLimit: 0, population: sample }),
+      /must hold every record/,
+    );
   });
 
   test('with a third of the records suppressible, generalising sex and suppressing 25 and 35 is optimal', () => {

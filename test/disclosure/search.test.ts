@@ -47,6 +47,13 @@ function randomHierarchy(next: (below: number) => number, attribute: string): st
   ]);
 }
 
+/** The sensitive attribute's hierarchy for hierarchical t-closeness: s0 and s1 are alike, s2 is apart. */
+const DISEASE_ROWS = [
+  ['s0', 'g0', '*'],
+  ['s1', 'g0', '*'],
+  ['s2', 'g1', '*'],
+];
+
 function randomProblem(seed: number, records: number) {
   const next = random(seed);
   const attributes = ['a', 'b', 'c'].slice(0, 1 + next(3));
@@ -99,6 +106,24 @@ function reference(
         if (model.kind === 'distinct-l-diversity') return counts.size >= model.l;
         if (model.kind === 'entropy-l-diversity')
           return -p.reduce((s, x) => s + x * Math.log(x), 0) >= Math.log(model.l) - 1e-9;
+        if (model.kind === 'hierarchical-t-closeness') {
+          // On a tree metric: Σ over nodes below the top of |Σ (p − q) under the node| / 2H.
+          const rows = DISEASE_ROWS;
+          const H = rows[0]!.length - 1;
+          let emd = 0;
+          for (let level = 0; level < H; level += 1) {
+            const extra = new Map<string, number>();
+            for (const row of rows)
+              extra.set(
+                row[level]!,
+                (extra.get(row[level]!) ?? 0) +
+                  (counts.get(row[0]!) ?? 0) / members.length -
+                  (overall.get(row[0]!) ?? 0),
+              );
+            for (const e of extra.values()) emd += Math.abs(e) / (2 * H);
+          }
+          return emd <= model.t + 1e-9;
+        }
         if (model.kind === 'equal-distance-t-closeness') {
           let emd = 0;
           for (const [v, q] of overall) emd += Math.abs((counts.get(v) ?? 0) / members.length - q);
@@ -137,6 +162,11 @@ const modelOf = (kind: string, k: number): PrivacyModel[] => {
   if (kind === 'distinct') return [kAnonymity, { kind: 'distinct-l-diversity', l: 2 }];
   if (kind === 'entropy') return [kAnonymity, { kind: 'entropy-l-diversity', l: 1.5 }];
   if (kind === 't-closeness') return [kAnonymity, { kind: 'equal-distance-t-closeness', t: 0.3 }];
+  if (kind === 'hierarchical')
+    return [
+      kAnonymity,
+      { kind: 'hierarchical-t-closeness', t: 0.2, hierarchy: parseHierarchy('disease', DISEASE_ROWS) },
+    ];
   return [kAnonymity];
 };
 
@@ -145,7 +175,7 @@ const arbitraryCase = fc.record({
   records: fc.integer({ min: 1, max: 30 }),
   k: fc.integer({ min: 1, max: 4 }),
   limit: fc.constantFrom(0, 0.1, 0.25, 1),
-  model: fc.constantFrom('k-anonymity', 'distinct', 'entropy', 't-closeness'),
+  model: fc.constantFrom('k-anonymity', 'distinct', 'entropy', 't-closeness', 'hierarchical'),
   monotonicMetric: fc.boolean(),
 });
 

@@ -4,6 +4,7 @@
  * chart), or the design of a noisy statistics table (its cells and their 95 % error bound, known before
  * any noise is drawn) and, once signed off, the table itself.
  */
+import { randomInt } from 'node:crypto';
 import type { Static } from 'typebox';
 import { GovdxError } from '../../domain/index.ts';
 import {
@@ -16,6 +17,7 @@ import {
   dimensionDomain,
   discreteLaplaceErrorBound,
   type Hierarchy,
+  type HierarchyBuilder,
   type PrivacyModel,
   parseEpsilon,
   type Risk,
@@ -73,7 +75,7 @@ export function microdataColumns(
   return names;
 }
 
-function privacyModels(params: MicrodataInput): PrivacyModel[] {
+function privacyModels(params: MicrodataInput, table: Table): PrivacyModel[] {
   const models: PrivacyModel[] = [];
   const l = params.sensitive?.lDiversity;
   if (l) {
@@ -82,8 +84,34 @@ function privacyModels(params: MicrodataInput): PrivacyModel[] {
     else models.push({ kind: 'recursive-cl-diversity', l: l.l, c: l.c ?? 1 });
   }
   const t = params.sensitive?.tCloseness;
-  if (t) models.push({ kind: 'equal-distance-t-closeness', t: t.t });
+  if (t?.hierarchy) {
+    const field = params.sensitive!.field;
+    const i = table.header.indexOf(field);
+    const values = [...new Set(table.rows.map((row) => row[i]!))];
+    models.push({
+      kind: 'hierarchical-t-closeness',
+      t: t.t,
+      hierarchy: buildHierarchy(field, t.hierarchy as HierarchyBuilder, values),
+    });
+  } else if (t) models.push({ kind: 'equal-distance-t-closeness', t: t.t });
   return models;
+}
+
+/**
+ * A uniformly random sample of `share` of the rows (rounded, at least one), in their original order, drawn
+ * with the operating system's secure generator: which people are in a published sample must not be guessable.
+ */
+export function sampleRows(table: Table, share: number): Table {
+  const n = table.rows.length;
+  const size = Math.max(1, Math.min(n, Math.round(share * n)));
+  if (size === n) return table;
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = 0; i < size; i += 1) {
+    const j = i + randomInt(n - i);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  const chosen = order.slice(0, size).sort((a, b) => a - b);
+  return { header: table.header, rows: chosen.map((i) => table.rows[i]!) };
 }
 
 export interface CurvePoint {
@@ -98,6 +126,8 @@ export interface CurvePoint {
 
 export interface MicrodataReport {
   method: 'microdata';
+  /** Records of the register; when a sample is published, `records` counts the sample. */
+  population: number;
   records: number;
   releasedRecords: number;
   suppressedRecords: number;
@@ -130,17 +160,26 @@ function disclosureRefusal(error: unknown): never {
 export function prepareMicrodata(
   table: Table,
   params: MicrodataInput,
+  population?: Table,
 ): { report: MicrodataReport; output: Table } {
   const hierarchies = new Map<string, Hierarchy>();
   const at = new Map(table.header.map((name, i) => [name, i]));
   try {
+    // Hierarchies over the population's values, which include the sample's.
+    const values = population ?? table;
     for (const q of params.quasiIdentifiers) {
       const i = at.get(q.field)!;
       hierarchies.set(
         q.field,
-        buildHierarchy(q.field, q.hierarchy, [...new Set(table.rows.map((r) => r[i]!))]),
+        buildHierarchy(q.field, q.hierarchy, [...new Set(values.rows.map((r) => r[i]!))]),
       );
     }
+  } catch (error) {
+    disclosureRefusal(error);
+  }
+  let models: PrivacyModel[] = [];
+  try {
+    models = privacyModels(params, table);
   } catch (error) {
     disclosureRefusal(error);
   }
@@ -148,7 +187,8 @@ export function prepareMicrodata(
     suppressionLimit: params.suppressionLimit,
     quasi: params.quasiIdentifiers.map((q) => q.field),
     ...(params.sensitive ? { sensitive: params.sensitive.field } : {}),
-    models: privacyModels(params),
+    models,
+    ...(population ? { population } : {}),
   };
   let chosen: ReturnType<typeof anonymize>;
   try {
@@ -195,6 +235,7 @@ export function prepareMicrodata(
     output: chosen.table,
     report: {
       method: 'microdata',
+      population: population?.rows.length ?? r.records,
       records: r.records,
       releasedRecords: r.records - r.suppressedRecords,
       suppressedRecords: r.suppressedRecords,

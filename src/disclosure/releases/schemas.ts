@@ -120,7 +120,15 @@ export const MicrodataParameters = Type.Object(
           ),
           tCloseness: Type.Optional(
             Type.Object(
-              { t: Type.Number({ exclusiveMinimum: 0, maximum: 1 }) },
+              {
+                t: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
+                hierarchy: Type.Optional(
+                  Type.Union([HierarchyBuilder], {
+                    description:
+                      'How alike the values are (hierarchical distance); without it every two values differ equally',
+                  }),
+                ),
+              },
               { additionalProperties: false },
             ),
           ),
@@ -135,6 +143,14 @@ export const MicrodataParameters = Type.Object(
       }),
     ),
     k: Type.Integer({ minimum: 2, maximum: 1000 }),
+    sampleFraction: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        maximum: 1,
+        description:
+          'Publish a random sample of this share of the records (default 1, all); the risk is then measured against the whole register',
+      }),
+    ),
     suppressionLimit: Type.Number({
       minimum: 0,
       maximum: 0.5,

@@ -36,6 +36,7 @@ import {
   prepareMicrodata,
   SAMPLE_ROWS,
   type StatisticsInput,
+  sampleRows,
   statisticsColumns,
 } from './prepare.ts';
 import type { NewRelease, PrivacyBudget, Release, ReleaseRevision, ReleaseSummary } from './schemas.ts';
@@ -92,7 +93,9 @@ async function compute(
         'NO_SAFE_RELEASE',
         `${datasetSlug} holds no records, so there is nothing to release.`,
       );
-    const { report, output } = prepareMicrodata(table, params);
+    const share = params.sampleFraction ?? 1;
+    const { report, output } =
+      share < 1 ? prepareMicrodata(sampleRows(table, share), params, table) : prepareMicrodata(table, params);
     return { datasetId: source.dataset.id, report, output, epsilon: null };
   }
   const params = input.statistics!;

@@ -3,7 +3,8 @@
  * so that curl can do the rest (see docs/integrating.md).
  */
 import type { JWK } from 'jose';
-import { accessToken, clientAssertion, readPrivateJwk } from '../exchange/index.ts';
+// The caller's side alone: it loads neither the server nor the store.
+import { accessToken, clientAssertion, readPrivateJwk } from '../exchange/caller/index.ts';
 
 export interface ClientOptions {
   /** Path of the system's private JWK. */

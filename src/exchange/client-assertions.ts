@@ -18,9 +18,11 @@ import type { Kysely } from 'kysely';
 import { GovdxError } from '../domain/index.ts';
 import { outboundFetch } from '../outbound/index.ts';
 import { type Database, isUniqueViolation } from '../store/index.ts';
+import { CLIENT_ASSERTION_TYPE } from './caller/index.ts';
 import type { DecisionIndex, IndexedSystem } from './decision-index.ts';
 
-export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+export { CLIENT_ASSERTION_TYPE };
+
 /** Asymmetric algorithms only: a system's JWKS holds public keys, never a shared secret. */
 const ALGORITHMS = [
   'ES256',

@@ -21,7 +21,7 @@ import { ProviderClient } from './provider-client.ts';
 import { ExchangeUsage } from './usage.ts';
 
 export { ACCESS_TOKEN_TYPE, type AccessTokenClaims, AccessTokens, EXCHANGE_SCOPE } from './access-tokens.ts';
-export { accessToken, clientAssertion, readPrivateJwk } from './caller.ts';
+export { accessToken, clientAssertion, readPrivateJwk } from './caller/index.ts';
 export { type Change, ChangeFollower, parseChange } from './changes.ts';
 export { CLIENT_ASSERTION_TYPE, ClientAssertions, MAX_ASSERTION_SECONDS } from './client-assertions.ts';
 export {

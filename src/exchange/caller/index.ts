@@ -2,10 +2,13 @@
  * The caller's side of the exchange: what a system does before it calls (RFC 7523 private_key_jwt).
  * It reads its private key, signs a client assertion, and asks the token endpoint for an access token.
  * The CLI (`govdx exchange`), the demo's services, the benchmarks and the tests all call through here.
+ * It imports nothing of govdx, so that `govdx exchange assertion` starts without loading the server.
  */
 import { readFileSync } from 'node:fs';
 import { importJWK, type JWK, SignJWT } from 'jose';
-import { CLIENT_ASSERTION_TYPE } from './client-assertions.ts';
+
+/** RFC 7523 §2.2: the client_assertion_type of a JWT client assertion. */
+export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 /** The private JWK in the file at `path`; throws when the file holds only a public key (it has no "d"). */
 export function readPrivateJwk(path: string): JWK {

@@ -173,6 +173,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     allowHttp: config.webhooksAllowHttp,
     allowPrivateNetworks: config.outboundPrivateNetworks,
     onError: (error, what) => app.log.error({ err: error }, `webhooks: ${what} failed`),
+    onFailure: ({ error, ...details }) =>
+      app.log.warn({ ...details, err: error }, 'webhooks: a delivery attempt failed'),
   });
   app.decorate('webhooks', webhooks);
   const workflow = new AgreementWorkflow({

@@ -16,6 +16,8 @@ import type { Kysely } from 'kysely';
 import { Webhook as Signer } from 'standardwebhooks';
 import type { Static } from 'typebox';
 import { GovdxError, notFound } from '../domain/index.ts';
+import { governed, type Recorder } from '../governance/index.ts';
+import { EVENT_KINDS } from '../ledger/index.ts';
 import { isPrivateAddressError, outboundFetch } from '../outbound/index.ts';
 import {
   type Database,
@@ -158,6 +160,69 @@ export async function deleteWebhook(db: Kysely<Database>, organizationId: string
     .where('organization_id', '=', organizationId)
     .executeTakeFirst();
   if (Number(deleted.numDeletedRows) === 0) throw notFound('webhook', id);
+}
+
+/**
+ * A webhook sends what the organization's agreements say to an address of its choosing: registering one is
+ * on the ledger (`webhook.registered`, never its secret), or it is not registered. Deleting one only takes
+ * away, so it stands even when the ledger cannot record it (`webhook.deleted`).
+ */
+export async function createRecordedWebhook(
+  effects: { db: Kysely<Database>; ledger: Recorder },
+  organization: { id: string; slug: string },
+  input: { url: string; events?: readonly WebhookEventType[] | undefined },
+  by: string,
+  options: { allowHttp?: boolean } = {},
+): Promise<CreatedWebhookView> {
+  const { made } = await governed(effects.ledger, {
+    apply: () => createWebhook(effects.db, organization.id, input, by, options),
+    events: (webhook) => [
+      {
+        kind: EVENT_KINDS.webhookRegistered,
+        organization: organization.slug,
+        webhook: webhook.id,
+        url: webhook.url,
+        events: webhook.events,
+        by,
+      },
+    ],
+    undo: async (webhook) => {
+      await effects.db.deleteFrom('webhooks').where('id', '=', webhook.id).execute();
+    },
+    notMade: 'The webhook could not be recorded on the ledger, so it was not registered. Try again shortly.',
+  });
+  return made;
+}
+
+export async function deleteRecordedWebhook(
+  effects: { db: Kysely<Database>; ledger: Recorder },
+  organization: { id: string; slug: string },
+  id: string,
+  by: string,
+): Promise<void> {
+  const webhook = await effects.db
+    .selectFrom('webhooks')
+    .select(['id', 'url'])
+    .where('id', '=', id)
+    .where('organization_id', '=', organization.id)
+    .executeTakeFirst();
+  if (!webhook) throw notFound('webhook', id);
+  await governed(effects.ledger, {
+    apply: () => deleteWebhook(effects.db, organization.id, id),
+    events: () => [
+      {
+        kind: EVENT_KINDS.webhookDeleted,
+        organization: organization.slug,
+        webhook: id,
+        url: webhook.url,
+        by,
+      },
+    ],
+    takesAway: () => true,
+    undo: async () => {},
+    stands:
+      'The webhook is deleted, but this could not be recorded on the ledger. Tell the platform operators.',
+  });
 }
 
 /** The deliveries of one of the organization's webhooks, newest first. */

@@ -43,12 +43,12 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         `Event types: ${agreements.WEBHOOK_EVENT_TYPES.join(', ')}.`,
       params: OrgParams,
       body: w.NewWebhook,
-      response: { 201: w.CreatedWebhook, ...errorResponses },
+      response: { 201: w.CreatedWebhook, ...errorResponses, 503: Type.Ref('Error') },
     },
     handler: async (request, reply) => {
-      const created = await agreements.createWebhook(
-        db,
-        request.organization!.id,
+      const created = await agreements.createRecordedWebhook(
+        { db, ledger: app.ledger },
+        request.organization!,
         request.body,
         request.principal!.personId,
         { allowHttp: app.config.webhooksAllowHttp },
@@ -63,10 +63,15 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       summary: 'Delete a webhook; messages still owed to it are dropped',
       params: WebhookParams,
-      response: { 204: Type.Null(), ...errorResponses },
+      response: { 204: Type.Null(), ...errorResponses, 503: Type.Ref('Error') },
     },
     handler: async (request, reply) => {
-      await agreements.deleteWebhook(db, request.organization!.id, request.params.id);
+      await agreements.deleteRecordedWebhook(
+        { db, ledger: app.ledger },
+        request.organization!,
+        request.params.id,
+        request.principal!.personId,
+      );
       return reply.status(204).send(null);
     },
   });

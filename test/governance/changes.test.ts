@@ -329,6 +329,41 @@ for (const dialect of DIALECTS) {
       assert.equal((await call(server.url, 'GET', '/api/v1/purposes/unseen-purpose')).status, 404);
     });
 
+    test("a governance event whose kind is rewritten in the database to 'access' is still listed, flagged", async () => {
+      const auditor = await server.user([{ role: 'auditor', organization: 'data-protection-authority' }]);
+      const made = await call(server.url, 'POST', '/api/v1/organizations/tax-agency/systems', {
+        token: admin.token,
+        body: { slug: 'hidden-reader', name: 'Hidden reader', jwks: await publicJwks('h1') },
+      });
+      assert.equal(made.status, 201, made.text);
+      const index = (await size()) - 1;
+      const db = server.fresh.store.db;
+      // The attack: the operator files the event among the exchange's access events, which the list skips.
+      await db
+        .updateTable('ledger_entries')
+        .set({ kind: 'access' })
+        .where('entry_index', '=', index)
+        .execute();
+      try {
+        for (const query of ['', 'kind=system.registered', `actor=${admin.personId}`]) {
+          const listed = await call(server.url, 'GET', `/api/v1/governance-events?${query}`, {
+            token: auditor.token,
+          });
+          assert.equal(listed.status, 200, listed.text);
+          const found = listed.body.items.find((e: { index: number }) => e.index === index);
+          assert.ok(found, `entry ${index} listed for "${query}"`);
+          assert.equal(found.kind, 'system.registered');
+          assert.match(found.indexProblem, /"access"/);
+        }
+      } finally {
+        await db
+          .updateTable('ledger_entries')
+          .set({ kind: 'system.registered' })
+          .where('entry_index', '=', index)
+          .execute();
+      }
+    });
+
     const TEMPLATES = '/api/v1/organizations/tax-agency/agreement-templates';
     const WEBHOOKS = '/api/v1/organizations/tax-agency/webhooks';
     let steward: { personId: string; token: string } | undefined;

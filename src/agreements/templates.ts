@@ -5,6 +5,8 @@
  */
 import type { Static } from 'typebox';
 import { GovdxError, type LegalBasis, notFound, type SpecialCategoryBasis } from '../domain/index.ts';
+import { governed, type Recorder } from '../governance/index.ts';
+import { EVENT_KINDS, type LedgerEvent } from '../ledger/index.ts';
 import type { AgreementTemplateTable } from '../store/index.ts';
 import { isUniqueViolation, now } from '../store/index.ts';
 import { type Db, declaredFields, fieldTerms } from './agreements.ts';
@@ -159,4 +161,70 @@ export async function retireTemplate(db: Db, organizationId: string, slug: strin
         .execute(),
     )
   )[0]!;
+}
+
+/**
+ * A template decides what a request needs to be signed (an emergency template's requests activate at once
+ * while an emergency is declared): publishing one is on the ledger, or it is not published. Retiring one
+ * only takes away, so it stands even when the ledger cannot record it.
+ */
+export async function createRecordedTemplate(
+  effects: { db: Db; ledger: Recorder },
+  provider: { id: string; slug: string; name: string },
+  input: Static<typeof NewTemplate>,
+  by: string,
+): Promise<TemplateView> {
+  const { made } = await governed(effects.ledger, {
+    apply: () => createTemplate(effects.db, provider, input, by),
+    events: (template) => [templateEvent(EVENT_KINDS.agreementTemplatePublished, template, by)],
+    undo: async (template) => {
+      await effects.db.deleteFrom('agreement_templates').where('id', '=', template.id).execute();
+    },
+    notMade: 'The template could not be recorded on the ledger, so it was not published. Try again shortly.',
+  });
+  return made;
+}
+
+export async function retireRecordedTemplate(
+  effects: { db: Db; ledger: Recorder },
+  provider: { id: string; slug: string },
+  slug: string,
+  by: string,
+): Promise<TemplateView> {
+  const before = await effects.db
+    .selectFrom('agreement_templates')
+    .select('status')
+    .where('organization_id', '=', provider.id)
+    .where('slug', '=', slug)
+    .executeTakeFirst();
+  const { made } = await governed(effects.ledger, {
+    apply: () => retireTemplate(effects.db, provider.id, slug),
+    // Retiring a retired template changes nothing and records nothing.
+    events: (template) =>
+      before?.status === 'retired' ? [] : [templateEvent(EVENT_KINDS.agreementTemplateRetired, template, by)],
+    takesAway: () => true,
+    undo: async () => {},
+    stands:
+      'The template is retired, but this could not be recorded on the ledger. Tell the platform operators.',
+  });
+  return made;
+}
+
+function templateEvent(kind: string, template: TemplateView, by: string): LedgerEvent {
+  return {
+    kind,
+    organization: template.provider,
+    template: template.slug,
+    templateId: template.id,
+    service: template.service,
+    purpose: template.purpose,
+    fields: template.fields,
+    legalBasis: template.legalBasis,
+    specialCategoryBasis: template.specialCategoryBasis,
+    maxDurationDays: template.maxDurationDays,
+    retentionDays: template.retentionDays,
+    onwardSharing: template.onwardSharing,
+    emergency: template.emergency,
+    by,
+  };
 }

@@ -78,7 +78,12 @@ export const WebhookDelivery = Type.Object(
     lastResponseStatus: Nullable(
       Type.Integer({ description: 'HTTP status of the last answer; null when none came' }),
     ),
-    lastError: Nullable(Type.String()),
+    lastError: Nullable(
+      Type.String({
+        description:
+          'The kind of the last failure (not a public address, unreachable, no answer in time, the HTTP status); never an address or what the receiver wrote',
+      }),
+    ),
     createdAt: Timestamp,
     deliveredAt: Nullable(Timestamp),
     payload: WebhookPayload,

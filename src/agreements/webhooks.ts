@@ -16,7 +16,9 @@ import type { Kysely } from 'kysely';
 import { Webhook as Signer } from 'standardwebhooks';
 import type { Static } from 'typebox';
 import { GovdxError, notFound } from '../domain/index.ts';
-import { type OutboundResponse, outboundFetch } from '../outbound/index.ts';
+import { governed, type Recorder } from '../governance/index.ts';
+import { EVENT_KINDS } from '../ledger/index.ts';
+import { isPrivateAddressError, outboundFetch } from '../outbound/index.ts';
 import {
   type Database,
   keysetPage,
@@ -160,6 +162,69 @@ export async function deleteWebhook(db: Kysely<Database>, organizationId: string
   if (Number(deleted.numDeletedRows) === 0) throw notFound('webhook', id);
 }
 
+/**
+ * A webhook sends what the organization's agreements say to an address of its choosing: registering one is
+ * on the ledger (`webhook.registered`, never its secret), or it is not registered. Deleting one only takes
+ * away, so it stands even when the ledger cannot record it (`webhook.deleted`).
+ */
+export async function createRecordedWebhook(
+  effects: { db: Kysely<Database>; ledger: Recorder },
+  organization: { id: string; slug: string },
+  input: { url: string; events?: readonly WebhookEventType[] | undefined },
+  by: string,
+  options: { allowHttp?: boolean } = {},
+): Promise<CreatedWebhookView> {
+  const { made } = await governed(effects.ledger, {
+    apply: () => createWebhook(effects.db, organization.id, input, by, options),
+    events: (webhook) => [
+      {
+        kind: EVENT_KINDS.webhookRegistered,
+        organization: organization.slug,
+        webhook: webhook.id,
+        url: webhook.url,
+        events: webhook.events,
+        by,
+      },
+    ],
+    undo: async (webhook) => {
+      await effects.db.deleteFrom('webhooks').where('id', '=', webhook.id).execute();
+    },
+    notMade: 'The webhook could not be recorded on the ledger, so it was not registered. Try again shortly.',
+  });
+  return made;
+}
+
+export async function deleteRecordedWebhook(
+  effects: { db: Kysely<Database>; ledger: Recorder },
+  organization: { id: string; slug: string },
+  id: string,
+  by: string,
+): Promise<void> {
+  const webhook = await effects.db
+    .selectFrom('webhooks')
+    .select(['id', 'url'])
+    .where('id', '=', id)
+    .where('organization_id', '=', organization.id)
+    .executeTakeFirst();
+  if (!webhook) throw notFound('webhook', id);
+  await governed(effects.ledger, {
+    apply: () => deleteWebhook(effects.db, organization.id, id),
+    events: () => [
+      {
+        kind: EVENT_KINDS.webhookDeleted,
+        organization: organization.slug,
+        webhook: id,
+        url: webhook.url,
+        by,
+      },
+    ],
+    takesAway: () => true,
+    undo: async () => {},
+    stands:
+      'The webhook is deleted, but this could not be recorded on the ledger. Tell the platform operators.',
+  });
+}
+
 /** The deliveries of one of the organization's webhooks, newest first. */
 export async function listDeliveries(
   db: Kysely<Database>,
@@ -248,6 +313,12 @@ export interface WebhookDispatcherOptions {
   /** The clock that decides what is due and when to retry (signatures always carry the real time). */
   now?: () => Date;
   onError?: (error: unknown, what: string) => void;
+  /**
+   * Where the details of a failed attempt go (the platform's log): the address, the error, the status.
+   * The organization is shown only the kind of failure (see failureKind), since a webhook's address may
+   * be one inside the platform's network, and what is there is not the organization's to read.
+   */
+  onFailure?: (details: { delivery: string; url: string; status: number | null; error?: unknown }) => void;
 }
 
 /** 10 s, 1 min, 6 min, 36 min, 3.6 h, then 6 h: ten attempts span about a day. */
@@ -260,8 +331,6 @@ const DEFAULTS = {
   pollMs: 1_000,
   batchSize: 20,
 };
-/** How much of a refusal's body is kept as last_error. */
-const ERROR_EXCERPT_CHARS = 300;
 
 type Due = Pick<WebhookDeliveryTable, 'id' | 'event_type' | 'payload' | 'attempts' | 'next_attempt_at'> & {
   url: string;
@@ -280,6 +349,7 @@ export class WebhookDispatcher {
   readonly #options: typeof DEFAULTS & { allowHttp: boolean; allowPrivateNetworks: boolean };
   readonly #now: () => Date;
   readonly #onError: (error: unknown, what: string) => void;
+  readonly #onFailure: NonNullable<WebhookDispatcherOptions['onFailure']>;
   /** Passes run one after another; this settles when the last one queued has. */
   #queue: Promise<unknown> = Promise.resolve();
   #timer: NodeJS.Timeout | null = null;
@@ -299,6 +369,7 @@ export class WebhookDispatcher {
     };
     this.#now = options.now ?? (() => new Date());
     this.#onError = options.onError ?? (() => {});
+    this.#onFailure = options.onFailure ?? (() => {});
   }
 
   /** Looks for due deliveries every pollMs (at once again while a full batch was due). */
@@ -418,13 +489,14 @@ export class WebhookDispatcher {
         },
         this.#options.allowPrivateNetworks,
       );
-      if (response.status >= 200 && response.status < 300) {
-        await response.body?.cancel();
-        return { status: response.status, error: null };
-      }
-      return { status: response.status, error: `Answered ${response.status}: ${await excerpt(response)}` };
+      // The body is never read: it is not the organization's to see if the address is an internal one.
+      await response.body?.cancel().catch(() => {});
+      if (response.status >= 200 && response.status < 300) return { status: response.status, error: null };
+      this.#onFailure({ delivery: delivery.id, url: delivery.url, status: response.status });
+      return { status: response.status, error: answeredFailure(response.status) };
     } catch (error) {
-      return { status: null, error: describeFailure(error, this.#options.timeoutMs) };
+      this.#onFailure({ delivery: delivery.id, url: delivery.url, status: null, error });
+      return { status: null, error: failureKind(error, this.#options.timeoutMs) };
     }
   }
 
@@ -454,35 +526,24 @@ export class WebhookDispatcher {
   }
 }
 
-/** The start of a refusal's body, to show the organization why its receiver said no. */
-async function excerpt(response: OutboundResponse): Promise<string> {
-  if (!response.body) return '(no body)';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < ERROR_EXCERPT_CHARS * 4) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } catch {
-    // What was read so far will do.
-  } finally {
-    await reader.cancel().catch(() => {});
+/** What the organization is told when its receiver answered other than 2xx: the status, never the body. */
+function answeredFailure(status: number): string {
+  if (status >= 300 && status < 400) {
+    return `The receiver answered HTTP ${status}, a redirect, which is not followed; a webhook must answer 2xx.`;
   }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
-  if (text === '') return '(no body)';
-  return text.length > ERROR_EXCERPT_CHARS ? `${text.slice(0, ERROR_EXCERPT_CHARS)}…` : text;
+  return `The receiver answered HTTP ${status}; a webhook must answer 2xx.`;
 }
 
-function describeFailure(error: unknown, timeoutMs: number): string {
+/**
+ * What the organization is told when no answer came: only the kind of failure. Never the address a name
+ * resolved to, the port, or the network or DNS error, which would map the platform's own network.
+ */
+export function failureKind(error: unknown, timeoutMs: number): string {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
     return `No answer within ${timeoutMs} ms.`;
   }
-  // fetch says only "fetch failed"; the reason (refused, unknown host, TLS) is its cause.
-  const cause = error instanceof Error ? (error.cause as { message?: string } | undefined) : undefined;
-  const message = cause?.message ?? (error instanceof Error ? error.message : String(error));
-  return `Not delivered: ${message}`;
+  if (isPrivateAddressError(error)) {
+    return 'Not sent: the address is not a public internet address, and this platform calls only public ones.';
+  }
+  return 'Not delivered: the receiver could not be reached.';
 }

@@ -95,15 +95,15 @@ export function tokenGrants(
   };
 }
 
-/** The roles a person may put on a token for an organization: those they hold there, or any if platform admin. */
+/**
+ * The roles a person may put on a token for an organization: those they hold there (and the global roles
+ * they hold). Being platform admin is not holding an organization's roles: a platform admin's token never
+ * acts as a data steward or a data protection officer of an organization they are not one of, since those
+ * roles pass checks a platform admin must not (recording a consent on a person's behalf, signing a change off).
+ */
 export function grantableRoles(creatorGrants: readonly Grant[], organizationId: string): MembershipRole[] {
-  const isAdmin = creatorGrants.some((g) => g.role === 'platform_admin');
-  return MEMBERSHIP_ROLES.filter(
-    (role) =>
-      creatorGrants.some(
-        (g) => g.role === role && (isGlobalRole(role) || g.organizationId === organizationId),
-      ) ||
-      (isAdmin && !isGlobalRole(role)),
+  return MEMBERSHIP_ROLES.filter((role) =>
+    creatorGrants.some((g) => g.role === role && (isGlobalRole(role) || g.organizationId === organizationId)),
   );
 }
 

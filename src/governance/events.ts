@@ -6,7 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { LedgerEvent } from '../ledger/index.ts';
-import { type Database, encodeCursor, type Page } from '../store/index.ts';
+import { type Database, encodeCursor, GOVERNANCE_ROWS, type Page } from '../store/index.ts';
 
 export interface GovernanceFilter {
   kind?: string | undefined;
@@ -67,8 +67,9 @@ export async function listGovernanceEvents(
     let query = db
       .selectFrom('ledger_entries')
       .select(['entry_index', 'kind', 'event'])
-      // The partial index (migration 0017) holds exactly these rows.
-      .where('kind', '<>', 'access');
+      // Chosen by the committed event too, not the `kind` column alone, which an operator could rewrite to
+      // hide an event; the partial index (migration 0020) holds exactly these rows.
+      .where(GOVERNANCE_ROWS);
     if (cursor !== null) query = query.where('entry_index', '<', cursor);
     const rows = await query.orderBy('entry_index', 'desc').limit(BATCH).execute();
     for (const row of rows) {

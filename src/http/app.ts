@@ -17,6 +17,7 @@ import { GovdxError } from '../domain/index.ts';
 import { Exchange } from '../exchange/index.ts';
 import { type Ledger, openLedger } from '../ledger/index.ts';
 import type { Store } from '../store/index.ts';
+import { SubjectIndexCheck } from '../tracker/index.ts';
 import { accessPlugin } from './access.ts';
 import { clientErrorHandler, errorHandler } from './errors.ts';
 import { limitJsonDepth } from './json-body.ts';
@@ -35,6 +36,8 @@ declare module 'fastify' {
     exchange: Exchange;
     /** Sends organizations' webhook messages as they fall due (src/agreements/webhooks.ts; started by src/node/). */
     webhooks: WebhookDispatcher;
+    /** The node's background check of the ledger's subject index against the committed events (src/tracker; run by src/node/). */
+    subjectIndexCheck: SubjectIndexCheck;
     /** The agreement workflow: requests, sign-offs, transitions, expiry (src/agreements; its sweep started by src/node/). */
     agreements: AgreementWorkflow;
     /** Whether the web app is built (pages can be served). */
@@ -112,6 +115,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     onError: (error, what) => app.log.error({ err: error }, `ledger: ${what} failed`),
   });
   app.decorate('ledger', ledger);
+  app.decorate(
+    'subjectIndexCheck',
+    new SubjectIndexCheck(ledger, (misfiled) =>
+      app.log.error(
+        { entry: misfiled.index, filedUnder: misfiled.filedUnder.length },
+        "ledger: the subject index leaves an entry out of its person's My data; the index was changed in the database. Run govdx ledger audit.",
+      ),
+    ),
+  );
   ledger.startCheckpoints();
   app.addHook('onClose', () => ledger.close());
   app.setErrorHandler(errorHandler);
@@ -173,6 +185,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     allowHttp: config.webhooksAllowHttp,
     allowPrivateNetworks: config.outboundPrivateNetworks,
     onError: (error, what) => app.log.error({ err: error }, `webhooks: ${what} failed`),
+    onFailure: ({ error, ...details }) =>
+      app.log.warn({ ...details, err: error }, 'webhooks: a delivery attempt failed'),
   });
   app.decorate('webhooks', webhooks);
   const workflow = new AgreementWorkflow({

@@ -57,6 +57,12 @@ export const EVENT_KINDS = {
   /** A personal access token made for an organization's scripts, with its roles (never its secret). */
   tokenCreated: 'token.created',
   tokenRevoked: 'token.revoked',
+  /** Terms a provider offers; an emergency template's requests activate at once while an emergency lasts. */
+  agreementTemplatePublished: 'agreement_template.published',
+  agreementTemplateRetired: 'agreement_template.retired',
+  /** Where an organization is told about its agreements (never the signing secret). */
+  webhookRegistered: 'webhook.registered',
+  webhookDeleted: 'webhook.deleted',
 } as const;
 
 export const KIND_PATTERN = /^[a-z][a-z_]*(\.[a-z][a-z_]*)*$/;

@@ -1,6 +1,6 @@
 /**
- * The node's background jobs: webhook deliveries, the agreement and consent expiry sweeps, and the
- * catalog's quality checks. They start when the node is ready and stop when it closes, each waiting for
+ * The node's background jobs: webhook deliveries, the agreement and consent expiry sweeps, the
+ * catalog's quality checks, and the check of the ledger's subject index. They start when the node is ready and stop when it closes, each waiting for
  * a run in progress. http/ builds what they use (app.webhooks, app.agreements); only the node runs them.
  */
 import type { FastifyInstance } from 'fastify';
@@ -67,4 +67,12 @@ export function addBackgroundJobs(app: FastifyInstance): void {
     });
   }
   app.addHook('onClose', () => workflow.stop());
+  // The ledger's subject index, compared with the committed events at start and then daily (src/tracker).
+  const indexCheck = repeat(24 * 3_600_000, () =>
+    app.subjectIndexCheck
+      .run()
+      .catch((error) => app.log.error({ err: error }, 'ledger: checking the subject index failed')),
+  );
+  app.addHook('onReady', async () => indexCheck.start());
+  app.addHook('onClose', () => indexCheck.stop());
 }

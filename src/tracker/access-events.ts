@@ -7,7 +7,8 @@
  * event is about someone else is shown as a notice only (nothing of the other person's); an entry about
  * the person that the index files elsewhere, found by its committed event while its run is open
  * (src/ledger/storage.ts: indexesAbout), is shown with a notice. An entry moved out of a completed run is
- * found by the auditor's `govdx ledger audit`, which compares the whole index with the committed events.
+ * found by the node's background check of the index (./index-check.ts), and then shown with a notice too;
+ * the auditor's `govdx ledger audit` compares the whole index with the committed events.
  */
 import type { Kysely } from 'kysely';
 import type { Static } from 'typebox';
@@ -149,8 +150,10 @@ export async function accessEventsAbout(
   subject: string,
   limit: number,
   before: number | null,
+  /** Entries about `subject` that the node's check found left out of the index (SubjectIndexCheck). */
+  leftOut: readonly number[] = [],
 ): Promise<Page<AccessEventView>> {
-  const indexes = (await ledger.storage.indexesAbout(subject))
+  const indexes = [...new Set([...(await ledger.storage.indexesAbout(subject)), ...leftOut])]
     .filter((i) => before === null || i < before)
     .sort((a, b) => b - a);
   const open = openSubjectRun(await ledger.storage.treeSize());
@@ -169,7 +172,8 @@ export async function accessEventsAbout(
       if (entry.subject === subject || index < open) found.push({ index, event: null, problem: NOT_YOURS });
       continue;
     }
-    found.push({ index, event, problem: entry.subject === subject ? null : FILED_ELSEWHERE });
+    const filed = entry.subject === subject && !leftOut.includes(index);
+    found.push({ index, event, problem: filed ? null : FILED_ELSEWHERE });
   }
   const names = await namesFor(
     db,
@@ -189,7 +193,8 @@ export async function allAccessEventsAbout(
   ledger: LedgerReader,
   db: Kysely<Database>,
   subject: string,
+  leftOut: readonly number[] = [],
 ): Promise<AccessEventView[]> {
-  const page = await accessEventsAbout(ledger, db, subject, Number.MAX_SAFE_INTEGER, null);
+  const page = await accessEventsAbout(ledger, db, subject, Number.MAX_SAFE_INTEGER, null, leftOut);
   return page.items;
 }

@@ -10,4 +10,5 @@ export {
   type LedgerReader,
 } from './access-events.ts';
 export { factsAbout } from './facts.ts';
+export { type Misfiled, SubjectIndexCheck } from './index-check.ts';
 export * as schemas from './schemas.ts';

@@ -178,7 +178,7 @@ for (const dialect of DIALECTS) {
       assert.equal(first.status, 'pending');
       assert.equal(first.attempts, 1);
       assert.equal(first.lastResponseStatus, 500);
-      assert.match(first.lastError, /500: our receiver is down/);
+      assert.match(first.lastError, /answered HTTP 500/);
       assert.ok(
         first.nextAttemptAt > new Date(Date.now() + ahead).toISOString(),
         'retried later, not at once',
@@ -207,7 +207,58 @@ for (const dialect of DIALECTS) {
       assert.equal(delivery.status, 'pending', 'kept to retry, as an unreachable receiver is');
       assert.equal(delivery.lastResponseStatus, null);
       assert.match(delivery.lastError, /is not a public internet address/);
+      assert.ok(!delivery.lastError.includes('127.0.0.1'), 'the address is not shown');
       assert.equal(receiver.at('/inside').length, 0, 'nothing reached the receiver');
+    });
+
+    test('a delivery tells the steward the kind of failure, never a resolved address, a port or what an internal server said', async () => {
+      // The attack: a webhook at a name that resolves inside govdx's network, to read what is there.
+      const port = new URL(receiver.url).port;
+      const inside = await api('POST', '/api/v1/organizations/housing-agency/webhooks', steward, {
+        url: `http://localhost:${port}/admin`,
+      });
+      assert.equal(inside.status, 201, inside.text);
+      receiver.answer('/admin', [500]);
+      const closed = await api('POST', '/api/v1/organizations/housing-agency/webhooks', steward, {
+        url: 'http://localhost:1/gone',
+      });
+      assert.equal(closed.status, 201, closed.text);
+      await enqueueWebhookEvent(db(), [housing], 'agreement.approved', { agreement: { id: 'a-10' } });
+      // Where private networks are allowed (the demo), the internal server answers.
+      await dispatcher({ allowPrivateNetworks: true }).deliverDue();
+      later();
+      const shown = async (id: string) => {
+        const listed = await api(
+          'GET',
+          `/api/v1/organizations/housing-agency/webhooks/${id}/deliveries`,
+          steward,
+        );
+        assert.equal(listed.status, 200, listed.text);
+        return { delivery: listed.body.items[0], text: listed.text };
+      };
+      const answered = await shown(inside.body.id);
+      const unreachable = await shown(closed.body.id);
+      // Where they are not, the name is refused, and the address it resolved to is not shown.
+      await dispatcher({ allowPrivateNetworks: false }).deliverDue();
+      const refused = await shown(inside.body.id);
+      for (const id of [inside.body.id, closed.body.id]) {
+        await api('DELETE', `/api/v1/organizations/housing-agency/webhooks/${id}`, steward);
+      }
+      for (const { delivery, text } of [answered, unreachable, refused]) {
+        assert.ok(!text.includes('maintenance'), `no body of the answer: ${delivery.lastError}`);
+        for (const leak of ['127.0.0.1', '::1', 'ECONN', 'ENOTFOUND', `:${port}`, ':1 ']) {
+          assert.ok(!delivery.lastError.includes(leak), `"${leak}" in ${delivery.lastError}`);
+        }
+      }
+      assert.equal(answered.delivery.status, 'pending');
+      assert.equal(
+        answered.delivery.lastResponseStatus,
+        500,
+        "the status of the organization's own endpoint",
+      );
+      assert.match(answered.delivery.lastError, /HTTP 500/);
+      assert.match(unreachable.delivery.lastError, /could not be reached/);
+      assert.match(refused.delivery.lastError, /not a public internet address/);
     });
 
     test('a receiver that always answers 500 is given up as failed after the most attempts', async () => {
@@ -238,7 +289,7 @@ for (const dialect of DIALECTS) {
       const [unreachable] = (await deliveries(closed.id)).items;
       assert.equal(unreachable.status, 'pending');
       assert.equal(unreachable.lastResponseStatus, null);
-      assert.match(unreachable.lastError, /^Not delivered: /);
+      assert.equal(unreachable.lastError, 'Not delivered: the receiver could not be reached.');
       const [unanswered] = (await deliveries(silent.id)).items;
       assert.equal(unanswered.status, 'pending');
       assert.equal(unanswered.lastError, 'No answer within 200 ms.');

@@ -146,6 +146,37 @@ for (const dialect of DIALECTS) {
       assert.equal(again.status, 409, again.text);
     });
 
+    test('a platform admin cannot sign off as data protection officer through a personal access token', async () => {
+      const fields = (await populationFields()).map((f) =>
+        f.name === 'date_of_birth' ? { ...f, sensitivity: 'open' } : f,
+      );
+      const proposed = await call(tb.url, 'PATCH', POPULATION, {
+        token: await tb.steward('population-register'),
+        body: { fields },
+      });
+      assert.equal(proposed.status, 202, proposed.text);
+      // The attack: a token carrying data_protection_officer of the owner, made by the platform admin.
+      const made = await call(tb.url, 'POST', '/api/v1/organizations/population-register/tokens', {
+        token: tb.admin,
+        body: { name: 'sign-offs', roles: ['data_protection_officer'] },
+      });
+      if (made.status === 201) {
+        const approved = await call(
+          tb.url,
+          'POST',
+          `/api/v1/organizations/population-register/catalog-changes/${proposed.body.id}/approve`,
+          { token: made.body.secret, body: { reason: 'Fine.' } },
+        );
+        assert.fail(`the admin's token signed a change off: ${approved.status} ${approved.text}`);
+      }
+      assert.equal(made.status, 403, made.text);
+      assert.deepEqual(made.body.error.details.refused, ['data_protection_officer']);
+      assert.equal(
+        (await populationFields()).find((f) => f.name === 'date_of_birth')?.sensitivity,
+        'personal',
+      );
+    });
+
     test('an approved relabelling of the key field is applied and recorded, and person lookups still name the person', async () => {
       const steward = await tb.steward('population-register');
       const fields = (await populationFields()).map((f) =>

@@ -76,6 +76,25 @@ for (const dialect of DIALECTS) {
       assert.equal(await consentCount(), before, 'nothing recorded');
     });
 
+    test('the platform admin cannot make themselves an official through a personal access token', async () => {
+      const before = await consentCount();
+      // The attack: a token carrying data_steward of the consumer, made by someone who holds no role there.
+      const made = await call(testbed.url, 'POST', '/api/v1/organizations/housing-agency/tokens', {
+        token: testbed.admin,
+        body: { name: 'paper consents', roles: ['data_steward'] },
+      });
+      if (made.status === 201) {
+        const recorded = await call(testbed.url, 'POST', PATH, { token: made.body.secret, body });
+        assert.fail(
+          `the admin's token with data_steward recorded a consent: ${recorded.status} ${recorded.text}`,
+        );
+      }
+      assert.equal(made.status, 403, made.text);
+      assert.equal(made.body.error.code, 'FORBIDDEN');
+      assert.deepEqual(made.body.error.details.refused, ['data_steward']);
+      assert.equal(await consentCount(), before, 'nothing recorded');
+    });
+
     test('only an official of the consumer records one, and only with a reference to the evidence', async () => {
       const before = await consentCount();
       const stranger = (

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { LedgerEvent } from '../../src/ledger/index.ts';
-import { publicJwks } from '../support/fixtures.ts';
+import { populationFields, publicJwks } from '../support/fixtures.ts';
 import { breakLedgerWrites } from '../support/ledger.ts';
 import { call, startTestServer, type TestServer } from '../support/server.ts';
 import { DIALECTS, skipUnless } from '../support/stores.ts';
@@ -327,6 +327,194 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(robot.body.name, 'Benefits helper', 'the unrecorded rename is undone');
       assert.equal((await call(server.url, 'GET', '/api/v1/purposes/unseen-purpose')).status, 404);
+    });
+
+    test("a governance event whose kind is rewritten in the database to 'access' is still listed, flagged", async () => {
+      const auditor = await server.user([{ role: 'auditor', organization: 'data-protection-authority' }]);
+      const made = await call(server.url, 'POST', '/api/v1/organizations/tax-agency/systems', {
+        token: admin.token,
+        body: { slug: 'hidden-reader', name: 'Hidden reader', jwks: await publicJwks('h1') },
+      });
+      assert.equal(made.status, 201, made.text);
+      const index = (await size()) - 1;
+      const db = server.fresh.store.db;
+      // The attack: the operator files the event among the exchange's access events, which the list skips.
+      await db
+        .updateTable('ledger_entries')
+        .set({ kind: 'access' })
+        .where('entry_index', '=', index)
+        .execute();
+      try {
+        for (const query of ['', 'kind=system.registered', `actor=${admin.personId}`]) {
+          const listed = await call(server.url, 'GET', `/api/v1/governance-events?${query}`, {
+            token: auditor.token,
+          });
+          assert.equal(listed.status, 200, listed.text);
+          const found = listed.body.items.find((e: { index: number }) => e.index === index);
+          assert.ok(found, `entry ${index} listed for "${query}"`);
+          assert.equal(found.kind, 'system.registered');
+          assert.match(found.indexProblem, /"access"/);
+        }
+      } finally {
+        await db
+          .updateTable('ledger_entries')
+          .set({ kind: 'system.registered' })
+          .where('entry_index', '=', index)
+          .execute();
+      }
+    });
+
+    const TEMPLATES = '/api/v1/organizations/tax-agency/agreement-templates';
+    const WEBHOOKS = '/api/v1/organizations/tax-agency/webhooks';
+    let steward: { personId: string; token: string } | undefined;
+    /** A steward of tax-agency, with a service and a purpose to make templates for (made once). */
+    async function templateMaker() {
+      if (steward) return steward;
+      steward = await server.user([{ role: 'data_steward', organization: 'tax-agency' }]);
+      for (const [path, token, body] of [
+        [
+          '/api/v1/organizations/tax-agency/datasets',
+          steward.token,
+          {
+            slug: 'income',
+            title: 'Income',
+            classification: 'restricted',
+            keyField: 'national_id',
+            fields: populationFields,
+          },
+        ],
+        [
+          '/api/v1/organizations/tax-agency/services',
+          steward.token,
+          { slug: 'income-lookup', dataset: 'income', title: 'Income lookup', kind: 'hosted' },
+        ],
+        [
+          '/api/v1/organizations/tax-agency/purposes',
+          dpo.token,
+          {
+            slug: 'benefits',
+            title: 'Benefits',
+            description: 'Deciding benefits.',
+            legalBasis: 'gdpr-6-1-e',
+          },
+        ],
+      ] as const) {
+        const made = await call(server.url, 'POST', path, { token, body });
+        assert.equal(made.status, 201, made.text);
+      }
+      return steward;
+    }
+    const template = (slug: string, emergency = false) => ({
+      slug,
+      title: `Template ${slug}`,
+      description: 'For the test.',
+      service: 'income-lookup',
+      purpose: 'benefits',
+      fields: ['given_name'],
+      maxDurationDays: 30,
+      retentionDays: 30,
+      safeguards: 'None needed.',
+      emergency,
+    });
+
+    test('publishing and retiring an agreement template are recorded, emergency templates as such', async () => {
+      const { token, personId } = await templateMaker();
+      const start = await size();
+      const published = await call(server.url, 'POST', TEMPLATES, { token, body: template('flood', true) });
+      assert.equal(published.status, 201, published.text);
+      const retire = () =>
+        call(server.url, 'POST', `${TEMPLATES}/flood/retire`, { token, body: { reason: 'Over.' } });
+      assert.equal((await retire()).status, 200);
+      assert.equal((await retire()).status, 200, 'retiring it again changes nothing');
+      const events = await eventsSince(start);
+      assert.deepEqual(
+        events.map((e) => [e.kind, e.organization, e.template, e.emergency, e.by]),
+        [
+          ['agreement_template.published', 'tax-agency', 'flood', true, personId],
+          ['agreement_template.retired', 'tax-agency', 'flood', true, personId],
+        ],
+      );
+      const [made] = events as [LedgerEvent];
+      assert.equal(made.service, 'income-lookup');
+      assert.equal(made.purpose, 'benefits');
+      assert.deepEqual(made.fields, ['given_name']);
+    });
+
+    test('registering and deleting a webhook are recorded, never its secret', async () => {
+      const start = await size();
+      const made = await call(server.url, 'POST', WEBHOOKS, {
+        token: admin.token,
+        body: { url: 'https://hooks.tax.example/govdx', events: ['agreement.revoked'] },
+      });
+      assert.equal(made.status, 201, made.text);
+      const deleted = await call(server.url, 'DELETE', `${WEBHOOKS}/${made.body.id}`, { token: admin.token });
+      assert.equal(deleted.status, 204, deleted.text);
+      const events = await eventsSince(start);
+      assert.deepEqual(
+        events.map((e) => [e.kind, e.organization, e.webhook, e.url, e.by]),
+        [
+          [
+            'webhook.registered',
+            'tax-agency',
+            made.body.id,
+            'https://hooks.tax.example/govdx',
+            admin.personId,
+          ],
+          ['webhook.deleted', 'tax-agency', made.body.id, 'https://hooks.tax.example/govdx', admin.personId],
+        ],
+      );
+      assert.deepEqual(events[0]!.events, ['agreement.revoked']);
+      assert.ok(!JSON.stringify(events).includes(made.body.secret), 'the secret is not on the ledger');
+    });
+
+    test('without the ledger a template or a webhook is not made, and a retirement or deletion stands', async () => {
+      const { token } = await templateMaker();
+      const kept = await call(server.url, 'POST', TEMPLATES, { token, body: template('kept') });
+      assert.equal(kept.status, 201, kept.text);
+      const hook = await call(server.url, 'POST', WEBHOOKS, {
+        token: admin.token,
+        body: { url: 'https://hooks.tax.example/kept' },
+      });
+      assert.equal(hook.status, 201, hook.text);
+      const restore = await breakLedgerWrites(server.fresh.store);
+      try {
+        const unseen = await call(server.url, 'POST', TEMPLATES, { token, body: template('unseen', true) });
+        assert.equal(unseen.status, 503, unseen.text);
+        assert.equal(unseen.body.error.code, 'LEDGER_UNAVAILABLE');
+        const retired = await call(server.url, 'POST', `${TEMPLATES}/kept/retire`, {
+          token,
+          body: { reason: 'Over.' },
+        });
+        assert.equal(retired.status, 503, retired.text);
+        assert.equal(retired.body.error.code, 'LEDGER_UNAVAILABLE');
+        const unseenHook = await call(server.url, 'POST', WEBHOOKS, {
+          token: admin.token,
+          body: { url: 'https://hooks.tax.example/unseen' },
+        });
+        assert.equal(unseenHook.status, 503, unseenHook.text);
+        assert.equal(unseenHook.body.error.code, 'LEDGER_UNAVAILABLE');
+        const deleted = await call(server.url, 'DELETE', `${WEBHOOKS}/${hook.body.id}`, {
+          token: admin.token,
+        });
+        assert.equal(deleted.status, 503, deleted.text);
+        assert.equal(deleted.body.error.code, 'LEDGER_UNAVAILABLE');
+      } finally {
+        await restore();
+      }
+      const templates = (await call(server.url, 'GET', TEMPLATES, { token })).body as Array<{
+        slug: string;
+        status: string;
+      }>;
+      assert.ok(!templates.some((t) => t.slug === 'unseen'), 'the unrecorded template is undone');
+      assert.equal(templates.find((t) => t.slug === 'kept')?.status, 'retired', 'the retirement stands');
+      const hooks = (await call(server.url, 'GET', WEBHOOKS, { token: admin.token })).body as Array<{
+        url: string;
+      }>;
+      assert.deepEqual(
+        hooks.map((h) => h.url).filter((url) => url.includes('/kept') || url.includes('/unseen')),
+        [],
+        'the unrecorded webhook is undone, the deletion stands',
+      );
     });
   });
 }

@@ -222,7 +222,10 @@ export const POLICY: Record<string, Rule> = {
     'issue 14 #1: only a platform admin removes platform_admin or auditor (oversight cannot be switched off)',
   ),
   'GET /api/v1/organizations/{org}/tokens': only(ORG_ADMIN),
-  'POST /api/v1/organizations/{org}/tokens': only(ORG_ADMIN),
+  'POST /api/v1/organizations/{org}/tokens': only(
+    ['organizationAdmin', 'personalAccessToken'],
+    'issue 14 audit: a token carries only roles its maker holds in the organization; a platform admin holds none there',
+  ),
   'DELETE /api/v1/organizations/{org}/tokens/{id}': only(ORG_ADMIN),
   'DELETE /api/v1/organizations/{org}/tokens/{id} · another organization’s token': notFoundFor(
     ['outsider', 'platformAdmin'],

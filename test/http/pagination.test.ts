@@ -38,7 +38,7 @@ for (const dialect of DIALECTS) {
           body: { roles: ['data_steward'] },
         });
         assert.equal(member.status, 200);
-        await post('/api/v1/organizations/paged/tokens', { name: `token ${i}`, roles: ['data_steward'] });
+        await post('/api/v1/organizations/paged/tokens', { name: `token ${i}`, roles: ['platform_admin'] });
         await post('/api/v1/organizations/paged/systems', { slug: `system-${i}`, name: `System ${i}`, jwks });
         await post('/api/v1/organizations/paged/datasets', {
           slug: `dataset-${i}`,

@@ -77,3 +77,84 @@ describe('slow requests', () => {
     assert.equal((await call(server.url, 'GET', '/healthz')).status, 200);
   });
 });
+
+/** Opens a connection; resolves once connected, with when it was closed (ms after connecting) and what came. */
+async function open(url: string, send = '') {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  socket.setEncoding('utf8');
+  let answer = '';
+  socket.on('data', (chunk) => {
+    answer += chunk;
+  });
+  socket.on('error', () => {});
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  const at = Date.now();
+  const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now() - at)));
+  if (send) socket.write(send);
+  return { socket, closed, answer: () => answer };
+}
+
+/** Whether `closed` settles within `ms`. */
+const closesWithin = (closed: Promise<number>, ms: number) =>
+  Promise.race([closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+
+describe('connection limits', () => {
+  test('a connection beyond maxConnections is closed as it arrives; those within are kept', {
+    timeout: 30_000,
+  }, async () => {
+    const server = await startTestServer('sqlite', { maxConnections: 3, connectionTimeoutMs: 20_000 });
+    const sockets: Array<Awaited<ReturnType<typeof open>>> = [];
+    try {
+      for (let i = 0; i < 3; i++) sockets.push(await open(server.url));
+      const extra = await open(server.url, 'GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n');
+      sockets.push(extra);
+      assert.equal(await closesWithin(extra.closed, 2000), true, 'the fourth connection is closed');
+      assert.equal(extra.answer(), '', 'and answered nothing');
+      for (const kept of sockets.slice(0, 3)) {
+        assert.equal(kept.socket.destroyed, false, 'the first three stay open');
+      }
+      sockets[0]!.socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+      await sockets[0]!.closed;
+      assert.match(sockets[0]!.answer(), /^HTTP\/1\.1 200 /, 'a connection within the limit is served');
+    } finally {
+      for (const { socket } of sockets) socket.destroy();
+      await server.close();
+    }
+  });
+
+  test('a silent connection is closed after connectionTimeoutMs', { timeout: 30_000 }, async () => {
+    const server = await startTestServer('sqlite', {
+      connectionTimeoutMs: 500,
+      headersTimeoutMs: 20_000,
+      requestTimeoutMs: 20_000,
+    });
+    try {
+      const silent = await open(server.url);
+      assert.equal(await closesWithin(silent.closed, 5000), true, 'closed');
+      assert.ok((await silent.closed) >= 400, 'not before its time');
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('an idle kept-alive connection is closed after keepAliveTimeoutMs', { timeout: 30_000 }, async () => {
+    const server = await startTestServer('sqlite', {
+      keepAliveTimeoutMs: 300,
+      connectionTimeoutMs: 20_000,
+      headersTimeoutMs: 20_000,
+      requestTimeoutMs: 20_000,
+    });
+    try {
+      const kept = await open(server.url, 'GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n');
+      assert.equal(await closesWithin(kept.closed, 5000), true, 'closed after its answer, while idle');
+      assert.match(kept.answer(), /^HTTP\/1\.1 200 /);
+      assert.match(kept.answer(), /keep-alive/i, 'kept alive at first');
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,7 +1,7 @@
 /** Personal access tokens: created and revoked by organization admins; hashed at rest; bounded by the creator's roles. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { sha256Hex } from '../../src/identity/index.ts';
+import { newSecret, sha256Hex, TOKEN_PREFIX } from '../../src/identity/index.ts';
 import { call, startTestServer, type TestServer } from '../support/server.ts';
 import { DIALECTS, skipUnless } from '../support/stores.ts';
 
@@ -61,6 +61,33 @@ for (const dialect of DIALECTS) {
       const response = await create({ name: 'dpo', roles: ['data_protection_officer'] });
       assert.equal(response.status, 403);
       assert.deepEqual(response.body.error.details.refused, ['data_protection_officer']);
+    });
+
+    test("a platform admin's token for an organization's role is refused at creation and at every use", async () => {
+      const admin = await server.user([{ role: 'platform_admin', organization: 'operator' }]);
+      const refused = await create({ name: 'steward', roles: ['data_steward'] }, admin.token);
+      assert.equal(refused.status, 403, refused.text);
+      assert.deepEqual(refused.body.error.details.refused, ['data_steward']);
+      // One made before this rule, or written into the store: refused when used.
+      const secret = newSecret(TOKEN_PREFIX);
+      await server.fresh.store.db
+        .insertInto('access_tokens')
+        .values({
+          id: crypto.randomUUID(),
+          organization_id: await server.organization('tax-agency'),
+          person_id: admin.personId,
+          name: 'old',
+          secret_hash: sha256Hex(secret),
+          roles: JSON.stringify(['data_steward']),
+          created_at: new Date().toISOString(),
+          expires_at: null,
+          revoked_at: null,
+          last_used_at: null,
+        })
+        .execute();
+      const used = await call(server.url, 'GET', '/api/v1/me', { token: secret });
+      assert.equal(used.status, 401, used.text);
+      assert.equal(used.body.error.code, 'TOKEN_INVALID');
     });
 
     test('a revoked token is refused at once', async () => {

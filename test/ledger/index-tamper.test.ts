@@ -114,5 +114,26 @@ for (const dialect of DIALECTS) {
       assert.match(moved.indexProblem ?? '', /left this entry out of your list/);
       assert.equal(annaSees.find((e) => e.index === 7)?.indexProblem, null);
     });
+
+    test("an entry moved out of a completed run is found by the node's check of the index, and Anna still sees it", async () => {
+      // The previous test filed entry 1007 (a completed run) under Boris; now its pair is deleted outright.
+      await server.fresh.store.db
+        .deleteFrom('ledger_subject_entries')
+        .where('entry_index', '=', 1007)
+        .execute();
+      // The node's check runs at start and then daily; here, now.
+      assert.deepEqual(
+        (await server.node.app.subjectIndexCheck.run()).map((m) => [m.index, m.filedUnder]),
+        [[1007, []]],
+      );
+      const annaSees = await myEvents(anna);
+      const moved = annaSees.find((e) => e.index === 1007);
+      assert.ok(moved, 'the entry whose index was rewritten is not dropped');
+      assert.match(moved.indexProblem ?? '', /left this entry out of your list/);
+      assert.deepEqual(
+        annaSees.map((e) => e.index),
+        [...ABOUT_ANNA].reverse(),
+      );
+    });
   });
 }

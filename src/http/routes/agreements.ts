@@ -175,8 +175,8 @@ export const agreementRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: a.Template, ...written },
     },
     handler: async (request, reply) => {
-      const template = await agreements.createTemplate(
-        db,
+      const template = await agreements.createRecordedTemplate(
+        { db, ledger: app.ledger },
         request.organization!,
         request.body,
         request.principal!.personId,
@@ -194,7 +194,13 @@ export const agreementRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: a.AgreementChange,
       response: { 200: a.Template, ...written },
     },
-    handler: async (request) => agreements.retireTemplate(db, request.organization!.id, request.params.slug),
+    handler: async (request) =>
+      agreements.retireRecordedTemplate(
+        { db, ledger: app.ledger },
+        request.organization!,
+        request.params.slug,
+        request.principal!.personId,
+      ),
   });
 
   app.get('/agreement-templates', {

@@ -92,7 +92,14 @@ export const trackerRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'The cursor is not valid. Use the nextCursor of the previous page.',
         );
       }
-      return tracker.accessEventsAbout(app.ledger, db, nationalId, limit, before);
+      return tracker.accessEventsAbout(
+        app.ledger,
+        db,
+        nationalId,
+        limit,
+        before,
+        app.subjectIndexCheck.missingFor(nationalId),
+      );
     },
   });
 
@@ -195,7 +202,12 @@ export const trackerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (request, reply) => {
       const principal = citizen(request);
       const { nationalId } = principal;
-      const accessEvents = await tracker.allAccessEventsAbout(app.ledger, db, nationalId);
+      const accessEvents = await tracker.allAccessEventsAbout(
+        app.ledger,
+        db,
+        nationalId,
+        app.subjectIndexCheck.missingFor(nationalId),
+      );
       const receipts = [];
       for (const event of accessEvents)
         receipts.push(await app.ledger.receipt(event.index, asSubject(principal)));

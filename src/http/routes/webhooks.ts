@@ -40,15 +40,16 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         '(headers webhook-id, webhook-timestamp, webhook-signature; verify with any Standard Webhooks library and the ' +
         'secret in this response, which is shown only this once). An answer other than 2xx, or none within 10 seconds, ' +
         'is retried after 10 s, 1 min, 6 min, 36 min, 3.6 h, then every 6 h, ten attempts in all. ' +
-        `Event types: ${agreements.WEBHOOK_EVENT_TYPES.join(', ')}.`,
+        `Event types: ${agreements.WEBHOOK_EVENT_TYPES.join(', ')}. ` +
+        'Recorded on the ledger (webhook.registered, without the secret), or not made (503 LEDGER_UNAVAILABLE).',
       params: OrgParams,
       body: w.NewWebhook,
-      response: { 201: w.CreatedWebhook, ...errorResponses },
+      response: { 201: w.CreatedWebhook, ...errorResponses, 503: Type.Ref('Error') },
     },
     handler: async (request, reply) => {
-      const created = await agreements.createWebhook(
-        db,
-        request.organization!.id,
+      const created = await agreements.createRecordedWebhook(
+        { db, ledger: app.ledger },
+        request.organization!,
         request.body,
         request.principal!.personId,
         { allowHttp: app.config.webhooksAllowHttp },
@@ -62,11 +63,18 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'Delete a webhook; messages still owed to it are dropped',
+      description:
+        'Recorded on the ledger (webhook.deleted). The deletion stands even when the ledger cannot record it (503 LEDGER_UNAVAILABLE says so).',
       params: WebhookParams,
-      response: { 204: Type.Null(), ...errorResponses },
+      response: { 204: Type.Null(), ...errorResponses, 503: Type.Ref('Error') },
     },
     handler: async (request, reply) => {
-      await agreements.deleteWebhook(db, request.organization!.id, request.params.id);
+      await agreements.deleteRecordedWebhook(
+        { db, ledger: app.ledger },
+        request.organization!,
+        request.params.id,
+        request.principal!.personId,
+      );
       return reply.status(204).send(null);
     },
   });

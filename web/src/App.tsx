@@ -20,8 +20,11 @@ import { NotFoundPage } from './pages/not-found.tsx';
 import { OpenDataPage } from './pages/open-data.tsx';
 import { OrganizationPage, OrganizationsPage, QualityLeaderboardPage } from './pages/organizations.tsx';
 import { ProviderOriginsPage } from './pages/provider-origins.tsx';
+import { ChangeReleasePage, NewReleasePage } from './pages/release-form.tsx';
+import { ReleasesPage } from './pages/releases.tsx';
 import { ServicePage, ServicesPage } from './pages/services.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
+import { readsReleases } from './release-labels.tsx';
 import { consoleOrganizations, isAuditor, isCitizen, isPlatformAdmin } from './roles.ts';
 import { SessionProvider, useSession } from './session.tsx';
 
@@ -29,6 +32,7 @@ import { SessionProvider, useSession } from './session.tsx';
 const LinkageExplanationsPage = lazy(() =>
   import('./pages/linkage-explanations.tsx').then((page) => ({ default: page.LinkageExplanationsPage })),
 );
+const ReleasePage = lazy(() => import('./pages/release.tsx').then((page) => ({ default: page.ReleasePage })));
 
 export function App() {
   return (
@@ -89,6 +93,17 @@ function Layout() {
                 </Suspense>
               }
             />
+            <Route path="/releases" element={<ReleasesPage />} />
+            <Route path="/releases/:org/new" element={<NewReleasePage />} />
+            <Route
+              path="/releases/:org/:id"
+              element={
+                <Suspense fallback={<Status loading label="Loading the page…" />}>
+                  <ReleasePage />
+                </Suspense>
+              }
+            />
+            <Route path="/releases/:org/:id/change" element={<ChangeReleasePage />} />
             <Route path="/auditor" element={<AuditorPage />} />
             {/* An organization's slug has no slash: this path never names one. */}
             <Route path="/auditor/ledger/governance-events" element={<GovernanceEventsPage />} />
@@ -146,6 +161,7 @@ function Header() {
   ];
   if (isCitizen(roles)) links.push(['/my-data', 'My data']);
   if (consoleOrganizations(roles).size > 0) links.push(['/agency-console', 'Agency console']);
+  if (readsReleases(roles)) links.push(['/releases', 'Releases']);
   // Anyone may open the page (it reads only a file of their own); it is offered to those who link registers.
   if (consoleOrganizations(roles).size > 0 || isAuditor(roles)) {
     links.push(['/linkage/explanations', 'Record linkage']);

@@ -9,6 +9,8 @@ import type * as consentClients from '../../src/consent/client-schemas.ts';
 import type * as consent from '../../src/consent/schemas.ts';
 import type * as providerOrigins from '../../src/directory/provider-origins.ts';
 import type * as directory from '../../src/directory/schemas.ts';
+import type { MicrodataReport, StatisticsReport } from '../../src/disclosure/releases/prepare.ts';
+import type * as releases from '../../src/disclosure/releases/schemas.ts';
 import type { Role } from '../../src/domain/index.ts';
 import type * as tracker from '../../src/tracker/schemas.ts';
 
@@ -42,6 +44,14 @@ export type Consent = Static<typeof consent.Consent>;
 export type MyData = Static<typeof tracker.MyData>;
 export type RegisterRecord = MyData['records'][number];
 export type AccessEvent = Static<typeof tracker.AccessEvent>;
+export type Release = Static<typeof releases.Release>;
+export type ReleaseSummary = Static<typeof releases.ReleaseSummary>;
+export type NewRelease = Static<typeof releases.NewRelease>;
+export type ReleaseRevision = Static<typeof releases.ReleaseRevision>;
+export type PrivacyBudget = Static<typeof releases.PrivacyBudget>;
+export type HierarchyBuilder = Static<typeof releases.HierarchyBuilder>;
+export type StatisticsDimension = Static<typeof releases.Dimension>;
+export type { MicrodataReport, StatisticsReport };
 
 /** How one service of the organization is used through the exchange (GET …/services/{slug}/usage). */
 export interface ServiceUsage {

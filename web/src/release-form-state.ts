@@ -4,7 +4,7 @@
  */
 import type { HierarchyBuilder, NewRelease, Release, ReleaseRevision, StatisticsDimension } from './api.ts';
 
-export type GeneralisationKind = 'age' | 'dates' | 'intervals' | 'mask' | 'suppress';
+export type GeneralisationKind = 'age' | 'dates' | 'intervals' | 'mask' | 'suppress' | 'table';
 export type DateLevel = 'month' | 'year' | 'decade';
 export const DATE_LEVELS: readonly DateLevel[] = ['month', 'year', 'decade'];
 
@@ -16,6 +16,8 @@ export interface QuasiAnswer {
   widths: string;
   levels: DateLevel[];
   length: string;
+  /** A hierarchy given as a table (through the API): the form keeps it as it is. */
+  rows?: string[][];
 }
 
 export interface DimensionAnswer {
@@ -51,6 +53,14 @@ export interface ReleaseAnswers {
   suppression: string;
   /** Fields an earlier version kept as they are: the form does not offer them, but does not drop them. */
   keep: string[];
+  /**
+   * Settings given through the API that the form does not offer (other kinds of l-diversity, t-closeness, a
+   * sample): kept as they are while the sensitive field stays the same, never silently dropped.
+   */
+  carried: {
+    sensitive?: NonNullable<NonNullable<NewRelease['microdata']>['sensitive']>;
+    sampleFraction?: number;
+  };
   dimensions: DimensionAnswer[];
   epsilon: string;
   lookups: LookupAnswer[];
@@ -97,6 +107,7 @@ export function blankAnswers(today: string): ReleaseAnswers {
     k: '5',
     suppression: '5',
     keep: [],
+    carried: {},
     dimensions: [blankDimension(today)],
     epsilon: '1',
     lookups: [],
@@ -116,7 +127,8 @@ export function answersOf(release: Release, today: string): ReleaseAnswers {
     answers.quasi = m.quasiIdentifiers.map(({ field, hierarchy: h }) => ({
       ...blankQuasi(today),
       field,
-      kind: h.kind === 'table' ? 'suppress' : h.kind,
+      kind: h.kind,
+      ...(h.kind === 'table' ? { rows: h.rows.map((row) => [...row]) } : {}),
       at: h.kind === 'age' ? h.at : today,
       widths: h.kind === 'age' || h.kind === 'intervals' ? h.widths.join(', ') : '',
       levels: h.kind === 'dates' ? [...h.levels] : ['year'],
@@ -127,6 +139,10 @@ export function answersOf(release: Release, today: string): ReleaseAnswers {
     answers.k = String(m.k);
     answers.suppression = String(Math.round(m.suppressionLimit * 1000) / 10);
     answers.keep = [...(m.keep ?? [])];
+    answers.carried = {
+      ...(m.sensitive ? { sensitive: m.sensitive } : {}),
+      ...(m.sampleFraction !== undefined ? { sampleFraction: m.sampleFraction } : {}),
+    };
   }
   if (p.statistics) {
     answers.epsilon = p.statistics.epsilon;
@@ -177,6 +193,12 @@ function hierarchyOf(q: QuasiAnswer, errors: AnswerErrors): HierarchyBuilder | n
   switch (q.kind) {
     case 'suppress':
       return { kind: 'suppress' };
+    case 'table':
+      if (!q.rows || q.rows.length === 0) {
+        errors[`${id}-kind`] = 'Choose how this field is generalised';
+        return null;
+      }
+      return { kind: 'table', rows: q.rows };
     case 'mask': {
       if (q.length.trim() === '') return { kind: 'mask' };
       const length = wholeNumber(q.length);
@@ -304,9 +326,19 @@ export function releaseBody(
       const l = answers.l.trim() === '' ? null : Number(answers.l);
       if (l !== null && !(Number.isInteger(l) && l >= 2 && l <= 100))
         errors.l = 'Enter how many different values each group must show, a whole number from 2 to 100';
+      const carried =
+        answers.carried.sensitive?.field === answers.sensitive ? answers.carried.sensitive : undefined;
+      // A kind of l-diversity the form does not offer stays as it was while its l is unchanged.
+      const lDiversity =
+        l === null
+          ? undefined
+          : carried?.lDiversity && carried.lDiversity.l === l
+            ? carried.lDiversity
+            : { variant: 'distinct' as const, l };
       sensitive = {
         field: answers.sensitive,
-        ...(l !== null ? { lDiversity: { variant: 'distinct' as const, l } } : {}),
+        ...(lDiversity ? { lDiversity } : {}),
+        ...(carried?.tCloseness ? { tCloseness: carried.tCloseness } : {}),
       };
     }
     parameters = {
@@ -316,6 +348,9 @@ export function releaseBody(
         ...(answers.keep.length > 0 ? { keep: answers.keep } : {}),
         k: k ?? 0,
         suppressionLimit: Math.round(suppression * 10) / 1000,
+        ...(answers.carried.sampleFraction !== undefined
+          ? { sampleFraction: answers.carried.sampleFraction }
+          : {}),
       },
     };
   } else {

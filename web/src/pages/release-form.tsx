@@ -389,6 +389,7 @@ function Microdata({ id, answers, fields, errors, today, fieldOptions, set }: Se
                   {g.label}
                 </option>
               ))}
+              {q.rows ? <option value="table">As in the table given when it was prepared</option> : null}
             </SelectField>
             {q.kind === 'age' ? (
               <InputField

@@ -203,7 +203,7 @@ describe('web app: releases of open data', { skip: skipWithoutChromium() }, () =
       await page.getByRole('heading', { level: 1, name: 'Residents by age, sex and citizenship' }).waitFor();
     }));
 
-  test('a table of counts is refused without a privacy budget, in plain words', () =>
+  test('a table of counts that would spend more than the privacy budget has left is refused, in plain words', () =>
     inNewWindow(browser, async (page) => {
       await signIn(page, site, 'steward.population', `/releases?organization=${ORG}`);
       await openReleaseForm(page);
@@ -219,17 +219,18 @@ describe('web app: releases of open data', { skip: skipWithoutChromium() }, () =
       await age.getByLabel('Ages on').fill('2025-12-31');
       await age.getByLabel('Width of each band, in years').fill('20');
       await age.getByLabel('Last band: this age and over').fill('80');
-      await page.getByLabel('ε (epsilon)').fill('1');
+      // The demo's register has a budget of ε = 10: a table at ε = 12 does not fit.
+      await page.getByLabel('ε (epsilon)').fill('12');
       await assertAccessible(page, 'the release form for a table of counts');
 
       statistics = await prepare(page);
       assert.match(await textOf(page.locator('main')), /A table of 10 counts/);
-      assert.match(await textOf(page.locator('main')), /This register has no privacy budget yet/);
+      assert.match(await textOf(page.locator('main')), /Budgetε = 10Spentε = 0Leftε = 10/);
       await page.getByRole('button', { name: 'Send to the data protection officer' }).click();
       const refusal = page.getByRole('alert').filter({ hasText: 'The release was not sent' });
       await refusal.waitFor();
-      assert.match(await textOf(refusal), /has no privacy budget yet: its data protection officer sets one/);
-      await assertAccessible(page, 'a table of counts refused for want of a budget');
+      assert.match(await textOf(refusal), /would spend ε = 12, but only 10 of population's budget of 10 is left/);
+      await assertAccessible(page, 'a table of counts refused for want of budget');
       await assertReflows(page, 'a draft table of counts');
     }));
 
@@ -238,13 +239,13 @@ describe('web app: releases of open data', { skip: skipWithoutChromium() }, () =
     await inNewWindow(browser, async (page) => {
       await signIn(page, site, 'dpo.population', statistics);
       await page.getByRole('heading', { name: 'Set the privacy budget' }).waitFor();
-      await page.getByLabel('Total ε for this register').fill('1.5');
+      await page.getByLabel('Total ε for this register').fill('20');
       await page.getByRole('button', { name: 'Set the budget' }).click();
       await page.getByText('Say why the budget is this size').waitFor();
       await assertAccessible(page, 'the budget form with its error');
-      await page.getByLabel('Why this budget').fill('One table a year at ε = 1, and room for a correction.');
+      await page.getByLabel('Why this budget').fill('The census tables of this year need more room.');
       await page.getByRole('button', { name: 'Set the budget' }).click();
-      await page.getByRole('status').filter({ hasText: 'The privacy budget is now ε = 1.5.' }).waitFor();
+      await page.getByRole('status').filter({ hasText: 'The privacy budget is now ε = 20.' }).waitFor();
       await assertAccessible(page, 'a table of counts with its budget set');
     });
     await inNewWindow(browser, async (page) => {
@@ -257,9 +258,9 @@ describe('web app: releases of open data', { skip: skipWithoutChromium() }, () =
     });
     await inNewWindow(browser, async (page) => {
       await signIn(page, site, 'dpo.population');
-      await decide(page, site, statistics, 'ε = 1 for the yearly table.');
+      await decide(page, site, statistics, 'ε = 12 for the census table.');
       await page.getByRole('heading', { name: 'Published' }).waitFor();
-      assert.match(await textOf(page.locator('main')), /Spent\s*ε = 1/);
+      assert.match(await textOf(page.locator('main')), /Spent\s*ε = 12/);
       await assertAccessible(page, 'a published table of counts');
       await assertReflows(page, 'a published table of counts');
     });

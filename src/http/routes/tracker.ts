@@ -199,14 +199,7 @@ export const trackerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const receipts = [];
       for (const event of accessEvents)
         receipts.push(await app.ledger.receipt(event.index, asSubject(principal)));
-      const consents: consent.ConsentView[] = [];
-      let after: string | null = null;
-      do {
-        const page = await consent.listConsents(db, nationalId, 200, after);
-        consents.push(...page.items);
-        const last = page.items.at(-1);
-        after = page.nextCursor && last ? `${last.givenAt} ${last.id}` : null;
-      } while (after);
+      const consents = await consent.allConsentsOf(db, nationalId);
       const exportedAt = new Date().toISOString();
       return reply
         .header('content-disposition', attachment(`my-data-${exportedAt.slice(0, 10)}.json`))

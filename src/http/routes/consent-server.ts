@@ -23,12 +23,14 @@ import {
   checkConsentRequest,
   consentedFields,
   consentIssuer,
+  consentOfGrant,
   consentSigningKey,
   createConsentServer,
   describeConsentRequest,
   findConsentClient,
   getConsent,
   giveConsent,
+  linkGrant,
   pairwiseKey,
   pairwiseSubject,
   personApiUrl,
@@ -37,9 +39,9 @@ import {
   servicesRead,
   withdrawConsent,
 } from '../../consent/index.ts';
+import { nationalIdOf } from '../../directory/index.ts';
 import { GovdxError, type Principal } from '../../domain/index.ts';
 import { principalForSession, SESSION_COOKIE } from '../../identity/index.ts';
-import { now } from '../../store/index.ts';
 import {
   consentErrorPage,
   consentExpiredPage,
@@ -227,15 +229,7 @@ export const consentServerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (scopes.includes('openid')) grant.addOIDCScope('openid');
         grant.addResourceScope(resource, attributes.join(' '));
         const grantId = await grant.save();
-        await db
-          .insertInto('consent_grants')
-          .values({
-            grant_id: grantId,
-            consent_id: consent.id,
-            client_id: client.clientId,
-            created_at: now(),
-          })
-          .execute();
+        await linkGrant(db, { grantId, consentId: consent.id, clientId: client.clientId });
         if (!client.preview) {
           const to = await provider.interactionResult(
             request.raw,
@@ -302,13 +296,8 @@ export const consentServerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const person = await signedIn(request);
         if (person?.personId !== interaction.session.accountId) return signInFirst(reply, uid);
         const grantId = request.body.grant;
-        const link = await db
-          .selectFrom('consent_grants')
-          .select('consent_id')
-          .where('grant_id', '=', grantId)
-          .where('client_id', '=', String(interaction.params.client_id))
-          .executeTakeFirst();
-        const consent = link ? await getConsent(db, link.consent_id) : null;
+        const consentId = await consentOfGrant(db, grantId, String(interaction.params.client_id));
+        const consent = consentId ? await getConsent(db, consentId) : null;
         if (!consent || consent.subject !== person.nationalId || consent.status !== 'active') {
           return sendHtml(reply, 400, expired());
         }
@@ -358,34 +347,22 @@ export const consentServerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const token = await provider.AccessToken.find(match[1]);
       const audiences = token ? [token.aud].flat() : [];
-      const link = token?.grantId
-        ? await db
-            .selectFrom('consent_grants')
-            .select('consent_id')
-            .where('grant_id', '=', token.grantId)
-            .executeTakeFirst()
-        : undefined;
+      const consentId = token?.grantId ? await consentOfGrant(db, token.grantId) : undefined;
       const client = token ? await findConsentClient(db, token.clientId!) : undefined;
-      const person = token?.accountId
-        ? await db
-            .selectFrom('people')
-            .select('national_id')
-            .where('id', '=', token.accountId)
-            .executeTakeFirst()
-        : undefined;
-      if (!token || !audiences.includes(resource) || !link || !client || !person?.national_id) {
+      const subject = token?.accountId ? await nationalIdOf(db, token.accountId) : null;
+      if (!token || !audiences.includes(resource) || !consentId || !client || !subject) {
         reply.header('www-authenticate', 'Bearer realm="govdx consent", error="invalid_token"');
         throw new GovdxError(
           'TOKEN_INVALID',
           'The access token is not valid for the person API: unknown, expired, revoked, or for another resource.',
         );
       }
-      const consent = await getConsent(db, link.consent_id);
+      const consent = await getConsent(db, consentId);
       const scopes = attributeScopes(token.scopes);
       const release = await readPerson(app.exchange, db, {
         client,
         consent: { id: consent.id, purpose: consent.purpose },
-        subject: person.national_id,
+        subject,
         scopes,
       });
       const sealed = await sealPersonRelease(signingKey, release, {

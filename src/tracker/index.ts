@@ -9,5 +9,6 @@ export {
   describeEvent,
   type LedgerReader,
 } from './access-events.ts';
+export { exportMyData, type MyExportView } from './export.ts';
 export { factsAbout } from './facts.ts';
 export * as schemas from './schemas.ts';

@@ -193,26 +193,11 @@ export const trackerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: t.MyExport, ...errorResponses },
     },
     handler: async (request, reply) => {
-      const principal = citizen(request);
-      const { nationalId } = principal;
-      const accessEvents = await tracker.allAccessEventsAbout(app.ledger, db, nationalId);
-      const receipts = [];
-      for (const event of accessEvents)
-        receipts.push(await app.ledger.receipt(event.index, asSubject(principal)));
-      const consents = await consent.allConsentsOf(db, nationalId);
-      const exportedAt = new Date().toISOString();
+      const body = await tracker.exportMyData(app.ledger, db, citizen(request));
       return reply
-        .header('content-disposition', attachment(`my-data-${exportedAt.slice(0, 10)}.json`))
+        .header('content-disposition', attachment(`my-data-${body.exportedAt.slice(0, 10)}.json`))
         .header('cache-control', 'no-store')
-        .send({
-          exportedAt,
-          person: { name: principal.name, nationalId },
-          data: await tracker.factsAbout(db, nationalId),
-          accessEvents,
-          receipts,
-          consents,
-          ledger: { verifierKey: app.ledger.verifierKey, checkpoint: (await app.ledger.checkpoint()).note },
-        });
+        .send(body);
     },
   });
 };

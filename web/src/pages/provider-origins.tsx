@@ -3,6 +3,7 @@
  * calls on behalf of a service. Add one, see who added each and when, remove one.
  */
 import { type FormEvent, useId, useState } from 'react';
+import { PROVIDER_ORIGIN_PATTERN } from '../../../src/domain/index.ts';
 import { ApiError, type Person, type ProviderOrigin, request } from '../api.ts';
 import { ConfirmPanel } from '../confirm-panel.tsx';
 import { focusFirstError, InputField, TextareaField } from '../form.tsx';
@@ -202,7 +203,7 @@ function ConfirmRemove({
 
 type AddErrors = Partial<Record<'origin' | 'note', string>>;
 
-const ORIGIN = /^https?:\/\/[^/?#]+\/?$/;
+const ORIGIN = new RegExp(PROVIDER_ORIGIN_PATTERN);
 
 /** The API's refusal beside the field it concerns; null when it concerns no single field. */
 function fieldErrors(error: ApiError): AddErrors | null {

@@ -3,9 +3,15 @@
  * request that keeps them needs only its data steward's approval. Data stewards publish and retire them.
  */
 import { type FormEvent, useId, useState } from 'react';
-import type { Role, SpecialCategoryBasis } from '../../../src/domain/index.ts';
+import { type Role, SLUG_PATTERN } from '../../../src/domain/index.ts';
 import { formatDays, legalBasisText } from '../agreement-labels.tsx';
-import { AgreementTermsFields, PurposeSelect, ServiceSelect, wholeNumber } from '../agreement-terms.tsx';
+import {
+  AgreementTermsFields,
+  PurposeSelect,
+  readAgreementTerms,
+  ServiceSelect,
+  wholeNumber,
+} from '../agreement-terms.tsx';
 import {
   type AgreementTemplate,
   ApiError,
@@ -197,7 +203,7 @@ type TemplateErrors = Partial<
   >
 >;
 
-const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+const SLUG = new RegExp(SLUG_PATTERN);
 
 function PublishTemplate({
   org,
@@ -245,12 +251,11 @@ function PublishTemplate({
     if (!service) found.service = 'Choose the service';
     if (!purpose) found.purpose = 'Choose the purpose';
     if (fields.size === 0) found.fields = 'Choose at least one field';
-    const specialBasis = text('specialCategoryBasis');
-    if (special && !specialBasis) found.special = 'Choose the condition that allows special-category data';
+    const { terms, errors: termErrors } = readAgreementTerms(data, special);
+    if (termErrors.special) found.special = termErrors.special;
     const maxDurationDays = wholeNumber(data.get('maxDurationDays'), 1, 3650);
     if (maxDurationDays === null) found.maxDurationDays = 'Enter a whole number of days from 1 to 3650';
-    const retentionDays = wholeNumber(data.get('retentionDays'), 1, 36500);
-    if (retentionDays === null) found.retentionDays = 'Enter a whole number of days from 1 to 36500';
+    if (termErrors.retentionDays) found.retentionDays = termErrors.retentionDays;
     setErrors(found);
     setProblem(null);
     if (Object.keys(found).length > 0) {
@@ -265,11 +270,11 @@ function PublishTemplate({
       purpose,
       fields: [...fields],
       maxDurationDays: maxDurationDays!,
-      retentionDays: retentionDays!,
-      onwardSharing: data.get('onwardSharing') === 'yes',
-      safeguards: text('safeguards'),
+      retentionDays: terms.retentionDays!,
+      onwardSharing: terms.onwardSharing,
+      safeguards: terms.safeguards,
       emergency: data.get('emergency') === 'on',
-      ...(special ? { specialCategoryBasis: specialBasis as SpecialCategoryBasis } : {}),
+      ...(terms.specialCategoryBasis ? { specialCategoryBasis: terms.specialCategoryBasis } : {}),
     };
     setBusy(true);
     try {

@@ -4,9 +4,10 @@
  */
 import { type FormEvent, useId, useState } from 'react';
 import { Link } from 'react-router-dom';
+import { endDateProblem, endOfDay } from '../../../src/domain/index.ts';
 import { ApiError, type Emergency, request } from '../api.ts';
 import { ConfirmPanel } from '../confirm-panel.tsx';
-import { endOfDay, focusFirstError, InputField, TextareaField } from '../form.tsx';
+import { focusFirstError, InputField, TextareaField } from '../form.tsx';
 import { ErrorAlert, formatDate, Page, Status } from '../page.tsx';
 import { isPlatformAdmin } from '../roles.ts';
 import { useSession } from '../session.tsx';
@@ -215,9 +216,10 @@ function DeclareEmergency({ onDeclared }: { onDeclared(emergency: Emergency): vo
     if (!text('name')) found.name = 'Enter the name of the emergency';
     if (!text('reason')) found.reason = 'Say why data must be shared at once';
     const date = text('endsAt');
-    if (!date || Number.isNaN(Date.parse(`${date}T00:00:00`)))
+    const dateProblem = endDateProblem(date, Date.now());
+    if (dateProblem === 'missing' || dateProblem === 'not-a-date')
       found.endsAt = 'Enter the date the emergency ends';
-    else if (Date.parse(endOfDay(date)) <= Date.now()) found.endsAt = 'The end date must be in the future';
+    else if (dateProblem === 'past') found.endsAt = 'The end date must be in the future';
     setErrors(found);
     setProblem(null);
     if (Object.keys(found).length > 0) {

@@ -33,6 +33,7 @@ import {
 } from '../api.ts';
 import { useServiceFields } from '../field-picker.tsx';
 import { dateInputValue, focusFirstError, InputField, RadioGroup, SelectField } from '../form.tsx';
+import { useFormSubmit } from '../form-submit.ts';
 import { ErrorAlert, formatDate, Page, Status, SummaryList, SummaryRow } from '../page.tsx';
 import { useApi } from '../use-api.ts';
 import { agreementPath, agreementsPath } from './agreements.tsx';
@@ -331,9 +332,7 @@ function ScratchRequest({
   const [service, setService] = useState(initialService);
   const [purpose, setPurpose] = useState('');
   const [fields, setFields] = useState<Set<string>>(new Set());
-  const [errors, setErrors] = useState<ScratchErrors>({});
-  const [problem, setProblem] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, problem, busy, submit: sendForm } = useFormSubmit<ScratchErrors>();
   const serviceFields = useServiceFields(provider, service);
   const chosenPurpose = purposes.data?.items.find((p) => p.slug === purpose);
   const sensitivities: Sensitivity[] =
@@ -356,16 +355,8 @@ function ScratchRequest({
     const date = text('validUntil');
     found.validUntil = endDateError(date, true);
     if (termErrors.retentionDays) found.retentionDays = termErrors.retentionDays;
-    if (!found.validUntil) delete found.validUntil;
-    setErrors(found);
-    setProblem(null);
-    if (Object.keys(found).length > 0) {
-      focusFirstError(element);
-      return;
-    }
-    setBusy(true);
     const { safeguards, specialCategoryBasis } = terms;
-    const refused = await onSend({
+    const body: AgreementRequest = {
       provider,
       service,
       purpose,
@@ -376,9 +367,14 @@ function ScratchRequest({
       ...(safeguards ? { safeguards } : {}),
       ...(specialCategoryBasis ? { specialCategoryBasis } : {}),
       submit: intentOf(event),
+    };
+    await sendForm(element, found, {
+      send: async () => {
+        const refused = await onSend(body);
+        if (refused) throw refused;
+      },
+      failed: 'Your request was not accepted.',
     });
-    setProblem(refused);
-    setBusy(false);
   }
 
   return (

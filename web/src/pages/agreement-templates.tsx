@@ -14,8 +14,9 @@ import {
 } from '../agreement-terms.tsx';
 import {
   type AgreementTemplate,
-  ApiError,
+  type ApiError,
   type Page as ApiPage,
+  asApiError,
   type NewTemplate,
   type Purpose,
   request,
@@ -23,7 +24,8 @@ import {
 } from '../api.ts';
 import { ConfirmPanel } from '../confirm-panel.tsx';
 import { useServiceFields } from '../field-picker.tsx';
-import { focusFirstError, InputField, TextareaField } from '../form.tsx';
+import { InputField, TextareaField } from '../form.tsx';
+import { useFormSubmit } from '../form-submit.ts';
 import { ErrorAlert, Status } from '../page.tsx';
 import { useApi } from '../use-api.ts';
 
@@ -167,10 +169,6 @@ export function AgreementTemplates({ org, name, roles }: { org: string; name: st
   );
 }
 
-function asApiError(error: unknown, fallback: string): ApiError {
-  return error instanceof ApiError ? error : new ApiError('UNEXPECTED', fallback, 0);
-}
-
 function ConfirmRetire({
   template,
   busy,
@@ -220,9 +218,7 @@ function PublishTemplate({
   const [service, setService] = useState('');
   const [purpose, setPurpose] = useState('');
   const [fields, setFields] = useState<Set<string>>(new Set());
-  const [errors, setErrors] = useState<TemplateErrors>({});
-  const [problem, setProblem] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, problem, busy, submit } = useFormSubmit<TemplateErrors>();
   const serviceFields = useServiceFields(org, service);
   const chosenPurpose = purposes.data?.items.find((p) => p.slug === purpose);
   const special =
@@ -256,12 +252,6 @@ function PublishTemplate({
     const maxDurationDays = wholeNumber(data.get('maxDurationDays'), 1, 3650);
     if (maxDurationDays === null) found.maxDurationDays = 'Enter a whole number of days from 1 to 3650';
     if (termErrors.retentionDays) found.retentionDays = termErrors.retentionDays;
-    setErrors(found);
-    setProblem(null);
-    if (Object.keys(found).length > 0) {
-      focusFirstError(element);
-      return;
-    }
     const body: NewTemplate = {
       slug,
       title: text('title'),
@@ -276,23 +266,22 @@ function PublishTemplate({
       emergency: data.get('emergency') === 'on',
       ...(terms.specialCategoryBasis ? { specialCategoryBasis: terms.specialCategoryBasis } : {}),
     };
-    setBusy(true);
-    try {
-      const template = await request<AgreementTemplate>(
-        'POST',
-        `/api/v1/organizations/${encodeURIComponent(org)}/agreement-templates`,
-        { body },
-      );
-      element.reset();
-      setService('');
-      setPurpose('');
-      setFields(new Set());
-      onPublished(template);
-    } catch (error) {
-      setProblem(asApiError(error, 'The template was not published.'));
-    } finally {
-      setBusy(false);
-    }
+    await submit(element, found, {
+      send: () =>
+        request<AgreementTemplate>(
+          'POST',
+          `/api/v1/organizations/${encodeURIComponent(org)}/agreement-templates`,
+          { body },
+        ),
+      reset: true,
+      done: (template) => {
+        setService('');
+        setPurpose('');
+        setFields(new Set());
+        onPublished(template);
+      },
+      failed: 'The template was not published.',
+    });
   }
 
   return (

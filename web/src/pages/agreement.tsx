@@ -28,13 +28,15 @@ import {
   type AgreementAmendment,
   type AgreementDetail,
   type AgreementEvent,
-  ApiError,
+  type ApiError,
   type ApprovalQueue,
+  asApiError,
   type RoleGrant,
   request,
 } from '../api.ts';
 import { useServiceFields } from '../field-picker.tsx';
 import { dateInputValue, focusFirstError, InputField, TextareaField } from '../form.tsx';
+import { useFormSubmit } from '../form-submit.ts';
 import { ErrorAlert, formatDate, formatDateTime, Page, Status, SummaryList, SummaryRow } from '../page.tsx';
 import { useSession } from '../session.tsx';
 import { useApi } from '../use-api.ts';
@@ -440,10 +442,6 @@ function Versions({
   );
 }
 
-function asApiError(error: unknown, fallback: string): ApiError {
-  return error instanceof ApiError ? error : new ApiError('UNEXPECTED', fallback, 0);
-}
-
 function MovePanel({
   move,
   endpoint,
@@ -541,9 +539,7 @@ function AmendPanel({
   const heading = useRef<HTMLHeadingElement>(null);
   const serviceFields = useServiceFields(a.provider, a.service);
   const [fields, setFields] = useState<Set<string>>(new Set(a.fields));
-  const [errors, setErrors] = useState<AmendErrors>({});
-  const [problem, setProblem] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, problem, busy, submit } = useFormSubmit<AmendErrors>();
   const id = useId();
   const until = dateInputValue(new Date(a.validUntil));
   useEffect(() => heading.current?.focus(), []);
@@ -574,24 +570,17 @@ function AmendPanel({
     if (Object.keys(found).length === 0 && Object.keys(changes).length === 0) {
       found.form = 'Change at least one term: these are the terms already agreed.';
     }
-    setErrors(found);
-    setProblem(null);
-    if (Object.keys(found).length > 0) {
-      focusFirstError(element);
-      return;
-    }
-    setBusy(true);
-    try {
-      const version = await request<Agreement>('POST', `${endpoint}/amend`, { body: { ...changes, reason } });
-      navigate(agreementPath(org, version.id), {
-        state: {
-          notice: `The new terms are version ${version.version}, sent for approval. Version ${a.version} stays in force until they are approved.`,
-        } satisfies RequestNotice,
-      });
-    } catch (failure) {
-      setProblem(asApiError(failure, 'The new terms were not proposed.'));
-      setBusy(false);
-    }
+    await submit(element, found, {
+      send: () => request<Agreement>('POST', `${endpoint}/amend`, { body: { ...changes, reason } }),
+      done: (version) =>
+        navigate(agreementPath(org, version.id), {
+          state: {
+            notice: `The new terms are version ${version.version}, sent for approval. Version ${a.version} stays in force until they are approved.`,
+          } satisfies RequestNotice,
+        }),
+      leaves: true,
+      failed: 'The new terms were not proposed.',
+    });
   }
 
   return (

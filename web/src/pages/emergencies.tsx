@@ -7,7 +7,8 @@ import { Link } from 'react-router-dom';
 import { endDateProblem, endOfDay } from '../../../src/domain/index.ts';
 import { ApiError, type Emergency, request } from '../api.ts';
 import { ConfirmPanel } from '../confirm-panel.tsx';
-import { focusFirstError, InputField, TextareaField } from '../form.tsx';
+import { InputField, TextareaField } from '../form.tsx';
+import { useFormSubmit } from '../form-submit.ts';
 import { ErrorAlert, formatDate, Page, Status } from '../page.tsx';
 import { isPlatformAdmin } from '../roles.ts';
 import { useSession } from '../session.tsx';
@@ -202,9 +203,7 @@ function ConfirmEnd({
 type DeclareErrors = Partial<Record<'name' | 'reason' | 'endsAt', string>>;
 
 function DeclareEmergency({ onDeclared }: { onDeclared(emergency: Emergency): void }) {
-  const [errors, setErrors] = useState<DeclareErrors>({});
-  const [problem, setProblem] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, problem, busy, submit } = useFormSubmit<DeclareErrors>();
   const id = useId();
 
   async function declare(event: FormEvent<HTMLFormElement>) {
@@ -220,26 +219,15 @@ function DeclareEmergency({ onDeclared }: { onDeclared(emergency: Emergency): vo
     if (dateProblem === 'missing' || dateProblem === 'not-a-date')
       found.endsAt = 'Enter the date the emergency ends';
     else if (dateProblem === 'past') found.endsAt = 'The end date must be in the future';
-    setErrors(found);
-    setProblem(null);
-    if (Object.keys(found).length > 0) {
-      focusFirstError(element);
-      return;
-    }
-    setBusy(true);
-    try {
-      const emergency = await request<Emergency>('POST', '/api/v1/emergencies', {
-        body: { name: text('name'), reason: text('reason'), endsAt: endOfDay(date) },
-      });
-      element.reset();
-      onDeclared(emergency);
-    } catch (error) {
-      setProblem(
-        error instanceof ApiError ? error : new ApiError('UNEXPECTED', 'The emergency was not declared.', 0),
-      );
-    } finally {
-      setBusy(false);
-    }
+    await submit(element, found, {
+      send: () =>
+        request<Emergency>('POST', '/api/v1/emergencies', {
+          body: { name: text('name'), reason: text('reason'), endsAt: endOfDay(date) },
+        }),
+      reset: true,
+      done: onDeclared,
+      failed: 'The emergency was not declared.',
+    });
   }
 
   return (

@@ -6,7 +6,8 @@ import { type FormEvent, useId, useState } from 'react';
 import { PROVIDER_ORIGIN_PATTERN } from '../../../src/domain/index.ts';
 import { ApiError, type Person, type ProviderOrigin, request } from '../api.ts';
 import { ConfirmPanel } from '../confirm-panel.tsx';
-import { focusFirstError, InputField, TextareaField } from '../form.tsx';
+import { InputField, TextareaField } from '../form.tsx';
+import { useFormSubmit } from '../form-submit.ts';
 import { ErrorAlert, formatDate, Page, Status } from '../page.tsx';
 import { isAuditor, isPlatformAdmin } from '../roles.ts';
 import { useSession } from '../session.tsx';
@@ -222,9 +223,7 @@ function fieldErrors(error: ApiError): AddErrors | null {
 }
 
 function AddOrigin({ onAdded }: { onAdded(origin: ProviderOrigin): void }) {
-  const [errors, setErrors] = useState<AddErrors>({});
-  const [problem, setProblem] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, problem, busy, submit } = useFormSubmit<AddErrors>();
   const id = useId();
 
   async function add(event: FormEvent<HTMLFormElement>) {
@@ -238,32 +237,16 @@ function AddOrigin({ onAdded }: { onAdded(origin: ProviderOrigin): void }) {
     else if (!ORIGIN.test(origin))
       found.origin =
         'Enter only http:// or https://, the server’s name and its port, with no path after it: https://api.tax.example.gov';
-    setErrors(found);
-    setProblem(null);
-    if (Object.keys(found).length > 0) {
-      focusFirstError(element);
-      return;
-    }
-    setBusy(true);
-    try {
-      const added = await request<ProviderOrigin>('POST', '/api/v1/provider-origins', {
-        body: { origin, privateNetwork: data.get('privateNetwork') === 'on', note },
-      });
-      element.reset();
-      onAdded(added);
-    } catch (error) {
-      const refusal =
-        error instanceof ApiError ? error : new ApiError('UNEXPECTED', 'The address was not added.', 0);
-      const named = fieldErrors(refusal);
-      if (named) {
-        setErrors(named);
-        focusFirstError(element);
-      } else {
-        setProblem(refusal);
-      }
-    } finally {
-      setBusy(false);
-    }
+    await submit(element, found, {
+      send: () =>
+        request<ProviderOrigin>('POST', '/api/v1/provider-origins', {
+          body: { origin, privateNetwork: data.get('privateNetwork') === 'on', note },
+        }),
+      reset: true,
+      done: onAdded,
+      failed: 'The address was not added.',
+      fieldErrors,
+    });
   }
 
   return (

@@ -49,12 +49,9 @@ import {
   notACitizenPage,
   previewPage,
 } from '../consent-pages.ts';
-import { mountOidcProvider } from '../oidc-mount.ts';
+import { sendHtml } from '../html.ts';
+import { currentInteraction, finishInteraction, mountOidcProvider } from '../oidc-mount.ts';
 import { errorResponses } from '../schemas.ts';
-
-function sendHtml(reply: FastifyReply, status: number, html: string) {
-  return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
-}
 
 const PersonApiResponse = {
   200: {
@@ -92,16 +89,6 @@ export const consentServerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const expired = () => consentExpiredPage(publicUrl);
   const interactionPath = (uid: string) => `${CONSENT_PREFIX}/interaction/${uid}`;
 
-  /** The interaction this browser is in, when it is the one named in the URL. */
-  async function currentInteraction(uid: string, request: FastifyRequest, reply: FastifyReply) {
-    try {
-      const interaction: Interaction = await provider.interactionDetails(request.raw, reply.raw);
-      return interaction.uid === uid ? interaction : null;
-    } catch {
-      return null;
-    }
-  }
-
   /** The person signed in to govdx in this browser (the govdx session), if any. */
   async function signedIn(request: FastifyRequest): Promise<Principal | null> {
     const cookie = request.cookies[SESSION_COOKIE];
@@ -120,11 +107,10 @@ export const consentServerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     error: string,
     description: string,
   ): Promise<FastifyReply> {
-    const to = await provider.interactionResult(request.raw, reply.raw, {
+    return finishInteraction(provider, request, reply, {
       error,
       error_description: description,
     });
-    return reply.redirect(to, 303);
   }
 
   /** The request of an interaction: its client, purpose and attribute scopes. */
@@ -146,19 +132,19 @@ export const consentServerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       { schema: { hide: true, params } },
       async (request, reply) => {
         const { uid } = request.params;
-        const interaction = await currentInteraction(uid, request, reply);
+        const interaction = await currentInteraction(provider, uid, request, reply);
         if (!interaction) return sendHtml(reply, 400, expired());
         const person = await signedIn(request);
         if (!person) return signInFirst(reply, uid);
         // Signed in to govdx as someone else than the consent server remembers: that person it is.
         if (interaction.prompt.name === 'login' || interaction.session?.accountId !== person.personId) {
-          const to = await provider.interactionResult(
-            request.raw,
-            reply.raw,
+          return finishInteraction(
+            provider,
+            request,
+            reply,
             { login: { accountId: person.personId } },
             { mergeWithLastSubmission: false },
           );
-          return reply.redirect(to, 303);
         }
         const { client, scopes, purpose } = await requestOf(interaction);
         if (!client) return sendHtml(reply, 400, expired());
@@ -187,7 +173,7 @@ export const consentServerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       async (request, reply) => {
         const { uid } = request.params;
-        const interaction = await currentInteraction(uid, request, reply);
+        const interaction = await currentInteraction(provider, uid, request, reply);
         if (interaction?.prompt.name !== 'consent' || !interaction.session) {
           return sendHtml(reply, 400, expired());
         }
@@ -231,13 +217,13 @@ export const consentServerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const grantId = await grant.save();
         await linkGrant(db, { grantId, consentId: consent.id, clientId: client.clientId });
         if (!client.preview) {
-          const to = await provider.interactionResult(
-            request.raw,
-            reply.raw,
+          return finishInteraction(
+            provider,
+            request,
+            reply,
             { consent: { grantId } },
             { mergeWithLastSubmission: true },
           );
-          return reply.redirect(to, 303);
         }
         let release: Awaited<ReturnType<typeof readPerson>>;
         try {
@@ -289,7 +275,7 @@ export const consentServerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       async (request, reply) => {
         const { uid } = request.params;
-        const interaction = await currentInteraction(uid, request, reply);
+        const interaction = await currentInteraction(provider, uid, request, reply);
         if (interaction?.prompt.name !== 'consent' || !interaction.session) {
           return sendHtml(reply, 400, expired());
         }
@@ -305,13 +291,13 @@ export const consentServerRoutes: FastifyPluginAsyncTypebox = async (app) => {
           await cancel(consent, person, grantId, 'Cancelled after seeing the details.');
           return refuse(request, reply, 'access_denied', 'The person cancelled after seeing their details.');
         }
-        const to = await provider.interactionResult(
-          request.raw,
-          reply.raw,
+        return finishInteraction(
+          provider,
+          request,
+          reply,
           { consent: { grantId } },
           { mergeWithLastSubmission: true },
         );
-        return reply.redirect(to, 303);
       },
     );
   };

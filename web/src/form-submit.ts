@@ -58,3 +58,36 @@ export function useFormSubmit<E extends Errors>() {
 
   return { errors, problem, busy, submit };
 }
+
+/**
+ * An action on one item of a list that the person confirms first (end an emergency, remove an address,
+ * retire a template): the item being confirmed, the notice once done, the refusal, and the busy state.
+ */
+export function useConfirmedAction<T>() {
+  const [confirming, setConfirming] = useState<T | null>(null);
+  const [notice, setNotice] = useState('');
+  const [problem, setProblem] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  /** Takes the confirmed action: on success the confirmation closes and `done` is said. */
+  async function act(
+    send: () => Promise<unknown>,
+    outcome: { done: string; failed: string; refresh(): void; refreshAfterFailure?(): void },
+  ): Promise<void> {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await send();
+      setConfirming(null);
+      setNotice(outcome.done);
+      outcome.refresh();
+    } catch (error) {
+      setProblem(asApiError(error, outcome.failed));
+      outcome.refreshAfterFailure?.();
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return { confirming, setConfirming, notice, setNotice, problem, setProblem, busy, act };
+}

@@ -14,9 +14,7 @@ import {
 } from '../agreement-terms.tsx';
 import {
   type AgreementTemplate,
-  type ApiError,
   type Page as ApiPage,
-  asApiError,
   type NewTemplate,
   type Purpose,
   request,
@@ -25,7 +23,7 @@ import {
 import { ConfirmPanel } from '../confirm-panel.tsx';
 import { useServiceFields } from '../field-picker.tsx';
 import { InputField, TextareaField } from '../form.tsx';
-import { useFormSubmit } from '../form-submit.ts';
+import { useConfirmedAction, useFormSubmit } from '../form-submit.ts';
 import { ErrorAlert, Status } from '../page.tsx';
 import { useApi } from '../use-api.ts';
 
@@ -38,26 +36,21 @@ export function AgreementTemplates({ org, name, roles }: { org: string; name: st
   // Only an organization that offers services has terms to offer for them.
   const provides = (services.data?.items.length ?? 0) > 0;
   const steward = roles.includes('data_steward');
-  const [confirming, setConfirming] = useState<AgreementTemplate | null>(null);
-  const [problem, setProblem] = useState<ApiError | null>(null);
-  const [notice, setNotice] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { confirming, setConfirming, notice, setNotice, problem, busy, act } =
+    useConfirmedAction<AgreementTemplate>();
 
   async function retire(template: AgreementTemplate) {
-    setBusy(true);
-    setProblem(null);
-    try {
-      await request('POST', `${base}/${encodeURIComponent(template.slug)}/retire`, {
-        body: { reason: 'Retired by a data steward in the agency console.' },
-      });
-      setConfirming(null);
-      setNotice(`The template “${template.title}” is retired. Agreements made from it stay as they are.`);
-      templates.reload();
-    } catch (error) {
-      setProblem(asApiError(error, 'The template was not retired.'));
-    } finally {
-      setBusy(false);
-    }
+    await act(
+      () =>
+        request('POST', `${base}/${encodeURIComponent(template.slug)}/retire`, {
+          body: { reason: 'Retired by a data steward in the agency console.' },
+        }),
+      {
+        done: `The template “${template.title}” is retired. Agreements made from it stay as they are.`,
+        failed: 'The template was not retired.',
+        refresh: templates.reload,
+      },
+    );
   }
 
   return (

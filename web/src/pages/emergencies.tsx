@@ -8,7 +8,7 @@ import { endDateProblem, endOfDay } from '../../../src/domain/index.ts';
 import { ApiError, type Emergency, request } from '../api.ts';
 import { ConfirmPanel } from '../confirm-panel.tsx';
 import { InputField, TextareaField } from '../form.tsx';
-import { useFormSubmit } from '../form-submit.ts';
+import { useConfirmedAction, useFormSubmit } from '../form-submit.ts';
 import { ErrorAlert, formatDate, Page, Status } from '../page.tsx';
 import { isPlatformAdmin } from '../roles.ts';
 import { useSession } from '../session.tsx';
@@ -27,30 +27,19 @@ export function EmergenciesPage() {
   const { session } = useSession();
   const emergencies = useApi<Emergency[]>('/api/v1/emergencies');
   const admin = session?.signedIn === true && isPlatformAdmin(session.roles);
-  const [notice, setNotice] = useState('');
-  const [problem, setProblem] = useState<ApiError | null>(null);
-  const [confirming, setConfirming] = useState<Emergency | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { confirming, setConfirming, notice, setNotice, problem, busy, act } =
+    useConfirmedAction<Emergency>();
 
   async function end(emergency: Emergency, reason: string) {
-    setBusy(true);
-    setProblem(null);
-    try {
-      await request('POST', `/api/v1/emergencies/${encodeURIComponent(emergency.id)}/end`, {
-        body: { reason },
-      });
-      setConfirming(null);
-      setNotice(
-        `The emergency “${emergency.name}” has ended. The agreements made under it have ended with it.`,
-      );
-      emergencies.reload();
-    } catch (error) {
-      setProblem(
-        error instanceof ApiError ? error : new ApiError('UNEXPECTED', 'The emergency was not ended.', 0),
-      );
-    } finally {
-      setBusy(false);
-    }
+    await act(
+      () =>
+        request('POST', `/api/v1/emergencies/${encodeURIComponent(emergency.id)}/end`, { body: { reason } }),
+      {
+        done: `The emergency “${emergency.name}” has ended. The agreements made under it have ended with it.`,
+        failed: 'The emergency was not ended.',
+        refresh: emergencies.reload,
+      },
+    );
   }
 
   return (

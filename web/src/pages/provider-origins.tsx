@@ -2,12 +2,12 @@
  * Provider addresses, for platform administrators (auditors read them): the only addresses the exchange
  * calls on behalf of a service. Add one, see who added each and when, remove one.
  */
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useId } from 'react';
 import { PROVIDER_ORIGIN_PATTERN } from '../../../src/domain/index.ts';
 import { ApiError, type Person, type ProviderOrigin, request } from '../api.ts';
 import { ConfirmPanel } from '../confirm-panel.tsx';
 import { InputField, TextareaField } from '../form.tsx';
-import { useFormSubmit } from '../form-submit.ts';
+import { useConfirmedAction, useFormSubmit } from '../form-submit.ts';
 import { ErrorAlert, formatDate, Page, Status } from '../page.tsx';
 import { isAuditor, isPlatformAdmin } from '../roles.ts';
 import { useSession } from '../session.tsx';
@@ -20,28 +20,17 @@ export function ProviderOriginsPage() {
   const admin = isPlatformAdmin(roles);
   const reader = admin || isAuditor(roles);
   const origins = useApi<{ items: ProviderOrigin[] }>(reader ? '/api/v1/provider-origins' : null);
-  const [notice, setNotice] = useState('');
-  const [problem, setProblem] = useState<ApiError | null>(null);
-  const [confirming, setConfirming] = useState<ProviderOrigin | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { confirming, setConfirming, notice, setNotice, problem, setProblem, busy, act } =
+    useConfirmedAction<ProviderOrigin>();
 
   async function remove(origin: ProviderOrigin) {
-    setBusy(true);
-    setProblem(null);
-    try {
-      await request('DELETE', `/api/v1/provider-origins/${encodeURIComponent(origin.id)}`);
-      setConfirming(null);
-      setNotice(`${origin.origin} is no longer on the list. Services at that address stop working.`);
-      origins.reload();
-    } catch (error) {
-      setProblem(
-        error instanceof ApiError ? error : new ApiError('UNEXPECTED', 'The address was not removed.', 0),
-      );
+    await act(() => request('DELETE', `/api/v1/provider-origins/${encodeURIComponent(origin.id)}`), {
+      done: `${origin.origin} is no longer on the list. Services at that address stop working.`,
+      failed: 'The address was not removed.',
+      refresh: origins.reload,
       // A removal stands even when the ledger could not record it: show the list as it now is.
-      origins.reload();
-    } finally {
-      setBusy(false);
-    }
+      refreshAfterFailure: origins.reload,
+    });
   }
 
   return (

@@ -9,7 +9,8 @@ import {
   type AgreementStatus,
   APPROVAL_PARTIES,
   type ApprovalParty,
-  EXPIRY_NOTICE_DAYS,
+  endsSoon,
+  expiryNoticeUntil,
   type LegalBasis,
   notFound,
   type Sensitivity,
@@ -24,8 +25,6 @@ export type AgreementView = Static<typeof Agreement>;
 export type ApprovalView = Static<typeof Approval>;
 export type AgreementDetailView = Static<typeof AgreementDetail>;
 export type Db = Kysely<Database>;
-
-const DAY_MS = 86_400_000;
 
 export function agreementRows(db: Db) {
   return db
@@ -133,7 +132,6 @@ function toAgreement(
   at: number,
 ): AgreementView {
   const fields = JSON.parse(row.fields) as string[];
-  const until = Date.parse(row.valid_until);
   return {
     id: row.id,
     lineageId: row.lineage_id,
@@ -170,7 +168,7 @@ function toAgreement(
       row.submitted_at && row.activated_at
         ? Math.max(0, Math.round((Date.parse(row.activated_at) - Date.parse(row.submitted_at)) / 1000))
         : null,
-    endsSoon: row.status === 'active' && until > at && until - at <= EXPIRY_NOTICE_DAYS * DAY_MS,
+    endsSoon: endsSoon(row.status, row.valid_until, at),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -356,7 +354,7 @@ export async function approvalQueue(
           .where('agreements.id', 'in', [...partyFor.keys()])
           .orderBy('agreements.submitted_at')
           .execute();
-  const soon = new Date(Date.now() + EXPIRY_NOTICE_DAYS * DAY_MS).toISOString();
+  const soon = expiryNoticeUntil(new Date());
   const endingRows = await agreementRows(db)
     .where((eb) =>
       eb.or([

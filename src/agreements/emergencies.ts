@@ -1,10 +1,12 @@
 /**
  * Emergencies: a platform administrator declares one (name, reason, end date); while it lasts,
  * requests from templates marked for emergencies activate at once, with their sign-offs collected
- * afterwards, and every agreement so made ends at the emergency's end at the latest.
+ * afterwards, and every agreement so made ends at the emergency's end at the latest. Declaring and ending
+ * one are recorded on the ledger; the emergency stands when the ledger cannot record it.
  */
 import type { Static } from 'typebox';
 import { GovdxError, notFound } from '../domain/index.ts';
+import { type Recorder, recordChange } from '../governance/index.ts';
 import type { EmergencyTable } from '../store/index.ts';
 import { now } from '../store/index.ts';
 import type { Db } from './agreements.ts';
@@ -43,8 +45,29 @@ export async function listEmergencies(db: Db, inForceOnly: boolean): Promise<Eme
   return rows.map((r) => toEmergency(r, at));
 }
 
+/** What declaring and ending an emergency need: the store, and the ledger that records them. */
+export interface EmergencyEffects {
+  db: Db;
+  ledger: Recorder;
+}
+
+/** Records a declared or ended emergency; it stands, whatever the ledger says. */
+async function recordEmergency(
+  ledger: Recorder,
+  kind: 'emergency.declared' | 'emergency.ended',
+  emergency: EmergencyView,
+  by: string,
+  reason: string,
+): Promise<void> {
+  const event = { kind, emergency: emergency.id, name: emergency.name, endsAt: emergency.endsAt, reason, by };
+  await recordChange(ledger, [event], {
+    undo: async () => false,
+    stands: 'The emergency is recorded here, but not on the ledger. Tell the platform operators.',
+  });
+}
+
 export async function declareEmergency(
-  db: Db,
+  { db, ledger }: EmergencyEffects,
   input: Static<typeof NewEmergency>,
   declaredBy: string,
 ): Promise<EmergencyView> {
@@ -64,16 +87,23 @@ export async function declareEmergency(
     created_at: at,
   };
   await db.insertInto('emergencies').values(row).execute();
-  return toEmergency(row, at);
+  const emergency = toEmergency(row, at);
+  await recordEmergency(ledger, 'emergency.declared', emergency, declaredBy, emergency.reason);
+  return emergency;
 }
 
 /**
  * Ends the emergency now. Agreements made under it get its new end date as theirs; the sweep then
- * expires them (AgreementWorkflow.sweep), which the caller runs at once.
+ * expires them (AgreementWorkflow.sweep), which the caller runs at once. `reason` is why it ends early.
  */
-export async function endEmergency(db: Db, id: string): Promise<EmergencyView> {
+export async function endEmergency(
+  { db, ledger }: EmergencyEffects,
+  id: string,
+  endedBy: string,
+  reason: string,
+): Promise<EmergencyView> {
   const at = now();
-  return db.transaction().execute(async (trx) => {
+  const emergency = await db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('emergencies').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('emergency', id);
     if (row.ends_at <= at) throw new GovdxError('CONFLICT', `The emergency "${row.name}" has already ended.`);
@@ -91,4 +121,6 @@ export async function endEmergency(db: Db, id: string): Promise<EmergencyView> {
       .execute();
     return toEmergency({ ...row, ends_at: at, ended_early_at: at }, at);
   });
+  await recordEmergency(ledger, 'emergency.ended', emergency, endedBy, reason);
+  return emergency;
 }

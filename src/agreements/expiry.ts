@@ -1,6 +1,6 @@
 /**
  * The expiry sweep: ends agreements past their end date (or their emergency's) as govdx's own
- * transition, and tells the parties of those ending soon, once. Runs now and then on every node.
+ * transition, and tells the parties of those ending soon, once. node/jobs.ts runs it now and then on every node.
  */
 import { expiryNoticeUntil, GovdxError } from '../domain/index.ts';
 import { agreementRows, agreementView } from './agreements.ts';
@@ -73,36 +73,4 @@ export async function sweep(
     }
   }
   return { expired, flagged };
-}
-
-/** Runs the sweep now and then, one at a time. */
-export class ExpirySweeper {
-  readonly #deps: WorkflowDeps;
-  #timer: NodeJS.Timeout | null = null;
-  #sweeping: Promise<unknown> | null = null;
-
-  constructor(deps: WorkflowDeps) {
-    this.#deps = deps;
-  }
-
-  /** Sweeps now and then every `intervalMs`. */
-  start(intervalMs = 60_000): void {
-    const run = () => {
-      if (this.#sweeping) return;
-      this.#sweeping = sweep(this.#deps)
-        .catch((error) => this.#deps.onError(error, 'sweeping agreements'))
-        .finally(() => {
-          this.#sweeping = null;
-        });
-    };
-    run();
-    this.#timer = setInterval(run, intervalMs);
-    this.#timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = null;
-    await this.#sweeping;
-  }
 }

@@ -6,6 +6,7 @@ import {
   FieldName,
   LegalBasis,
   Nullable,
+  RETENTION_DAYS,
   Slug,
   SpecialCategoryBasis,
   Timestamp,
@@ -22,8 +23,8 @@ const Fields = Type.Array(FieldName, {
     'The fields the consumer may receive, as paths into the record (`employer.name`); an object keeps all its members',
 });
 const RetentionDays = Type.Integer({
-  minimum: 1,
-  maximum: 36500,
+  minimum: RETENTION_DAYS.min,
+  maximum: RETENTION_DAYS.max,
   description: 'How long the consumer may keep what it receives, in days',
 });
 const Safeguards = Type.String({

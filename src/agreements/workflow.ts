@@ -9,7 +9,7 @@
 import type { Static } from 'typebox';
 import type { AgreementAction, Principal } from '../domain/index.ts';
 import type { AgreementView } from './agreements.ts';
-import { ExpirySweeper, sweep } from './expiry.ts';
+import { sweep } from './expiry.ts';
 import { amend, type Owner, request } from './request.ts';
 import type { AgreementAmendment, AgreementRequest } from './schemas.ts';
 import { act, type WorkflowDeps } from './transitions.ts';
@@ -19,11 +19,9 @@ export { GOVDX_ACTOR, standingOf, type WorkflowDeps } from './transitions.ts';
 
 export class AgreementWorkflow {
   readonly #deps: WorkflowDeps;
-  readonly #sweeper: ExpirySweeper;
 
   constructor(deps: WorkflowDeps) {
     this.#deps = deps;
-    this.#sweeper = new ExpirySweeper(deps);
   }
 
   /** A consumer organization asks for an agreement: a draft, or submitted at once with `submit`. */
@@ -61,18 +59,9 @@ export class AgreementWorkflow {
 
   /**
    * Ends what is past its end date, and tells the parties of agreements ending soon, once
-   * (expiry.ts).
+   * (expiry.ts). node/jobs.ts runs it now and then; ending an emergency runs it at once.
    */
   sweep(at: Date = new Date()): Promise<{ expired: number; flagged: number }> {
     return sweep(this.#deps, at);
-  }
-
-  /** Sweeps now and then every `intervalMs`. */
-  start(intervalMs = 60_000): void {
-    this.#sweeper.start(intervalMs);
-  }
-
-  stop(): Promise<void> {
-    return this.#sweeper.stop();
   }
 }

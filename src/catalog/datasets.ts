@@ -10,6 +10,8 @@ import {
   isUniqueViolation,
   now,
   type Page,
+  slugPairKey,
+  slugPairPage,
   toPage,
 } from '../store/index.ts';
 import type { AccessRights, Frequency, Theme } from './authority-tables.ts';
@@ -156,28 +158,15 @@ export async function listDatasets(
       ),
     );
   }
-  // The cursor is "<organization slug>/<dataset slug>"; slugs never contain "/".
-  if (after) {
-    const [orgSlug = '', slug = ''] = after.split('/');
-    query = query.where((eb) =>
-      eb.or([
-        eb('organizations.slug', '>', orgSlug),
-        eb.and([eb('organizations.slug', '=', orgSlug), eb('datasets.slug', '>', slug)]),
-      ]),
-    );
-  }
-  const rows = await query
-    .orderBy('organizations.slug')
-    .orderBy('datasets.slug')
-    .limit(limit + 1)
-    .execute();
+  const order = { owner: 'organizations.slug', slug: 'datasets.slug' } as const;
+  const rows = await slugPairPage(query, order, after, limit).execute();
   const ids = rows.slice(0, limit).map((r) => r.id);
   const fields = await fieldsOf(db, ids);
   const distributions = await distributionsOf(db, ids);
   return toPage(
     rows,
     limit,
-    (r) => `${r.organization_slug}/${r.slug}`,
+    (r) => slugPairKey(r.organization_slug, r.slug),
     (r) => toDataset(r, fields.get(r.id) ?? [], distributions.get(r.id) ?? []),
   );
 }

@@ -13,6 +13,8 @@ import {
   now,
   type Page,
   type ServiceTable,
+  slugPairKey,
+  slugPairPage,
   toPage,
 } from '../store/index.ts';
 import { findDataset } from './datasets.ts';
@@ -64,21 +66,9 @@ export async function listServices(
 ): Promise<Page<ServiceView>> {
   let query = services(db);
   if (filter.organizationId) query = query.where('services.organization_id', '=', filter.organizationId);
-  if (after) {
-    const [orgSlug = '', slug = ''] = after.split('/');
-    query = query.where((eb) =>
-      eb.or([
-        eb('organizations.slug', '>', orgSlug),
-        eb.and([eb('organizations.slug', '=', orgSlug), eb('services.slug', '>', slug)]),
-      ]),
-    );
-  }
-  const rows = await query
-    .orderBy('organizations.slug')
-    .orderBy('services.slug')
-    .limit(limit + 1)
-    .execute();
-  return toPage(rows, limit, (r) => `${r.organization_slug}/${r.slug}`, toService);
+  const order = { owner: 'organizations.slug', slug: 'services.slug' } as const;
+  const rows = await slugPairPage(query, order, after, limit).execute();
+  return toPage(rows, limit, (r) => slugPairKey(r.organization_slug, r.slug), toService);
 }
 
 export async function getService(

@@ -27,7 +27,15 @@ import {
 } from '../domain/index.ts';
 import { recordChange } from '../governance/index.ts';
 import type { JsonValue, Ledger, LedgerEvent } from '../ledger/index.ts';
-import { type CatalogChangeTable, type Database, now, type Page, toPage } from '../store/index.ts';
+import {
+  type CatalogChangeTable,
+  type Database,
+  keysetPage,
+  now,
+  type Page,
+  timeIdKey,
+  toPage,
+} from '../store/index.ts';
 import {
   checkDatasetChanges,
   createDataset,
@@ -348,21 +356,9 @@ export async function listCatalogChanges(
 ): Promise<Page<CatalogChangeView>> {
   let query = changes(db).where('catalog_changes.organization_id', '=', filter.organizationId);
   if (filter.status) query = query.where('catalog_changes.status', '=', filter.status);
-  if (after) {
-    const [at = '', id = ''] = after.split(' ');
-    query = query.where((eb) =>
-      eb.or([
-        eb('catalog_changes.proposed_at', '<', at),
-        eb.and([eb('catalog_changes.proposed_at', '=', at), eb('catalog_changes.id', '<', id)]),
-      ]),
-    );
-  }
-  const rows = await query
-    .orderBy('catalog_changes.proposed_at', 'desc')
-    .orderBy('catalog_changes.id', 'desc')
-    .limit(limit + 1)
-    .execute();
-  return toPage(rows, limit, (r) => `${r.proposed_at} ${r.id}`, toChange);
+  const order = { time: 'catalog_changes.proposed_at', id: 'catalog_changes.id', direction: 'desc' } as const;
+  const rows = await keysetPage(query, order, after, limit).execute();
+  return toPage(rows, limit, (r) => timeIdKey(r.proposed_at, r.id), toChange);
 }
 
 /** Whether the person is a data protection officer of the organization (held there, not as platform admin). */

@@ -10,7 +10,7 @@ import {
   generateLinkPair,
   type SyntheticRows,
   writeCsv,
-} from '../registry/linkage/synthetic.ts';
+} from '../registry/linkage/synthetic-index.ts';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 

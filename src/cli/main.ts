@@ -99,16 +99,18 @@ withSettings(
 )
   .option('--reseed', "Delete the data folder's demo data and seed it again")
   .action(async (options: Record<string, unknown>) => {
-    const unset = (key: string, env: string) =>
-      options[key] === undefined && !process.env[env] && !options.config && !process.env.GOVDX_CONFIG;
+    // Unset: not given as a flag, nor in the setting's environment variable, and no config file is read.
+    const unset = (key: keyof Config) =>
+      options[key] === undefined &&
+      !process.env[SETTINGS.find((s) => s.key === key)!.env] &&
+      !options.config &&
+      !process.env.GOVDX_CONFIG;
     const demoDefaults = {
       // A person trying the demo wants the banner, not a JSON line per request; say --log-level info for those.
-      ...(unset('logLevel', 'GOVDX_LOG_LEVEL') ? { logLevel: 'warn' } : {}),
+      ...(unset('logLevel') ? { logLevel: 'warn' } : {}),
       // Their webhook receivers run on the same machine, without TLS.
-      ...(unset('webhooksAllowHttp', 'GOVDX_WEBHOOKS_ALLOW_HTTP') ? { webhooksAllowHttp: 'true' } : {}),
-      ...(unset('outboundPrivateNetworks', 'GOVDX_OUTBOUND_PRIVATE_NETWORKS')
-        ? { outboundPrivateNetworks: 'true' }
-        : {}),
+      ...(unset('webhooksAllowHttp') ? { webhooksAllowHttp: 'true' } : {}),
+      ...(unset('outboundPrivateNetworks') ? { outboundPrivateNetworks: 'true' } : {}),
     };
     const config = await resolvePort(
       configFrom({ ...options, ...demoDefaults }),

@@ -1,6 +1,6 @@
 /** API shapes of consent clients: the services that ask citizens for consent. */
 import { Type } from 'typebox';
-import { HttpUrl, Jwks, Slug, Timestamp } from '../domain/index.ts';
+import { HttpUrl, Jwks, SLUG_PATTERN, Slug, Timestamp } from '../domain/index.ts';
 
 export const ConsentClient = Type.Object(
   {
@@ -21,7 +21,7 @@ export const ConsentClient = Type.Object(
 export const NewConsentClient = Type.Object(
   {
     clientId: Type.String({
-      pattern: '^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$',
+      pattern: SLUG_PATTERN,
       description: 'The OAuth client_id, unique across govdx: lower-case letters, digits and dashes',
     }),
     name: Type.String({ minLength: 1, maxLength: 200 }),

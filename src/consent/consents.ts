@@ -201,6 +201,19 @@ export async function listConsents(
   );
 }
 
+/** Every consent the person has given, oldest first: listConsents, page after page. */
+export async function allConsentsOf(db: Kysely<Database>, subject: string): Promise<ConsentView[]> {
+  const all: ConsentView[] = [];
+  let after: string | null = null;
+  do {
+    const page = await listConsents(db, subject, 200, after);
+    all.push(...page.items);
+    const last = page.items.at(-1);
+    after = page.nextCursor && last ? timeIdKey(last.givenAt, last.id) : null;
+  } while (after);
+  return all;
+}
+
 /**
  * What the consumer's active agreements for the purpose say about the consented fields: each field with
  * its sensitivity and the register it comes from, and the longest time the consumer may keep them.

@@ -6,6 +6,7 @@ export { type ConsentClientEffects, changeConsentClient, registerConsentClient }
 export * as clientSchemas from './client-schemas.ts';
 export * from './clients.ts';
 export * from './consents.ts';
+export * from './grants.ts';
 export * from './person.ts';
 export {
   type ConsentReceipt,

@@ -8,6 +8,7 @@ import {
   NationalId,
   Nullable,
   ON_BEHALF_COLLECTION,
+  RETENTION_DAYS,
   SENSITIVITIES,
   Slug,
   SPECIAL_CATEGORY_BASES,
@@ -154,7 +155,7 @@ export const NewConsent = Type.Object(
       Nullable(
         Type.Integer({
           minimum: 0,
-          maximum: 36500,
+          maximum: RETENTION_DAYS.max,
           description: 'Default: the longest retention of those agreements',
         }),
       ),

@@ -82,6 +82,55 @@ export async function getPerson(db: Kysely<Database>, id: string): Promise<Perso
   return toPerson(row, (await membershipsOf(db, [id])).get(id) ?? []);
 }
 
+/** Each role a principal holds, with its organization's slug (null for a platform-wide role). */
+async function rolesOf(
+  db: Kysely<Database>,
+  principal: Principal,
+): Promise<{ role: Role; organization: string | null }[]> {
+  const orgIds = [...new Set(principal.grants.flatMap((g) => (g.organizationId ? [g.organizationId] : [])))];
+  const orgs = orgIds.length
+    ? await db.selectFrom('organizations').select(['id', 'slug']).where('id', 'in', orgIds).execute()
+    : [];
+  const slugOf = new Map(orgs.map((o) => [o.id, o.slug]));
+  return principal.grants.map((g) => ({
+    role: g.role,
+    organization: g.organizationId ? (slugOf.get(g.organizationId) ?? null) : null,
+  }));
+}
+
+/** The national ID of a person; null when they have none, or there is no such person. */
+export async function nationalIdOf(db: Kysely<Database>, personId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('people')
+    .select('national_id')
+    .where('id', '=', personId)
+    .executeTakeFirst();
+  return row?.national_id ?? null;
+}
+
+/**
+ * Who is signed in, for the web app: the person's name, email and national ID, and each role with its
+ * organization's slug; null when the person no longer exists.
+ */
+export async function signedInAs(
+  db: Kysely<Database>,
+  principal: Principal,
+): Promise<{
+  person: { id: string; name: string; email: string | null; nationalId: string | null };
+  roles: { role: Role; organization: string | null }[];
+} | null> {
+  const person = await db
+    .selectFrom('people')
+    .select(['id', 'name', 'email', 'national_id'])
+    .where('id', '=', principal.personId)
+    .executeTakeFirst();
+  if (!person) return null;
+  return {
+    person: { id: person.id, name: person.name, email: person.email, nationalId: person.national_id },
+    roles: await rolesOf(db, principal),
+  };
+}
+
 /** Who a signed-in principal is: their person, and each role they hold with its organization's slug. */
 export async function whoIs(
   db: Kysely<Database>,
@@ -92,19 +141,7 @@ export async function whoIs(
   via: Principal['via'];
 }> {
   const person = await getPerson(db, principal.personId);
-  const orgIds = [...new Set(principal.grants.flatMap((g) => (g.organizationId ? [g.organizationId] : [])))];
-  const orgs = orgIds.length
-    ? await db.selectFrom('organizations').select(['id', 'slug']).where('id', 'in', orgIds).execute()
-    : [];
-  const slugOf = new Map(orgs.map((o) => [o.id, o.slug]));
-  return {
-    person,
-    roles: principal.grants.map((g) => ({
-      role: g.role,
-      organization: g.organizationId ? (slugOf.get(g.organizationId) ?? null) : null,
-    })),
-    via: principal.via,
-  };
+  return { person, roles: await rolesOf(db, principal), via: principal.via };
 }
 
 function uniqueClash(error: unknown, input: { email?: string | null; nationalId?: string | null }): never {

@@ -7,7 +7,7 @@
  */
 import type { Kysely } from 'kysely';
 import { type Static, Type } from 'typebox';
-import { GovdxError, notFound, Timestamp } from '../domain/index.ts';
+import { GovdxError, notFound, PROVIDER_ORIGIN_PATTERN, Timestamp } from '../domain/index.ts';
 import { type Recorder, recordChange } from '../governance/index.ts';
 import { EVENT_KINDS } from '../ledger/index.ts';
 import { type Database, isUniqueViolation, now, type ProviderOriginTable } from '../store/index.ts';
@@ -29,7 +29,7 @@ export const ProviderOrigin = Type.Object(
 export const NewProviderOrigin = Type.Object(
   {
     origin: Type.String({
-      pattern: '^https?://[^/?#]+/?$',
+      pattern: PROVIDER_ORIGIN_PATTERN,
       maxLength: 300,
       description: 'Scheme, host and port only: `https://api.tax.example.gov`, `http://10.0.4.2:8081`',
     }),

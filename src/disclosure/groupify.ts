@@ -129,7 +129,11 @@ export class KeyTable {
     return { ids, count };
   }
 
-  /** Dense ids of `keys[0 … n)`, integers below 2^53. */
+  /**
+   * Dense ids of `keys[0 … n)`, integers below 2^53. The probe loop is denseInt's, written out again on
+   * purpose, for speed: each copy sees keys of one array type (Int32Array or Float64Array) with its hash
+   * inlined, where a shared loop would take either array and call a hash function per key.
+   */
   denseFloat(keys: Float64Array, n: number): { ids: Int32Array; count: number } {
     const ids = new Int32Array(n);
     let count = 0;

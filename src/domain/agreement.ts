@@ -446,6 +446,34 @@ export function expiryNoticeUntil(at: Date): string {
   return daysAfter(at, EXPIRY_NOTICE_DAYS);
 }
 
+/** Whether an agreement ends soon at `at` (ms): active, not yet ended, ending within EXPIRY_NOTICE_DAYS. */
+export function endsSoon(status: AgreementStatus, validUntil: string, at: number): boolean {
+  const until = Date.parse(validUntil);
+  return status === 'active' && until > at && until - at <= EXPIRY_NOTICE_DAYS * DAY_MS;
+}
+
+/** How long a consumer may keep what it receives under an agreement, in whole days. */
+export const RETENTION_DAYS = { min: 1, max: 36500 } as const;
+
+/**
+ * The last moment of a calendar day (`YYYY-MM-DD`, as a date input gives it) in the local time zone, as
+ * ISO 8601: an end date a person picks ends with its day.
+ */
+export function endOfDay(date: string): string {
+  return new Date(`${date}T23:59:59`).toISOString();
+}
+
+/**
+ * Why a calendar day cannot be the end date of an agreement or an emergency, at `at` (ms): none given,
+ * not a real date, or its day (endOfDay) not in the future; null when it can.
+ */
+export function endDateProblem(date: string, at: number): 'missing' | 'not-a-date' | 'past' | null {
+  if (!date) return 'missing';
+  if (Number.isNaN(Date.parse(`${date}T00:00:00`))) return 'not-a-date';
+  if (Date.parse(endOfDay(date)) <= at) return 'past';
+  return null;
+}
+
 /** Median and count of time-to-share (submitted → active), in seconds. */
 export function timeToShare(durationsSeconds: readonly number[]): {
   agreements: number;

@@ -1,11 +1,24 @@
 /** Schemas of the small values every part uses: identifiers, national IDs, field names, keys, times, addresses. */
 import { type TSchema, Type } from 'typebox';
 
-/** Lower-case letters, digits and dashes: used in URLs, so it never needs escaping. */
+/**
+ * Lower-case letters, digits and dashes: used in URLs, so it never needs escaping. A schema that says
+ * something else of a slug keeps the rule: `Type.String({ pattern: SLUG_PATTERN, description })`.
+ */
+export const SLUG_PATTERN = '^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$';
 export const Slug = Type.String({
-  pattern: '^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$',
+  pattern: SLUG_PATTERN,
   description: 'Identifier used in URLs: lower-case letters, digits and dashes',
 });
+
+/** The kind of a ledger event: dot-separated lower-case words (`agreement.approved`). */
+export const EVENT_KIND_PATTERN = '^[a-z][a-z_]*(\\.[a-z][a-z_]*)*$';
+
+/**
+ * An origin the exchange may call: scheme, host and port only (`https://api.tax.example.gov`). The API's
+ * schema and the web page's check read it here.
+ */
+export const PROVIDER_ORIGIN_PATTERN = '^https?://[^/?#]+/?$';
 export const Timestamp = Type.String({ format: 'date-time' });
 export const Email = Type.String({ format: 'email', maxLength: 254 });
 export const HttpUrl = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048 });

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { findOrganization } from '../directory/index.ts';
 import { GovdxError, holdsRole, type Principal, type Role } from '../domain/index.ts';
 import { principalForSession, principalForToken, SESSION_COOKIE } from '../identity/index.ts';
 import type { OrganizationTable, Store } from '../store/index.ts';
@@ -114,16 +115,7 @@ export const accessPlugin = fp(async (app: FastifyInstance, options: { store: St
     let organizationId: string | null = null;
     if (access.inOrganization) {
       const slug = (request.params as { org?: string }).org ?? '';
-      const organization = await options.store.db
-        .selectFrom('organizations')
-        .selectAll()
-        .where('slug', '=', slug)
-        .executeTakeFirst();
-      if (!organization)
-        throw new GovdxError('NOT_FOUND', `There is no organization "${slug}".`, {
-          kind: 'organization',
-          id: slug,
-        });
+      const organization = await findOrganization(options.store.db, slug);
       request.organization = organization;
       organizationId = organization.id;
     }

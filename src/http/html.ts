@@ -5,6 +5,12 @@
  */
 
 import { hash } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
+
+/** Sends a server-rendered page, never cached: each holds one person's step of a sign-in or consent. */
+export function sendHtml(reply: FastifyReply, status: number, html: string): FastifyReply {
+  return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+}
 
 /** Escapes text for HTML content and quoted attribute values. */
 export function escapeHtml(text: string): string {

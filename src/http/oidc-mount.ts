@@ -9,8 +9,9 @@
  * reads nothing. More specific routes under the prefix (interaction pages, APIs) win over the wildcard.
  */
 import type { IncomingMessage } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
+import type { Interaction, InteractionResults } from 'oidc-provider';
 
 export async function mountOidcProvider(app: FastifyInstance, prefix: string, provider: Provider) {
   const handle = provider.callback();
@@ -26,4 +27,32 @@ export async function mountOidcProvider(app: FastifyInstance, prefix: string, pr
       void handle(raw, reply.raw);
     });
   });
+}
+
+/** The interaction this browser is in, when it is the one named in the URL; null otherwise. */
+export async function currentInteraction(
+  provider: Provider,
+  uid: string,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<Interaction | null> {
+  try {
+    const interaction: Interaction = await provider.interactionDetails(request.raw, reply.raw);
+    return interaction.uid === uid ? interaction : null;
+  } catch {
+    // No interaction cookie, or the interaction expired: both mean "start again".
+    return null;
+  }
+}
+
+/** Ends an interaction page's step with `result`, and sends the browser back to the provider (303). */
+export async function finishInteraction(
+  provider: Provider,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  result: InteractionResults,
+  options?: { mergeWithLastSubmission?: boolean },
+): Promise<FastifyReply> {
+  const to = await provider.interactionResult(request.raw, reply.raw, result, options);
+  return reply.redirect(to, 303);
 }

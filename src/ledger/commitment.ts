@@ -9,6 +9,7 @@
  */
 import { hash, randomFillSync } from 'node:crypto';
 import canonicalize from 'canonicalize';
+import { EVENT_KIND_PATTERN } from '../domain/index.ts';
 import { leafHash } from './hashes.ts';
 
 export const SALT_BYTES = 32;
@@ -65,7 +66,7 @@ export const EVENT_KINDS = {
   webhookDeleted: 'webhook.deleted',
 } as const;
 
-export const KIND_PATTERN = /^[a-z][a-z_]*(\.[a-z][a-z_]*)*$/;
+export const KIND_PATTERN = new RegExp(EVENT_KIND_PATTERN);
 
 /** RFC 8785 JCS: sorted keys, no whitespace, ECMAScript number and string serialization. */
 export function canonicalJson(value: unknown): string {

@@ -34,7 +34,13 @@ export function addBackgroundJobs(app: FastifyInstance): void {
   const { config, store, ledger, exchange, webhooks, agreements: workflow } = app;
   app.addHook('onReady', async () => webhooks.start());
   app.addHook('onClose', () => webhooks.stop());
-  app.addHook('onReady', async () => workflow.start(config.agreementSweepSeconds * 1000));
+  // Agreements past their end date expire, and the parties of those ending soon are told, once.
+  const agreementSweep = repeat(config.agreementSweepSeconds * 1000, () =>
+    workflow
+      .sweep()
+      .catch((error) => app.log.error({ err: error }, 'agreements: sweeping agreements failed')),
+  );
+  app.addHook('onReady', async () => agreementSweep.start());
   // Consents past their end date are marked expired and recorded, on the same rhythm.
   const consentSweep = repeat(config.agreementSweepSeconds * 1000, () =>
     expireDueConsents({ db: store.db, ledger, changed: (change) => exchange.changed(change) }).catch(
@@ -66,7 +72,7 @@ export function addBackgroundJobs(app: FastifyInstance): void {
       return qualityRun.stop();
     });
   }
-  app.addHook('onClose', () => workflow.stop());
+  app.addHook('onClose', () => agreementSweep.stop());
   // The ledger's subject index, compared with the committed events at start and then daily (src/tracker).
   const indexCheck = repeat(24 * 3_600_000, () =>
     app.subjectIndexCheck

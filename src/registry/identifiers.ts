@@ -4,7 +4,7 @@
  * (ISO/IEC 7812-1, Annex B), which catches every single-digit error and most transpositions.
  */
 
-export const NATIONAL_ID_PATTERN = /^EX\d{9}$/;
+export const EXAMPLE_NATIONAL_ID_PATTERN = /^EX\d{9}$/;
 
 /** The Luhn check digit of a string of decimal digits. */
 export function luhnCheckDigit(digits: string): number {
@@ -34,6 +34,6 @@ export function formatNationalId(body: number): string {
 
 /** True for a well-formed national ID whose check digit matches. */
 export function isValidNationalId(id: string): boolean {
-  if (!NATIONAL_ID_PATTERN.test(id)) return false;
+  if (!EXAMPLE_NATIONAL_ID_PATTERN.test(id)) return false;
   return luhnCheckDigit(id.slice(2, 10)) === Number(id[10]);
 }

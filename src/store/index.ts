@@ -12,7 +12,16 @@ export {
   type Store,
   type StoreOptions,
 } from './open.ts';
-export { decodeCursor, encodeCursor, keysetPage, type Page, timeIdKey, toPage } from './page.ts';
+export {
+  decodeCursor,
+  encodeCursor,
+  keysetPage,
+  type Page,
+  slugPairKey,
+  slugPairPage,
+  timeIdKey,
+  toPage,
+} from './page.ts';
 export type * from './schema.ts';
 export { settingOnce } from './settings.ts';
 export { now } from './time.ts';

@@ -48,18 +48,49 @@ export function keysetPage<DB, TB extends keyof DB, O>(
   after: string | null,
   limit: number,
 ): SelectQueryBuilder<DB, TB, O> {
-  const time = sql.ref<string>(order.time);
-  const id = sql.ref<string>(order.id);
+  const key = after ? after.split(' ') : null;
+  return pairPage(query, [order.time, order.id], order.direction, key, limit);
+}
+
+/** The key of a row ordered by (owner slug, slug): "<owner>/<slug>"; slugs hold no "/". */
+export function slugPairKey(owner: string, slug: string): string {
+  return `${owner}/${slug}`;
+}
+
+/**
+ * One page of `query` in the ascending order (owner slug, slug): the rows after the key (see
+ * slugPairKey) that the cursor named, and one more to tell whether another page exists (toPage).
+ */
+export function slugPairPage<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  order: { owner: StringReference<DB, TB>; slug: StringReference<DB, TB> },
+  after: string | null,
+  limit: number,
+): SelectQueryBuilder<DB, TB, O> {
+  const key = after ? after.split('/') : null;
+  return pairPage(query, [order.owner, order.slug], 'asc', key, limit);
+}
+
+/** The rows beyond the key (first, second) in the order of both columns, and one more. */
+function pairPage<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  columns: [StringReference<DB, TB>, StringReference<DB, TB>],
+  direction: 'asc' | 'desc',
+  key: string[] | null,
+  limit: number,
+): SelectQueryBuilder<DB, TB, O> {
+  const first = sql.ref<string>(columns[0]);
+  const second = sql.ref<string>(columns[1]);
   let page = query;
-  if (after) {
-    const [at = '', lastId = ''] = after.split(' ');
-    const beyond = order.direction === 'asc' ? '>' : '<';
+  if (key) {
+    const [at = '', last = ''] = key;
+    const beyond = direction === 'asc' ? '>' : '<';
     page = page.where((eb) =>
-      eb.or([eb(time, beyond, at), eb.and([eb(time, '=', at), eb(id, beyond, lastId)])]),
+      eb.or([eb(first, beyond, at), eb.and([eb(first, '=', at), eb(second, beyond, last)])]),
     );
   }
   return page
-    .orderBy(time, order.direction)
-    .orderBy(id, order.direction)
+    .orderBy(first, direction)
+    .orderBy(second, direction)
     .limit(limit + 1);
 }

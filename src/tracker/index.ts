@@ -9,6 +9,7 @@ export {
   describeEvent,
   type LedgerReader,
 } from './access-events.ts';
+export { exportMyData, type MyExportView } from './export.ts';
 export { factsAbout } from './facts.ts';
 export { type Misfiled, SubjectIndexCheck } from './index-check.ts';
 export * as schemas from './schemas.ts';

@@ -4,7 +4,7 @@
  * safeguards. One set serves the request form, a template's form and a proposal of new terms.
  */
 import type { ReactNode } from 'react';
-import { SPECIAL_CATEGORY_BASES, type SpecialCategoryBasis } from '../../src/domain/index.ts';
+import { RETENTION_DAYS, SPECIAL_CATEGORY_BASES, type SpecialCategoryBasis } from '../../src/domain/index.ts';
 import { legalBasisText } from './agreement-labels.tsx';
 import type { Purpose, Service } from './api.ts';
 import { FieldPicker, type ServiceFields } from './field-picker.tsx';
@@ -17,6 +17,41 @@ export function wholeNumber(value: FormDataEntryValue | null, min: number, max: 
   if (!/^\d+$/.test(text)) return null;
   const n = Number(text);
   return n >= min && n <= max ? n : null;
+}
+
+/** The terms AgreementTermsFields holds, as read from its form. */
+export interface AgreementTermsInput {
+  /** The condition for special-category data, when the fields include some; otherwise null. */
+  specialCategoryBasis: SpecialCategoryBasis | null;
+  /** Null when not a whole number of days within RETENTION_DAYS (then `errors.retentionDays` says so). */
+  retentionDays: number | null;
+  onwardSharing: boolean;
+  /** Trimmed; empty when none were written. */
+  safeguards: string;
+}
+
+/**
+ * Reads the terms of AgreementTermsFields from its form's data, with what is wrong beside the field it
+ * concerns. `special`: the chosen fields include special-category data, so a condition is needed.
+ */
+export function readAgreementTerms(
+  data: FormData,
+  special: boolean,
+): { terms: AgreementTermsInput; errors: { special?: string; retentionDays?: string } } {
+  const errors: { special?: string; retentionDays?: string } = {};
+  const basis = String(data.get('specialCategoryBasis') ?? '').trim();
+  if (special && !basis) errors.special = 'Choose the condition that allows special-category data';
+  const retentionDays = wholeNumber(data.get('retentionDays'), RETENTION_DAYS.min, RETENTION_DAYS.max);
+  if (retentionDays === null) {
+    errors.retentionDays = `Enter a whole number of days from ${RETENTION_DAYS.min} to ${RETENTION_DAYS.max}`;
+  }
+  const terms: AgreementTermsInput = {
+    specialCategoryBasis: special && basis ? (basis as SpecialCategoryBasis) : null,
+    retentionDays,
+    onwardSharing: data.get('onwardSharing') === 'yes',
+    safeguards: String(data.get('safeguards') ?? '').trim(),
+  };
+  return { terms, errors };
 }
 
 /** One of the provider's services; choosing another clears the fields chosen (onChange). */

@@ -233,6 +233,11 @@ export class ApiError extends Error {
   }
 }
 
+/** A failure as the API's refusal; anything else (no network, a bug) as UNEXPECTED with `fallback`. */
+export function asApiError(error: unknown, fallback: string): ApiError {
+  return error instanceof ApiError ? error : new ApiError('UNEXPECTED', fallback, 0);
+}
+
 export async function request<T>(
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
   path: string,

@@ -173,11 +173,6 @@ export function focusFirstError(form: HTMLFormElement | null): void {
   });
 }
 
-/** A date from a date input ("2026-05-31") as the end of that day in the person's time zone. */
-export function endOfDay(date: string): string {
-  return new Date(`${date}T23:59:59`).toISOString();
-}
-
 /** A date as a date input's value, in the person's time zone. */
 export function dateInputValue(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');

@@ -11,7 +11,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import * as agreements from '../../agreements/index.ts';
-import { AGREEMENT_ACTION_REASONS, type AgreementAction, GovdxError } from '../../domain/index.ts';
+import { AGREEMENT_ACTION_REASONS, type AgreementAction } from '../../domain/index.ts';
 import { pageArgs } from '../page.ts';
 import { errorResponses, PageOf, Slug } from '../schemas.ts';
 
@@ -45,6 +45,7 @@ const ACTIONS: Record<Exclude<AgreementAction, 'amend'>, string> = {
 
 export const agreementRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.store.db;
+  const emergencyEffects: agreements.EmergencyEffects = { db, ledger: app.ledger };
   const tags = ['Agreements'];
 
   app.get('/organizations/:org/agreements', {
@@ -240,8 +241,11 @@ export const agreementRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: a.Emergency, ...written },
     },
     handler: async (request, reply) => {
-      const emergency = await agreements.declareEmergency(db, request.body, request.principal!.personId);
-      await recordEmergency('emergency.declared', emergency, request.principal!.personId);
+      const emergency = await agreements.declareEmergency(
+        emergencyEffects,
+        request.body,
+        request.principal!.personId,
+      );
       return reply.status(201).send(emergency);
     },
   });
@@ -256,37 +260,13 @@ export const agreementRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: a.Emergency, ...written },
     },
     handler: async (request) => {
-      const emergency = await agreements.endEmergency(db, request.params.id);
-      await recordEmergency('emergency.ended', emergency, request.principal!.personId, request.body.reason);
+      const { id } = request.params;
+      const by = request.principal!.personId;
+      const emergency = await agreements.endEmergency(emergencyEffects, id, by, request.body.reason);
       await app.agreements.sweep();
       return emergency;
     },
   });
-
-  async function recordEmergency(
-    kind: string,
-    emergency: agreements.EmergencyView,
-    by: string,
-    reason: string = emergency.reason,
-  ) {
-    try {
-      await app.ledger.append({
-        kind,
-        emergency: emergency.id,
-        name: emergency.name,
-        endsAt: emergency.endsAt,
-        reason,
-        by,
-      });
-    } catch (cause) {
-      const error = new GovdxError(
-        'LEDGER_UNAVAILABLE',
-        'The emergency is recorded here, but not on the ledger. Tell the platform operators.',
-      );
-      error.cause = cause;
-      throw error;
-    }
-  }
 };
 
 /** Without sign-in: what government shares with whom, and how fast. */

@@ -6,6 +6,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
+import { signedInAs } from '../../directory/index.ts';
 import {
   endSession,
   idpClientSecret,
@@ -173,27 +174,9 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (request) => {
       const principal = request.principal;
       if (!principal) return { signedIn: false as const };
-      const person = await db
-        .selectFrom('people')
-        .select(['id', 'name', 'email', 'national_id'])
-        .where('id', '=', principal.personId)
-        .executeTakeFirst();
-      if (!person) return { signedIn: false as const };
-      const orgIds = [
-        ...new Set(principal.grants.flatMap((g) => (g.organizationId ? [g.organizationId] : []))),
-      ];
-      const orgs = orgIds.length
-        ? await db.selectFrom('organizations').select(['id', 'slug']).where('id', 'in', orgIds).execute()
-        : [];
-      const slugOf = new Map(orgs.map((o) => [o.id, o.slug]));
-      return {
-        signedIn: true as const,
-        person: { id: person.id, name: person.name, email: person.email, nationalId: person.national_id },
-        roles: principal.grants.map((g) => ({
-          role: g.role,
-          organization: g.organizationId ? (slugOf.get(g.organizationId) ?? null) : null,
-        })),
-      };
+      const session = await signedInAs(db, principal);
+      if (!session) return { signedIn: false as const };
+      return { signedIn: true as const, ...session };
     },
   });
 };

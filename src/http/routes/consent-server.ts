@@ -23,12 +23,14 @@ import {
   checkConsentRequest,
   consentedFields,
   consentIssuer,
+  consentOfGrant,
   consentSigningKey,
   createConsentServer,
   describeConsentRequest,
   findConsentClient,
   getConsent,
   giveConsent,
+  linkGrant,
   pairwiseKey,
   pairwiseSubject,
   personApiUrl,
@@ -37,9 +39,9 @@ import {
   servicesRead,
   withdrawConsent,
 } from '../../consent/index.ts';
+import { nationalIdOf } from '../../directory/index.ts';
 import { GovdxError, type Principal } from '../../domain/index.ts';
 import { principalForSession, SESSION_COOKIE } from '../../identity/index.ts';
-import { now } from '../../store/index.ts';
 import {
   consentErrorPage,
   consentExpiredPage,
@@ -47,12 +49,9 @@ import {
   notACitizenPage,
   previewPage,
 } from '../consent-pages.ts';
-import { mountOidcProvider } from '../oidc-mount.ts';
+import { sendHtml } from '../html.ts';
+import { currentInteraction, finishInteraction, mountOidcProvider } from '../oidc-mount.ts';
 import { errorResponses } from '../schemas.ts';
-
-function sendHtml(reply: FastifyReply, status: number, html: string) {
-  return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
-}
 
 const PersonApiResponse = {
   200: {
@@ -90,16 +89,6 @@ export const consentServerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const expired = () => consentExpiredPage(publicUrl);
   const interactionPath = (uid: string) => `${CONSENT_PREFIX}/interaction/${uid}`;
 
-  /** The interaction this browser is in, when it is the one named in the URL. */
-  async function currentInteraction(uid: string, request: FastifyRequest, reply: FastifyReply) {
-    try {
-      const interaction: Interaction = await provider.interactionDetails(request.raw, reply.raw);
-      return interaction.uid === uid ? interaction : null;
-    } catch {
-      return null;
-    }
-  }
-
   /** The person signed in to govdx in this browser (the govdx session), if any. */
   async function signedIn(request: FastifyRequest): Promise<Principal | null> {
     const cookie = request.cookies[SESSION_COOKIE];
@@ -118,11 +107,10 @@ export const consentServerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     error: string,
     description: string,
   ): Promise<FastifyReply> {
-    const to = await provider.interactionResult(request.raw, reply.raw, {
+    return finishInteraction(provider, request, reply, {
       error,
       error_description: description,
     });
-    return reply.redirect(to, 303);
   }
 
   /** The request of an interaction: its client, purpose and attribute scopes. */
@@ -144,19 +132,19 @@ export const consentServerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       { schema: { hide: true, params } },
       async (request, reply) => {
         const { uid } = request.params;
-        const interaction = await currentInteraction(uid, request, reply);
+        const interaction = await currentInteraction(provider, uid, request, reply);
         if (!interaction) return sendHtml(reply, 400, expired());
         const person = await signedIn(request);
         if (!person) return signInFirst(reply, uid);
         // Signed in to govdx as someone else than the consent server remembers: that person it is.
         if (interaction.prompt.name === 'login' || interaction.session?.accountId !== person.personId) {
-          const to = await provider.interactionResult(
-            request.raw,
-            reply.raw,
+          return finishInteraction(
+            provider,
+            request,
+            reply,
             { login: { accountId: person.personId } },
             { mergeWithLastSubmission: false },
           );
-          return reply.redirect(to, 303);
         }
         const { client, scopes, purpose } = await requestOf(interaction);
         if (!client) return sendHtml(reply, 400, expired());
@@ -185,7 +173,7 @@ export const consentServerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       async (request, reply) => {
         const { uid } = request.params;
-        const interaction = await currentInteraction(uid, request, reply);
+        const interaction = await currentInteraction(provider, uid, request, reply);
         if (interaction?.prompt.name !== 'consent' || !interaction.session) {
           return sendHtml(reply, 400, expired());
         }
@@ -227,23 +215,15 @@ export const consentServerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (scopes.includes('openid')) grant.addOIDCScope('openid');
         grant.addResourceScope(resource, attributes.join(' '));
         const grantId = await grant.save();
-        await db
-          .insertInto('consent_grants')
-          .values({
-            grant_id: grantId,
-            consent_id: consent.id,
-            client_id: client.clientId,
-            created_at: now(),
-          })
-          .execute();
+        await linkGrant(db, { grantId, consentId: consent.id, clientId: client.clientId });
         if (!client.preview) {
-          const to = await provider.interactionResult(
-            request.raw,
-            reply.raw,
+          return finishInteraction(
+            provider,
+            request,
+            reply,
             { consent: { grantId } },
             { mergeWithLastSubmission: true },
           );
-          return reply.redirect(to, 303);
         }
         let release: Awaited<ReturnType<typeof readPerson>>;
         try {
@@ -295,20 +275,15 @@ export const consentServerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       async (request, reply) => {
         const { uid } = request.params;
-        const interaction = await currentInteraction(uid, request, reply);
+        const interaction = await currentInteraction(provider, uid, request, reply);
         if (interaction?.prompt.name !== 'consent' || !interaction.session) {
           return sendHtml(reply, 400, expired());
         }
         const person = await signedIn(request);
         if (person?.personId !== interaction.session.accountId) return signInFirst(reply, uid);
         const grantId = request.body.grant;
-        const link = await db
-          .selectFrom('consent_grants')
-          .select('consent_id')
-          .where('grant_id', '=', grantId)
-          .where('client_id', '=', String(interaction.params.client_id))
-          .executeTakeFirst();
-        const consent = link ? await getConsent(db, link.consent_id) : null;
+        const consentId = await consentOfGrant(db, grantId, String(interaction.params.client_id));
+        const consent = consentId ? await getConsent(db, consentId) : null;
         if (!consent || consent.subject !== person.nationalId || consent.status !== 'active') {
           return sendHtml(reply, 400, expired());
         }
@@ -316,13 +291,13 @@ export const consentServerRoutes: FastifyPluginAsyncTypebox = async (app) => {
           await cancel(consent, person, grantId, 'Cancelled after seeing the details.');
           return refuse(request, reply, 'access_denied', 'The person cancelled after seeing their details.');
         }
-        const to = await provider.interactionResult(
-          request.raw,
-          reply.raw,
+        return finishInteraction(
+          provider,
+          request,
+          reply,
           { consent: { grantId } },
           { mergeWithLastSubmission: true },
         );
-        return reply.redirect(to, 303);
       },
     );
   };
@@ -358,34 +333,22 @@ export const consentServerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const token = await provider.AccessToken.find(match[1]);
       const audiences = token ? [token.aud].flat() : [];
-      const link = token?.grantId
-        ? await db
-            .selectFrom('consent_grants')
-            .select('consent_id')
-            .where('grant_id', '=', token.grantId)
-            .executeTakeFirst()
-        : undefined;
+      const consentId = token?.grantId ? await consentOfGrant(db, token.grantId) : undefined;
       const client = token ? await findConsentClient(db, token.clientId!) : undefined;
-      const person = token?.accountId
-        ? await db
-            .selectFrom('people')
-            .select('national_id')
-            .where('id', '=', token.accountId)
-            .executeTakeFirst()
-        : undefined;
-      if (!token || !audiences.includes(resource) || !link || !client || !person?.national_id) {
+      const subject = token?.accountId ? await nationalIdOf(db, token.accountId) : null;
+      if (!token || !audiences.includes(resource) || !consentId || !client || !subject) {
         reply.header('www-authenticate', 'Bearer realm="govdx consent", error="invalid_token"');
         throw new GovdxError(
           'TOKEN_INVALID',
           'The access token is not valid for the person API: unknown, expired, revoked, or for another resource.',
         );
       }
-      const consent = await getConsent(db, link.consent_id);
+      const consent = await getConsent(db, consentId);
       const scopes = attributeScopes(token.scopes);
       const release = await readPerson(app.exchange, db, {
         client,
         consent: { id: consent.id, purpose: consent.purpose },
-        subject: person.national_id,
+        subject,
         scopes,
       });
       const sealed = await sealPersonRelease(signingKey, release, {

@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { GovdxError } from '../../domain/index.ts';
+import { EVENT_KIND_PATTERN, GovdxError, SLUG_PATTERN } from '../../domain/index.ts';
 import { listGovernanceEvents } from '../../governance/index.ts';
 import { isAuditor } from '../../ledger/index.ts';
 import { requirePrincipal } from '../access.ts';
@@ -16,14 +16,14 @@ const GovernanceEventQuery = Type.Object(
   {
     kind: Type.Optional(
       Type.String({
-        pattern: '^[a-z][a-z_]*(\\.[a-z][a-z_]*)*$',
+        pattern: EVENT_KIND_PATTERN,
         maxLength: 100,
         description: 'Only events of this kind, e.g. `system.registered` or `agreement.approved`',
       }),
     ),
     organization: Type.Optional(
       Type.String({
-        pattern: '^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$',
+        pattern: SLUG_PATTERN,
         description:
           'Only events concerning this organization (its slug): as `organization`, provider or consumer',
       }),

@@ -7,19 +7,15 @@
  */
 import formbody from '@fastify/formbody';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type Provider from 'oidc-provider';
-import type { Interaction } from 'oidc-provider';
 import { Type } from 'typebox';
 import { checkIdpPassword, createIdentityProvider, SignInThrottle } from '../../identity/index.ts';
+import { sendHtml } from '../html.ts';
 import { consentPage, idpPages, interactionExpiredPage, loginPage } from '../idp-pages.ts';
-import { mountOidcProvider } from '../oidc-mount.ts';
+import { currentInteraction, finishInteraction, mountOidcProvider } from '../oidc-mount.ts';
 
 const PREFIX = '/idp';
-
-function sendHtml(reply: FastifyReply, status: number, html: string) {
-  return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
-}
 
 export const idpRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { config } = app;
@@ -45,23 +41,12 @@ export const idpRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return sendHtml(reply, 429, loginPage(uid, { username, pausedUntil: until }));
   }
 
-  /** The interaction this browser is in, when it is the one named in the URL. */
-  async function currentInteraction(uid: string, request: FastifyRequest, reply: FastifyReply) {
-    try {
-      const interaction: Interaction = await provider.interactionDetails(request.raw, reply.raw);
-      return interaction.uid === uid ? interaction : null;
-    } catch {
-      // No interaction cookie, or the interaction expired: both mean "start again".
-      return null;
-    }
-  }
-
   const interactionPages: FastifyPluginAsyncTypebox = async (scope) => {
     await scope.register(formbody);
     const params = Type.Object({ uid: Type.String({ maxLength: 100 }) });
 
     scope.get(`${PREFIX}/interaction/:uid`, { schema: { hide: true, params } }, async (request, reply) => {
-      const interaction = await currentInteraction(request.params.uid, request, reply);
+      const interaction = await currentInteraction(provider, request.params.uid, request, reply);
       if (!interaction) return sendHtml(reply, 400, expiredPage());
       if (interaction.prompt.name === 'login') return sendHtml(reply, 200, loginPage(interaction.uid));
       const client = await provider.Client.find(String(interaction.params.client_id));
@@ -82,7 +67,7 @@ export const idpRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
       async (request, reply) => {
-        const interaction = await currentInteraction(request.params.uid, request, reply);
+        const interaction = await currentInteraction(provider, request.params.uid, request, reply);
         if (interaction?.prompt.name !== 'login') return sendHtml(reply, 400, expiredPage());
         const { username, password } = request.body;
         // Counted before the password is checked; while paused, not even a right password is checked.
@@ -95,13 +80,13 @@ export const idpRoutes: FastifyPluginAsyncTypebox = async (app) => {
           return sendHtml(reply, 401, loginPage(interaction.uid, { username }));
         }
         await throttle.succeeded(attempt);
-        const to = await provider.interactionResult(
-          request.raw,
-          reply.raw,
+        return finishInteraction(
+          provider,
+          request,
+          reply,
           { login: { accountId: personId } },
           { mergeWithLastSubmission: false },
         );
-        return reply.redirect(to, 303);
       },
     );
 
@@ -115,16 +100,15 @@ export const idpRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
       async (request, reply) => {
-        const interaction = await currentInteraction(request.params.uid, request, reply);
+        const interaction = await currentInteraction(provider, request.params.uid, request, reply);
         if (interaction?.prompt.name !== 'consent' || !interaction.session) {
           return sendHtml(reply, 400, expiredPage());
         }
         if (request.body.decision === 'deny') {
-          const to = await provider.interactionResult(request.raw, reply.raw, {
+          return finishInteraction(provider, request, reply, {
             error: 'access_denied',
             error_description: 'The person did not allow access to their details.',
           });
-          return reply.redirect(to, 303);
         }
         const details = interaction.prompt.details as {
           missingOIDCScope?: string[];
@@ -144,13 +128,13 @@ export const idpRoutes: FastifyPluginAsyncTypebox = async (app) => {
           grant.addResourceScope(indicator, scopes.join(' '));
         }
         const grantId = await grant.save();
-        const to = await provider.interactionResult(
-          request.raw,
-          reply.raw,
+        return finishInteraction(
+          provider,
+          request,
+          reply,
           { consent: { grantId } },
           { mergeWithLastSubmission: true },
         );
-        return reply.redirect(to, 303);
       },
     );
   };

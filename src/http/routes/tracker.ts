@@ -201,37 +201,16 @@ export const trackerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     handler: async (request, reply) => {
       const principal = citizen(request);
-      const { nationalId } = principal;
-      const accessEvents = await tracker.allAccessEventsAbout(
+      const body = await tracker.exportMyData(
         app.ledger,
         db,
-        nationalId,
-        app.subjectIndexCheck.missingFor(nationalId),
+        principal,
+        app.subjectIndexCheck.missingFor(principal.nationalId),
       );
-      const receipts = [];
-      for (const event of accessEvents)
-        receipts.push(await app.ledger.receipt(event.index, asSubject(principal)));
-      const consents: consent.ConsentView[] = [];
-      let after: string | null = null;
-      do {
-        const page = await consent.listConsents(db, nationalId, 200, after);
-        consents.push(...page.items);
-        const last = page.items.at(-1);
-        after = page.nextCursor && last ? `${last.givenAt} ${last.id}` : null;
-      } while (after);
-      const exportedAt = new Date().toISOString();
       return reply
-        .header('content-disposition', attachment(`my-data-${exportedAt.slice(0, 10)}.json`))
+        .header('content-disposition', attachment(`my-data-${body.exportedAt.slice(0, 10)}.json`))
         .header('cache-control', 'no-store')
-        .send({
-          exportedAt,
-          person: { name: principal.name, nationalId },
-          data: await tracker.factsAbout(db, nationalId),
-          accessEvents,
-          receipts,
-          consents,
-          ledger: { verifierKey: app.ledger.verifierKey, checkpoint: (await app.ledger.checkpoint()).note },
-        });
+        .send(body);
     },
   });
 };

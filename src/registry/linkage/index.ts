@@ -1,7 +1,8 @@
 /**
  * Record linkage: the model (pure), comparisons, blocking, clusters and the DuckDB engine. The FEBRL-like
- * generator and its scoring (synthetic.ts, truth.ts) are tools for tests and benchmarks, imported directly
- * by them and by `govdx registry generate`, and left out here so that linking does not load faker.
+ * generator and its scoring (synthetic.ts, truth.ts) are tools for tests and benchmarks, with their own
+ * entry (synthetic-index.ts, used by `govdx registry generate`), left out here so that linking does not
+ * load faker.
  */
 export { assignEntityIds, connectedComponents, mintEntityId } from './clusters.ts';
 export { COLUMN_KINDS, type ColumnKind, recognisedKind } from './columns.ts';

@@ -7,12 +7,18 @@ import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import {
   APPROVAL_PARTIES,
+  endDateProblem,
+  endOfDay,
   requiredApprovals,
   type Sensitivity,
-  type SpecialCategoryBasis,
 } from '../../../src/domain/index.ts';
 import { FieldTermsTable, formatDays, legalBasisText } from '../agreement-labels.tsx';
-import { AgreementTermsFields, PurposeSelect, ServiceSelect, wholeNumber } from '../agreement-terms.tsx';
+import {
+  AgreementTermsFields,
+  PurposeSelect,
+  readAgreementTerms,
+  ServiceSelect,
+} from '../agreement-terms.tsx';
 import {
   type Agreement,
   type AgreementRequest,
@@ -26,7 +32,8 @@ import {
   withQuery,
 } from '../api.ts';
 import { useServiceFields } from '../field-picker.tsx';
-import { dateInputValue, endOfDay, focusFirstError, InputField, RadioGroup, SelectField } from '../form.tsx';
+import { dateInputValue, focusFirstError, InputField, RadioGroup, SelectField } from '../form.tsx';
+import { useFormSubmit } from '../form-submit.ts';
 import { ErrorAlert, formatDate, Page, Status, SummaryList, SummaryRow } from '../page.tsx';
 import { useApi } from '../use-api.ts';
 import { agreementPath, agreementsPath } from './agreements.tsx';
@@ -205,11 +212,16 @@ function intentOf(event: FormEvent<HTMLFormElement>): boolean {
   return submitter?.value !== 'draft';
 }
 
+const END_DATE_ERRORS = {
+  missing: 'Enter the date the agreement ends',
+  'not-a-date': 'Enter a real date',
+  past: 'The end date must be in the future',
+} as const;
+
 function endDateError(date: string, required: boolean): string | undefined {
-  if (!date) return required ? 'Enter the date the agreement ends' : undefined;
-  if (Number.isNaN(Date.parse(`${date}T00:00:00`))) return 'Enter a real date';
-  if (Date.parse(endOfDay(date)) <= Date.now()) return 'The end date must be in the future';
-  return undefined;
+  const problem = endDateProblem(date, Date.now());
+  if (problem === null || (problem === 'missing' && !required)) return undefined;
+  return END_DATE_ERRORS[problem];
 }
 
 function TemplateRequest({
@@ -320,9 +332,7 @@ function ScratchRequest({
   const [service, setService] = useState(initialService);
   const [purpose, setPurpose] = useState('');
   const [fields, setFields] = useState<Set<string>>(new Set());
-  const [errors, setErrors] = useState<ScratchErrors>({});
-  const [problem, setProblem] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, problem, busy, submit: sendForm } = useFormSubmit<ScratchErrors>();
   const serviceFields = useServiceFields(provider, service);
   const chosenPurpose = purposes.data?.items.find((p) => p.slug === purpose);
   const sensitivities: Sensitivity[] =
@@ -340,35 +350,31 @@ function ScratchRequest({
     if (!service) found.service = 'Choose the service';
     if (!purpose) found.purpose = 'Choose the purpose';
     if (fields.size === 0) found.fields = 'Choose at least one field';
-    const specialBasis = text('specialCategoryBasis');
-    if (special && !specialBasis) found.special = 'Choose the condition that allows special-category data';
+    const { terms, errors: termErrors } = readAgreementTerms(data, special);
+    if (termErrors.special) found.special = termErrors.special;
     const date = text('validUntil');
     found.validUntil = endDateError(date, true);
-    const retentionDays = wholeNumber(data.get('retentionDays'), 1, 36500);
-    if (retentionDays === null) found.retentionDays = 'Enter a whole number of days from 1 to 36500';
-    if (!found.validUntil) delete found.validUntil;
-    setErrors(found);
-    setProblem(null);
-    if (Object.keys(found).length > 0) {
-      focusFirstError(element);
-      return;
-    }
-    setBusy(true);
-    const safeguards = text('safeguards');
-    const refused = await onSend({
+    if (termErrors.retentionDays) found.retentionDays = termErrors.retentionDays;
+    const { safeguards, specialCategoryBasis } = terms;
+    const body: AgreementRequest = {
       provider,
       service,
       purpose,
       fields: [...fields],
       validUntil: endOfDay(date),
-      retentionDays: retentionDays!,
-      onwardSharing: data.get('onwardSharing') === 'yes',
+      retentionDays: terms.retentionDays!,
+      onwardSharing: terms.onwardSharing,
       ...(safeguards ? { safeguards } : {}),
-      ...(special ? { specialCategoryBasis: specialBasis as SpecialCategoryBasis } : {}),
+      ...(specialCategoryBasis ? { specialCategoryBasis } : {}),
       submit: intentOf(event),
+    };
+    await sendForm(element, found, {
+      send: async () => {
+        const refused = await onSend(body);
+        if (refused) throw refused;
+      },
+      failed: 'Your request was not accepted.',
     });
-    setProblem(refused);
-    setBusy(false);
   }
 
   return (

@@ -3,12 +3,17 @@
  * request that keeps them needs only its data steward's approval. Data stewards publish and retire them.
  */
 import { type FormEvent, useId, useState } from 'react';
-import type { Role, SpecialCategoryBasis } from '../../../src/domain/index.ts';
+import { type Role, SLUG_PATTERN } from '../../../src/domain/index.ts';
 import { formatDays, legalBasisText } from '../agreement-labels.tsx';
-import { AgreementTermsFields, PurposeSelect, ServiceSelect, wholeNumber } from '../agreement-terms.tsx';
+import {
+  AgreementTermsFields,
+  PurposeSelect,
+  readAgreementTerms,
+  ServiceSelect,
+  wholeNumber,
+} from '../agreement-terms.tsx';
 import {
   type AgreementTemplate,
-  ApiError,
   type Page as ApiPage,
   type NewTemplate,
   type Purpose,
@@ -17,7 +22,8 @@ import {
 } from '../api.ts';
 import { ConfirmPanel } from '../confirm-panel.tsx';
 import { useServiceFields } from '../field-picker.tsx';
-import { focusFirstError, InputField, TextareaField } from '../form.tsx';
+import { InputField, TextareaField } from '../form.tsx';
+import { useConfirmedAction, useFormSubmit } from '../form-submit.ts';
 import { ErrorAlert, Status } from '../page.tsx';
 import { useApi } from '../use-api.ts';
 
@@ -30,26 +36,21 @@ export function AgreementTemplates({ org, name, roles }: { org: string; name: st
   // Only an organization that offers services has terms to offer for them.
   const provides = (services.data?.items.length ?? 0) > 0;
   const steward = roles.includes('data_steward');
-  const [confirming, setConfirming] = useState<AgreementTemplate | null>(null);
-  const [problem, setProblem] = useState<ApiError | null>(null);
-  const [notice, setNotice] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { confirming, setConfirming, notice, setNotice, problem, busy, act } =
+    useConfirmedAction<AgreementTemplate>();
 
   async function retire(template: AgreementTemplate) {
-    setBusy(true);
-    setProblem(null);
-    try {
-      await request('POST', `${base}/${encodeURIComponent(template.slug)}/retire`, {
-        body: { reason: 'Retired by a data steward in the agency console.' },
-      });
-      setConfirming(null);
-      setNotice(`The template “${template.title}” is retired. Agreements made from it stay as they are.`);
-      templates.reload();
-    } catch (error) {
-      setProblem(asApiError(error, 'The template was not retired.'));
-    } finally {
-      setBusy(false);
-    }
+    await act(
+      () =>
+        request('POST', `${base}/${encodeURIComponent(template.slug)}/retire`, {
+          body: { reason: 'Retired by a data steward in the agency console.' },
+        }),
+      {
+        done: `The template “${template.title}” is retired. Agreements made from it stay as they are.`,
+        failed: 'The template was not retired.',
+        refresh: templates.reload,
+      },
+    );
   }
 
   return (
@@ -161,10 +162,6 @@ export function AgreementTemplates({ org, name, roles }: { org: string; name: st
   );
 }
 
-function asApiError(error: unknown, fallback: string): ApiError {
-  return error instanceof ApiError ? error : new ApiError('UNEXPECTED', fallback, 0);
-}
-
 function ConfirmRetire({
   template,
   busy,
@@ -197,7 +194,7 @@ type TemplateErrors = Partial<
   >
 >;
 
-const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+const SLUG = new RegExp(SLUG_PATTERN);
 
 function PublishTemplate({
   org,
@@ -214,9 +211,7 @@ function PublishTemplate({
   const [service, setService] = useState('');
   const [purpose, setPurpose] = useState('');
   const [fields, setFields] = useState<Set<string>>(new Set());
-  const [errors, setErrors] = useState<TemplateErrors>({});
-  const [problem, setProblem] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, problem, busy, submit } = useFormSubmit<TemplateErrors>();
   const serviceFields = useServiceFields(org, service);
   const chosenPurpose = purposes.data?.items.find((p) => p.slug === purpose);
   const special =
@@ -245,18 +240,11 @@ function PublishTemplate({
     if (!service) found.service = 'Choose the service';
     if (!purpose) found.purpose = 'Choose the purpose';
     if (fields.size === 0) found.fields = 'Choose at least one field';
-    const specialBasis = text('specialCategoryBasis');
-    if (special && !specialBasis) found.special = 'Choose the condition that allows special-category data';
+    const { terms, errors: termErrors } = readAgreementTerms(data, special);
+    if (termErrors.special) found.special = termErrors.special;
     const maxDurationDays = wholeNumber(data.get('maxDurationDays'), 1, 3650);
     if (maxDurationDays === null) found.maxDurationDays = 'Enter a whole number of days from 1 to 3650';
-    const retentionDays = wholeNumber(data.get('retentionDays'), 1, 36500);
-    if (retentionDays === null) found.retentionDays = 'Enter a whole number of days from 1 to 36500';
-    setErrors(found);
-    setProblem(null);
-    if (Object.keys(found).length > 0) {
-      focusFirstError(element);
-      return;
-    }
+    if (termErrors.retentionDays) found.retentionDays = termErrors.retentionDays;
     const body: NewTemplate = {
       slug,
       title: text('title'),
@@ -265,29 +253,28 @@ function PublishTemplate({
       purpose,
       fields: [...fields],
       maxDurationDays: maxDurationDays!,
-      retentionDays: retentionDays!,
-      onwardSharing: data.get('onwardSharing') === 'yes',
-      safeguards: text('safeguards'),
+      retentionDays: terms.retentionDays!,
+      onwardSharing: terms.onwardSharing,
+      safeguards: terms.safeguards,
       emergency: data.get('emergency') === 'on',
-      ...(special ? { specialCategoryBasis: specialBasis as SpecialCategoryBasis } : {}),
+      ...(terms.specialCategoryBasis ? { specialCategoryBasis: terms.specialCategoryBasis } : {}),
     };
-    setBusy(true);
-    try {
-      const template = await request<AgreementTemplate>(
-        'POST',
-        `/api/v1/organizations/${encodeURIComponent(org)}/agreement-templates`,
-        { body },
-      );
-      element.reset();
-      setService('');
-      setPurpose('');
-      setFields(new Set());
-      onPublished(template);
-    } catch (error) {
-      setProblem(asApiError(error, 'The template was not published.'));
-    } finally {
-      setBusy(false);
-    }
+    await submit(element, found, {
+      send: () =>
+        request<AgreementTemplate>(
+          'POST',
+          `/api/v1/organizations/${encodeURIComponent(org)}/agreement-templates`,
+          { body },
+        ),
+      reset: true,
+      done: (template) => {
+        setService('');
+        setPurpose('');
+        setFields(new Set());
+        onPublished(template);
+      },
+      failed: 'The template was not published.',
+    });
   }
 
   return (

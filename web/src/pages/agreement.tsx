@@ -9,6 +9,8 @@ import {
   AGREEMENT_ACTION_REASONS,
   type AgreementAction,
   agreementActionApplies,
+  endDateProblem,
+  endOfDay,
   mayTakeAgreementAction,
 } from '../../../src/domain/index.ts';
 import {
@@ -20,19 +22,21 @@ import {
   formatDuration,
   legalBasisText,
 } from '../agreement-labels.tsx';
-import { AgreementTermsFields, wholeNumber } from '../agreement-terms.tsx';
+import { AgreementTermsFields, readAgreementTerms } from '../agreement-terms.tsx';
 import {
   type Agreement,
   type AgreementAmendment,
   type AgreementDetail,
   type AgreementEvent,
-  ApiError,
+  type ApiError,
   type ApprovalQueue,
+  asApiError,
   type RoleGrant,
   request,
 } from '../api.ts';
 import { useServiceFields } from '../field-picker.tsx';
-import { dateInputValue, endOfDay, focusFirstError, InputField, TextareaField } from '../form.tsx';
+import { dateInputValue, focusFirstError, InputField, TextareaField } from '../form.tsx';
+import { useFormSubmit } from '../form-submit.ts';
 import { ErrorAlert, formatDate, formatDateTime, Page, Status, SummaryList, SummaryRow } from '../page.tsx';
 import { useSession } from '../session.tsx';
 import { useApi } from '../use-api.ts';
@@ -438,10 +442,6 @@ function Versions({
   );
 }
 
-function asApiError(error: unknown, fallback: string): ApiError {
-  return error instanceof ApiError ? error : new ApiError('UNEXPECTED', fallback, 0);
-}
-
 function MovePanel({
   move,
   endpoint,
@@ -539,9 +539,7 @@ function AmendPanel({
   const heading = useRef<HTMLHeadingElement>(null);
   const serviceFields = useServiceFields(a.provider, a.service);
   const [fields, setFields] = useState<Set<string>>(new Set(a.fields));
-  const [errors, setErrors] = useState<AmendErrors>({});
-  const [problem, setProblem] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, problem, busy, submit } = useFormSubmit<AmendErrors>();
   const id = useId();
   const until = dateInputValue(new Date(a.validUntil));
   useEffect(() => heading.current?.focus(), []);
@@ -557,40 +555,32 @@ function AmendPanel({
     else if (fields.size !== a.fields.length || a.fields.some((f) => !fields.has(f)))
       changes.fields = [...fields];
     const date = text('validUntil');
-    if (!date || Number.isNaN(Date.parse(`${date}T00:00:00`)))
+    const dateProblem = endDateProblem(date, Date.now());
+    if (dateProblem === 'missing' || dateProblem === 'not-a-date')
       found.validUntil = 'Enter the date the agreement ends';
-    else if (Date.parse(endOfDay(date)) <= Date.now())
-      found.validUntil = 'The end date must be in the future';
+    else if (dateProblem === 'past') found.validUntil = 'The end date must be in the future';
     else if (date !== until) changes.validUntil = endOfDay(date);
-    const retentionDays = wholeNumber(data.get('retentionDays'), 1, 36500);
-    if (retentionDays === null) found.retentionDays = 'Enter a whole number of days from 1 to 36500';
-    else if (retentionDays !== a.retentionDays) changes.retentionDays = retentionDays;
-    const onward = data.get('onwardSharing') === 'yes';
-    if (onward !== a.onwardSharing) changes.onwardSharing = onward;
-    if (text('safeguards') !== a.safeguards.trim()) changes.safeguards = text('safeguards');
+    const { terms, errors: termErrors } = readAgreementTerms(data, false);
+    if (termErrors.retentionDays) found.retentionDays = termErrors.retentionDays;
+    else if (terms.retentionDays !== a.retentionDays) changes.retentionDays = terms.retentionDays!;
+    if (terms.onwardSharing !== a.onwardSharing) changes.onwardSharing = terms.onwardSharing;
+    if (terms.safeguards !== a.safeguards.trim()) changes.safeguards = terms.safeguards;
     const reason = text('reason');
     if (!reason) found.reason = 'Say why the terms should change';
     if (Object.keys(found).length === 0 && Object.keys(changes).length === 0) {
       found.form = 'Change at least one term: these are the terms already agreed.';
     }
-    setErrors(found);
-    setProblem(null);
-    if (Object.keys(found).length > 0) {
-      focusFirstError(element);
-      return;
-    }
-    setBusy(true);
-    try {
-      const version = await request<Agreement>('POST', `${endpoint}/amend`, { body: { ...changes, reason } });
-      navigate(agreementPath(org, version.id), {
-        state: {
-          notice: `The new terms are version ${version.version}, sent for approval. Version ${a.version} stays in force until they are approved.`,
-        } satisfies RequestNotice,
-      });
-    } catch (failure) {
-      setProblem(asApiError(failure, 'The new terms were not proposed.'));
-      setBusy(false);
-    }
+    await submit(element, found, {
+      send: () => request<Agreement>('POST', `${endpoint}/amend`, { body: { ...changes, reason } }),
+      done: (version) =>
+        navigate(agreementPath(org, version.id), {
+          state: {
+            notice: `The new terms are version ${version.version}, sent for approval. Version ${a.version} stays in force until they are approved.`,
+          } satisfies RequestNotice,
+        }),
+      leaves: true,
+      failed: 'The new terms were not proposed.',
+    });
   }
 
   return (

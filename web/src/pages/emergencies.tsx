@@ -4,9 +4,11 @@
  */
 import { type FormEvent, useId, useState } from 'react';
 import { Link } from 'react-router-dom';
+import { endDateProblem, endOfDay } from '../../../src/domain/index.ts';
 import { ApiError, type Emergency, request } from '../api.ts';
 import { ConfirmPanel } from '../confirm-panel.tsx';
-import { endOfDay, focusFirstError, InputField, TextareaField } from '../form.tsx';
+import { InputField, TextareaField } from '../form.tsx';
+import { useConfirmedAction, useFormSubmit } from '../form-submit.ts';
 import { ErrorAlert, formatDate, Page, Status } from '../page.tsx';
 import { isPlatformAdmin } from '../roles.ts';
 import { useSession } from '../session.tsx';
@@ -25,30 +27,19 @@ export function EmergenciesPage() {
   const { session } = useSession();
   const emergencies = useApi<Emergency[]>('/api/v1/emergencies');
   const admin = session?.signedIn === true && isPlatformAdmin(session.roles);
-  const [notice, setNotice] = useState('');
-  const [problem, setProblem] = useState<ApiError | null>(null);
-  const [confirming, setConfirming] = useState<Emergency | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { confirming, setConfirming, notice, setNotice, problem, busy, act } =
+    useConfirmedAction<Emergency>();
 
   async function end(emergency: Emergency, reason: string) {
-    setBusy(true);
-    setProblem(null);
-    try {
-      await request('POST', `/api/v1/emergencies/${encodeURIComponent(emergency.id)}/end`, {
-        body: { reason },
-      });
-      setConfirming(null);
-      setNotice(
-        `The emergency “${emergency.name}” has ended. The agreements made under it have ended with it.`,
-      );
-      emergencies.reload();
-    } catch (error) {
-      setProblem(
-        error instanceof ApiError ? error : new ApiError('UNEXPECTED', 'The emergency was not ended.', 0),
-      );
-    } finally {
-      setBusy(false);
-    }
+    await act(
+      () =>
+        request('POST', `/api/v1/emergencies/${encodeURIComponent(emergency.id)}/end`, { body: { reason } }),
+      {
+        done: `The emergency “${emergency.name}” has ended. The agreements made under it have ended with it.`,
+        failed: 'The emergency was not ended.',
+        refresh: emergencies.reload,
+      },
+    );
   }
 
   return (
@@ -201,9 +192,7 @@ function ConfirmEnd({
 type DeclareErrors = Partial<Record<'name' | 'reason' | 'endsAt', string>>;
 
 function DeclareEmergency({ onDeclared }: { onDeclared(emergency: Emergency): void }) {
-  const [errors, setErrors] = useState<DeclareErrors>({});
-  const [problem, setProblem] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, problem, busy, submit } = useFormSubmit<DeclareErrors>();
   const id = useId();
 
   async function declare(event: FormEvent<HTMLFormElement>) {
@@ -215,29 +204,19 @@ function DeclareEmergency({ onDeclared }: { onDeclared(emergency: Emergency): vo
     if (!text('name')) found.name = 'Enter the name of the emergency';
     if (!text('reason')) found.reason = 'Say why data must be shared at once';
     const date = text('endsAt');
-    if (!date || Number.isNaN(Date.parse(`${date}T00:00:00`)))
+    const dateProblem = endDateProblem(date, Date.now());
+    if (dateProblem === 'missing' || dateProblem === 'not-a-date')
       found.endsAt = 'Enter the date the emergency ends';
-    else if (Date.parse(endOfDay(date)) <= Date.now()) found.endsAt = 'The end date must be in the future';
-    setErrors(found);
-    setProblem(null);
-    if (Object.keys(found).length > 0) {
-      focusFirstError(element);
-      return;
-    }
-    setBusy(true);
-    try {
-      const emergency = await request<Emergency>('POST', '/api/v1/emergencies', {
-        body: { name: text('name'), reason: text('reason'), endsAt: endOfDay(date) },
-      });
-      element.reset();
-      onDeclared(emergency);
-    } catch (error) {
-      setProblem(
-        error instanceof ApiError ? error : new ApiError('UNEXPECTED', 'The emergency was not declared.', 0),
-      );
-    } finally {
-      setBusy(false);
-    }
+    else if (dateProblem === 'past') found.endsAt = 'The end date must be in the future';
+    await submit(element, found, {
+      send: () =>
+        request<Emergency>('POST', '/api/v1/emergencies', {
+          body: { name: text('name'), reason: text('reason'), endsAt: endOfDay(date) },
+        }),
+      reset: true,
+      done: onDeclared,
+      failed: 'The emergency was not declared.',
+    });
   }
 
   return (

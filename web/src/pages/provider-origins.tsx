@@ -2,10 +2,12 @@
  * Provider addresses, for platform administrators (auditors read them): the only addresses the exchange
  * calls on behalf of a service. Add one, see who added each and when, remove one.
  */
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useId } from 'react';
+import { PROVIDER_ORIGIN_PATTERN } from '../../../src/domain/index.ts';
 import { ApiError, type Person, type ProviderOrigin, request } from '../api.ts';
 import { ConfirmPanel } from '../confirm-panel.tsx';
-import { focusFirstError, InputField, TextareaField } from '../form.tsx';
+import { InputField, TextareaField } from '../form.tsx';
+import { useConfirmedAction, useFormSubmit } from '../form-submit.ts';
 import { ErrorAlert, formatDate, Page, Status } from '../page.tsx';
 import { isAuditor, isPlatformAdmin } from '../roles.ts';
 import { useSession } from '../session.tsx';
@@ -18,28 +20,17 @@ export function ProviderOriginsPage() {
   const admin = isPlatformAdmin(roles);
   const reader = admin || isAuditor(roles);
   const origins = useApi<{ items: ProviderOrigin[] }>(reader ? '/api/v1/provider-origins' : null);
-  const [notice, setNotice] = useState('');
-  const [problem, setProblem] = useState<ApiError | null>(null);
-  const [confirming, setConfirming] = useState<ProviderOrigin | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { confirming, setConfirming, notice, setNotice, problem, setProblem, busy, act } =
+    useConfirmedAction<ProviderOrigin>();
 
   async function remove(origin: ProviderOrigin) {
-    setBusy(true);
-    setProblem(null);
-    try {
-      await request('DELETE', `/api/v1/provider-origins/${encodeURIComponent(origin.id)}`);
-      setConfirming(null);
-      setNotice(`${origin.origin} is no longer on the list. Services at that address stop working.`);
-      origins.reload();
-    } catch (error) {
-      setProblem(
-        error instanceof ApiError ? error : new ApiError('UNEXPECTED', 'The address was not removed.', 0),
-      );
+    await act(() => request('DELETE', `/api/v1/provider-origins/${encodeURIComponent(origin.id)}`), {
+      done: `${origin.origin} is no longer on the list. Services at that address stop working.`,
+      failed: 'The address was not removed.',
+      refresh: origins.reload,
       // A removal stands even when the ledger could not record it: show the list as it now is.
-      origins.reload();
-    } finally {
-      setBusy(false);
-    }
+      refreshAfterFailure: origins.reload,
+    });
   }
 
   return (
@@ -202,7 +193,7 @@ function ConfirmRemove({
 
 type AddErrors = Partial<Record<'origin' | 'note', string>>;
 
-const ORIGIN = /^https?:\/\/[^/?#]+\/?$/;
+const ORIGIN = new RegExp(PROVIDER_ORIGIN_PATTERN);
 
 /** The API's refusal beside the field it concerns; null when it concerns no single field. */
 function fieldErrors(error: ApiError): AddErrors | null {
@@ -221,9 +212,7 @@ function fieldErrors(error: ApiError): AddErrors | null {
 }
 
 function AddOrigin({ onAdded }: { onAdded(origin: ProviderOrigin): void }) {
-  const [errors, setErrors] = useState<AddErrors>({});
-  const [problem, setProblem] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, problem, busy, submit } = useFormSubmit<AddErrors>();
   const id = useId();
 
   async function add(event: FormEvent<HTMLFormElement>) {
@@ -237,32 +226,16 @@ function AddOrigin({ onAdded }: { onAdded(origin: ProviderOrigin): void }) {
     else if (!ORIGIN.test(origin))
       found.origin =
         'Enter only http:// or https://, the server’s name and its port, with no path after it: https://api.tax.example.gov';
-    setErrors(found);
-    setProblem(null);
-    if (Object.keys(found).length > 0) {
-      focusFirstError(element);
-      return;
-    }
-    setBusy(true);
-    try {
-      const added = await request<ProviderOrigin>('POST', '/api/v1/provider-origins', {
-        body: { origin, privateNetwork: data.get('privateNetwork') === 'on', note },
-      });
-      element.reset();
-      onAdded(added);
-    } catch (error) {
-      const refusal =
-        error instanceof ApiError ? error : new ApiError('UNEXPECTED', 'The address was not added.', 0);
-      const named = fieldErrors(refusal);
-      if (named) {
-        setErrors(named);
-        focusFirstError(element);
-      } else {
-        setProblem(refusal);
-      }
-    } finally {
-      setBusy(false);
-    }
+    await submit(element, found, {
+      send: () =>
+        request<ProviderOrigin>('POST', '/api/v1/provider-origins', {
+          body: { origin, privateNetwork: data.get('privateNetwork') === 'on', note },
+        }),
+      reset: true,
+      done: onAdded,
+      failed: 'The address was not added.',
+      fieldErrors,
+    });
   }
 
   return (

@@ -228,7 +228,11 @@ async function seedDatasets(
       stewardId: people.get(`steward.${short}`)!,
     });
     if (privacyBudget)
-      await db.updateTable('datasets').set({ privacy_budget: privacyBudget }).where('id', '=', created.id).execute();
+      await db
+        .updateTable('datasets')
+        .set({ privacy_budget: privacyBudget })
+        .where('id', '=', created.id)
+        .execute();
     tally.datasets++;
   }
 }

@@ -145,6 +145,16 @@ export function CheckRunSummary({ run }: { run: QualityCheckRun | null }) {
   );
 }
 
+/** Why someone outside its stewards sees no checks of a dataset that is not open. */
+export function ChecksForStewardsOnly({ organizationName }: { organizationName: string }) {
+  return (
+    <p>
+      The records of this dataset are not open, so the results of their checks are shown only to the data
+      stewards of {organizationName}.
+    </p>
+  );
+}
+
 /** The steward's page: the quality score in full, and the record checks with their history. */
 export function DatasetQualityPage() {
   const { org = '', slug = '' } = useParams();
@@ -232,7 +242,13 @@ export function DatasetQualityPage() {
         </>
       ) : (
         <>
-          {quality.data ? <CheckRunSummary run={quality.data.checks} /> : null}
+          {quality.data && dataset.data ? (
+            dataset.data.classification === 'public' ? (
+              <CheckRunSummary run={quality.data.checks} />
+            ) : (
+              <ChecksForStewardsOnly organizationName={dataset.data.organizationName} />
+            )
+          ) : null}
           <p className="hint">
             The data stewards of the organization see every earlier check here and can run the checks again.
           </p>

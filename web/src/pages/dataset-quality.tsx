@@ -62,7 +62,7 @@ export function QualityBreakdown({
                   <td>
                     {indicator.points} of {indicator.max}{' '}
                     <span className={`tag ${indicator.met ? 'tag--open' : 'tag--grey'}`}>
-                      {indicator.met ? 'Done' : 'To do'}
+                      {indicator.met ? 'Done' : indicator.applies ? 'To do' : 'Does not apply'}
                     </span>
                   </td>
                   <td>{indicator.reason}</td>

@@ -310,6 +310,9 @@ const ShareTime = Type.Object({
 
 export const TimeToShare = Type.Object({
   overall: ShareTime,
+  emergencyAgreements: Type.Integer({
+    description: 'Agreements made under an emergency, in force on request: not in the medians',
+  }),
   organizations: Type.Array(
     Type.Intersect([Type.Object({ organization: Slug, name: Type.String() }), ShareTime]),
   ),

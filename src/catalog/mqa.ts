@@ -135,6 +135,11 @@ export interface Indicator {
   points: number;
   max: number;
   met: boolean;
+  /**
+   * False when the dataset's access rights rule the points out (no download of a register that is not
+   * open): its max is then 0, and it is neither done nor to do.
+   */
+  applies: boolean;
   /** In plain words: why the points were given, or what to do to earn them. */
   reason: string;
 }
@@ -149,7 +154,11 @@ export interface Dimension {
 
 export interface MqaScore {
   score: number;
-  max: 405;
+  /** What can be earned for the dataset's access rights: 405 less the indicators that do not apply. */
+  max: number;
+  /** The score out of 405 as if every point could be earned (score × 405 / max, to one decimal): ranks compare it. */
+  comparableScore: number;
+  /** The rating of the comparable score. */
   rating: Rating;
   dimensions: Dimension[];
 }
@@ -165,7 +174,28 @@ export function ratingOf(score: number): Rating {
 }
 
 function indicator(id: string, label: string, max: number, met: boolean, reason: string): Indicator {
-  return { id, label, points: met ? max : 0, max, met, reason };
+  return { id, label, points: met ? max : 0, max, met, applies: true, reason };
+}
+
+/** An indicator the dataset's access rights rule out, unless it earned its points all the same. */
+function unlessEarned(earned: Indicator, reason: string): Indicator {
+  return earned.met ? earned : { ...earned, max: 0, applies: false, reason };
+}
+
+/** The period of time covered, in words: "from 1 January 1995 onwards". */
+function periodText(start: string | null, end: string | null): string {
+  const words = (iso: string) =>
+    isDate(iso)
+      ? new Date(`${iso.slice(0, 10)}T00:00:00Z`).toLocaleDateString('en-GB', {
+          day: 'numeric',
+          month: 'long',
+          year: 'numeric',
+          timeZone: 'UTC',
+        })
+      : iso;
+  if (start && end) return `from ${words(start)} to ${words(end)}`;
+  if (start) return `from ${words(start)} onwards`;
+  return `until ${words(end ?? '')}`;
 }
 
 function dimension(id: Dimension['id'], label: string, indicators: Indicator[]): Dimension {
@@ -337,7 +367,7 @@ export function scoreDataset(input: MqaInput): MqaScore {
       20,
       dataset.temporalStart !== null || dataset.temporalEnd !== null,
       dataset.temporalStart !== null || dataset.temporalEnd !== null
-        ? `Covers ${dataset.temporalStart ?? '…'} to ${dataset.temporalEnd ?? '…'}.`
+        ? `Covers the time ${periodText(dataset.temporalStart, dataset.temporalEnd)}.`
         : 'Say which period of time the data covers.',
     ),
   ]);
@@ -345,18 +375,31 @@ export function scoreDataset(input: MqaInput): MqaScore {
   const access = reachability(distributions, (d) => d.accessUrl, links, 'access address');
   const withDownload = distributions.filter((d) => d.downloadUrl !== null);
   const download = reachability(distributions, (d) => d.downloadUrl, links, 'download address');
+  // Only open data is downloaded: a register that is not open never gets a download address.
+  const downloadable = dataset.classification === 'public' && dataset.accessRights !== 'NON_PUBLIC';
+  const notDownloaded = (earned: Indicator) =>
+    downloadable
+      ? earned
+      : unlessEarned(
+          earned,
+          'Its records are shared only under agreements, never downloaded, so these points do not count for it.',
+        );
   const accessibility = dimension('accessibility', 'Accessibility', [
     indicator('access-url-accessible', 'Access address answers', 50, access.met, access.reason),
-    indicator(
-      'download-url',
-      'Download address given',
-      20,
-      withDownload.length > 0,
-      withDownload.length > 0
-        ? `${withDownload.length} distribution(s) give a direct download address.`
-        : 'Give a distribution a direct download address (dcat:downloadURL).',
+    notDownloaded(
+      indicator(
+        'download-url',
+        'Download address given',
+        20,
+        withDownload.length > 0,
+        withDownload.length > 0
+          ? `${withDownload.length} distribution(s) give a direct download address.`
+          : 'Give a distribution a direct download address (dcat:downloadURL).',
+      ),
     ),
-    indicator('download-url-accessible', 'Download address answers', 30, download.met, download.reason),
+    notDownloaded(
+      indicator('download-url-accessible', 'Download address answers', 30, download.met, download.reason),
+    ),
   ]);
 
   // The distribution that earns the most interoperability points stands for the dataset.
@@ -485,7 +528,9 @@ export function scoreDataset(input: MqaInput): MqaScore {
 
   const dimensions = [findability, accessibility, interoperability, reusability, contextuality];
   const score = dimensions.reduce((sum, d) => sum + d.score, 0);
-  return { score, max: MQA_MAX, rating: ratingOf(score), dimensions };
+  const max = dimensions.reduce((sum, d) => sum + d.max, 0);
+  const comparableScore = Math.round(((score * MQA_MAX) / max) * 10) / 10;
+  return { score, max, comparableScore, rating: ratingOf(comparableScore), dimensions };
 }
 
 /** The catalog-level score: the mean of the datasets' scores, to one decimal, as MQA averages a catalogue. */

@@ -54,6 +54,8 @@ interface Scored {
   slug: string;
   title: string;
   score: number;
+  /** Out of 405 as if every point could be earned, so that registers not open compare fairly. */
+  comparableScore: number;
   rating: Rating;
 }
 
@@ -62,13 +64,14 @@ async function scoreAll(db: Kysely<Database>, publicUrl: string, organizationId?
   for await (const datasets of everyDataset(db, organizationId)) {
     const links = await linkStates(db, publicUrl, datasets);
     for (const dataset of datasets) {
-      const { score, rating } = scoreDataset({ dataset, links });
+      const { score, comparableScore, rating } = scoreDataset({ dataset, links });
       scored.push({
         organization: dataset.organization,
         organizationName: dataset.organizationName,
         slug: dataset.slug,
         title: dataset.title,
         score,
+        comparableScore,
         rating,
       });
     }
@@ -93,7 +96,7 @@ export async function qualityLeaderboard(
   const byOrganization = new Map<string, { name: string; scores: number[] }>();
   for (const s of await scoreAll(db, publicUrl)) {
     const entry = byOrganization.get(s.organization) ?? { name: s.organizationName, scores: [] };
-    entry.scores.push(s.score);
+    entry.scores.push(s.comparableScore);
     byOrganization.set(s.organization, entry);
   }
   return [...byOrganization.entries()]
@@ -127,7 +130,7 @@ export async function organizationQuality(
   organization: { id: string; slug: string; name: string },
 ): Promise<OrganizationQuality> {
   const scored = await scoreAll(db, publicUrl, organization.id);
-  const score = meanScore(scored.map((s) => s.score));
+  const score = meanScore(scored.map((s) => s.comparableScore));
   return {
     organization: organization.slug,
     organizationName: organization.name,
@@ -135,8 +138,8 @@ export async function organizationQuality(
     max: 405,
     rating: score === null ? null : ratingOf(score),
     datasets: scored
-      .map(({ slug, title, score, rating }) => ({ slug, title, score, rating }))
-      .sort((a, b) => b.score - a.score || (a.slug < b.slug ? -1 : 1)),
+      .sort((a, b) => b.comparableScore - a.comparableScore || (a.slug < b.slug ? -1 : 1))
+      .map(({ slug, title, score, rating }) => ({ slug, title, score, rating })),
   };
 }
 

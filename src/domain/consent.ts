@@ -7,7 +7,7 @@
  * official: they never record a consent, so that nobody can make data flow on a consent that no person gave.
  */
 import { GovdxError } from './errors.ts';
-import type { Principal, Role } from './roles.ts';
+import { type Principal, type Role, roleNames } from './roles.ts';
 
 /** How a consent given other than on the consent page was collected. */
 export const ON_BEHALF_COLLECTION = ['assisted', 'paper'] as const;
@@ -37,7 +37,7 @@ export function checkConsentRecorder(principal: Principal, consumerOrganizationI
   if (!official) {
     throw new GovdxError(
       'CONSENT_RECORDER_FORBIDDEN',
-      `Only an official of the organization that receives the data (${CONSENT_RECORDER_ROLES.join(', ')}) records a consent on a person’s behalf.`,
+      `Only an official of the organization that receives the data (${roleNames(CONSENT_RECORDER_ROLES)}) records a consent on a person’s behalf.`,
     );
   }
 }

@@ -38,6 +38,12 @@ export const ROLE_LABELS: Record<Role, string> = {
   citizen: 'Citizen',
 };
 
+/** Roles by their names, for a sentence: "Data steward, Legal reviewer or Auditor". */
+export function roleNames(roles: readonly Role[]): string {
+  const names = roles.map((role) => ROLE_LABELS[role]);
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+}
+
 export interface Grant {
   role: Role;
   /** The organization the role is held in; null for a citizen. */

@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { findOrganization } from '../directory/index.ts';
-import { GovdxError, holdsRole, type Principal, type Role } from '../domain/index.ts';
+import { GovdxError, holdsRole, type Principal, type Role, roleNames } from '../domain/index.ts';
 import { principalForSession, principalForToken, SESSION_COOKIE } from '../identity/index.ts';
 import type { OrganizationTable, Store } from '../store/index.ts';
 
@@ -123,7 +123,7 @@ export const accessPlugin = fp(async (app: FastifyInstance, options: { store: St
       const where = request.organization ? ` in ${request.organization.name}` : '';
       throw new GovdxError(
         'FORBIDDEN',
-        `This needs one of these roles${where}: ${access.roles.join(', ')}.`,
+        `This needs one of these roles${where}: ${roleNames(access.roles)}.`,
         { requiredRoles: access.roles },
       );
     }

@@ -1,6 +1,13 @@
 /** Personal access tokens: created and revoked by organization admins, for scripts that call the admin API. */
 import type { Kysely } from 'kysely';
-import { GovdxError, type Grant, grantableRoles, type MembershipRole, notFound } from '../domain/index.ts';
+import {
+  GovdxError,
+  type Grant,
+  grantableRoles,
+  type MembershipRole,
+  notFound,
+  ROLE_LABELS,
+} from '../domain/index.ts';
 import { governed, type Recorder } from '../governance/index.ts';
 import { EVENT_KINDS, type LedgerEvent } from '../ledger/index.ts';
 import type { AccessTokenTable, Database } from '../store/index.ts';
@@ -52,7 +59,7 @@ export async function createToken(
   if (refused.length > 0) {
     throw new GovdxError(
       'FORBIDDEN',
-      `You cannot give a token a role you do not hold in this organization: ${refused.join(', ')}.`,
+      `You cannot give a token a role you do not hold in this organization: ${refused.map((role) => ROLE_LABELS[role]).join(', ')}.`,
       { refused, allowed },
     );
   }

@@ -266,6 +266,13 @@ for (const dialect of DIALECTS) {
       assert.ok(
         register.body.items.some((e: any) => e.id === made.id && e.emergency?.name === 'River flood'),
       );
+      // In force at once, it would count as 0 seconds and flatter the time to share: it is counted apart.
+      const share = await call(server.url, 'GET', '/agreements/time-to-share');
+      assert.equal(share.body.emergencyAgreements, 1);
+      assert.ok(
+        !share.body.organizations.some((o: any) => o.medianSeconds === 0),
+        'no organization has a median of 0 seconds',
+      );
 
       const ended = await post(`/api/v1/emergencies/${declared.body.id}/end`, admin, {
         reason: 'The water has gone down.',

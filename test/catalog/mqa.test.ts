@@ -191,6 +191,42 @@ describe('MQA score of hand-built datasets', () => {
     reasonsForLostPoints(score);
   });
 
+  test('a register not open to the public is scored on what it can earn: no download points listed to do', () => {
+    const register = dataset({ ...FULL_METADATA, classification: 'restricted', accessRights: 'NON_PUBLIC' });
+    const open = dataset({ ...FULL_METADATA });
+    const score = scoreDataset({ dataset: register, links: new Map() });
+    const downloads = score.dimensions[1]!.indicators.filter((i) => i.id.startsWith('download-url'));
+    assert.deepEqual(
+      downloads.map((i) => [i.id, i.applies, i.max, i.points]),
+      [
+        ['download-url', false, 0, 0],
+        ['download-url-accessible', false, 0, 0],
+      ],
+    );
+    for (const i of downloads) assert.doesNotMatch(i.reason, /^(Add|Give)/, 'nothing to do');
+    assert.equal(score.max, 405 - 50);
+    assert.equal(scoreDataset({ dataset: open, links: new Map() }).max, 405);
+    assert.equal(score.score, scoreDataset({ dataset: open, links: new Map() }).score);
+    assert.ok(
+      score.comparableScore > scoreDataset({ dataset: open, links: new Map() }).comparableScore,
+      'out of what it can earn, it does not sink below an open dataset that lacks a download',
+    );
+    reasonsForLostPoints(score);
+  });
+
+  test('the time covered is a sentence, an open-ended period in words', () => {
+    const reason = (overrides: Partial<DatasetView>) =>
+      scoreDataset({ dataset: dataset(overrides), links: new Map() }).dimensions[0]!.indicators.find(
+        (i) => i.id === 'temporal',
+      )!.reason;
+    assert.equal(reason({ temporalStart: '1995-01-01' }), 'Covers the time from 1 January 1995 onwards.');
+    assert.equal(reason({ temporalEnd: '2020-06-30' }), 'Covers the time until 30 June 2020.');
+    assert.equal(
+      reason({ temporalStart: '1995-01-01', temporalEnd: '2020-06-30' }),
+      'Covers the time from 1 January 1995 to 30 June 2020.',
+    );
+  });
+
   test('proprietary formats: the best distribution counts, and an outside licence earns no vocabulary points: 265, Good', () => {
     const d = dataset({
       slug: 'budget',
@@ -412,9 +448,12 @@ for (const dialect of DIALECTS) {
       assert.equal(linked.body.score, 140);
       assert.match(indicator(linked.body, 'access-url-accessible').reason, /not been checked yet/);
       const broken = await quality('beta', 'broken');
-      // Download given 20 + XLSX (20+10+10+0+20) 60 + DCAT-AP 30 + publisher 10 = 120.
+      // Download given 20 + XLSX (20+10+10+0+20) 60 + DCAT-AP 30 + publisher 10 = 120 of the 375 an
+      // internal dataset can earn (no download answers for it): 129.6 of 405, Sufficient.
       assert.equal(broken.body.score, 120);
-      assert.equal(broken.body.rating, 'Bad');
+      assert.equal(broken.body.max, 375);
+      assert.equal(broken.body.comparableScore, 129.6);
+      assert.equal(broken.body.rating, 'Sufficient');
     });
 
     test('after a check, the address that answers 200 earns its points and the one that answers 404 does not', async () => {
@@ -447,7 +486,8 @@ for (const dialect of DIALECTS) {
     test('organizations are ranked by the mean of their datasets, to one decimal', async () => {
       const board = await call(server.url, 'GET', '/catalog/quality/organizations');
       assert.equal(board.status, 200, board.text);
-      // alpha: (395 + 220) / 2 = 307.5, Good; beta: (120 + 40) / 2 = 80, Bad.
+      // alpha: (395 + 220) / 2 = 307.5, Good; beta, internal, out of what it can earn:
+      // (120 × 405 / 375 = 129.6 + 40 × 405 / 355 = 45.6) / 2 = 87.6, Bad.
       assert.deepEqual(board.body.items, [
         {
           organization: 'alpha',
@@ -457,7 +497,7 @@ for (const dialect of DIALECTS) {
           max: 405,
           rating: 'Good',
         },
-        { organization: 'beta', organizationName: 'beta', datasets: 2, score: 80, max: 405, rating: 'Bad' },
+        { organization: 'beta', organizationName: 'beta', datasets: 2, score: 87.6, max: 405, rating: 'Bad' },
       ]);
       const alpha = await call(server.url, 'GET', '/catalog/quality/organizations/alpha');
       assert.equal(alpha.status, 200, alpha.text);

@@ -105,6 +105,8 @@ export interface QualityIndicator {
   points: number;
   max: number;
   met: boolean;
+  /** False when the dataset's access rights rule the points out. */
+  applies: boolean;
   reason: string;
 }
 

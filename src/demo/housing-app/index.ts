@@ -11,7 +11,7 @@ import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import * as oidc from 'openid-client';
 import { readPrivateJwk } from '../../exchange/index.ts';
 import { GovdxConsentClient, type PendingLogin, PersonApiError, type PersonData } from './govdx-client.ts';
-import { formPage, sentPage } from './pages.ts';
+import { formPage, REQUIRED_FIELDS, sentPage } from './pages.ts';
 
 /** The demo service as registered at govdx (src/demo/consent-clients.ts seeds the registration). */
 export const HOUSING_APP = {
@@ -49,8 +49,8 @@ const COOKIE = 'housing_session';
 function problemWords(error: unknown): string {
   if (error instanceof PersonApiError) {
     if (error.code === 'CONSENT_REVOKED')
-      return 'govdx refused to send your details again: you have withdrawn your consent (CONSENT_REVOKED). Please fill in the form yourself.';
-    return `govdx did not send your details: ${error.message} (${error.code})`;
+      return 'govdx refused to send your details again: you have withdrawn your consent. Please fill in the form yourself.';
+    return `govdx did not send your details: ${error.message}`;
   }
   if (error instanceof oidc.AuthorizationResponseError) {
     return error.error === 'access_denied'
@@ -127,7 +127,22 @@ export async function startHousingApp(options: HousingAppOptions): Promise<Housi
   });
 
   app.post('/apply', async (request, reply) => {
-    session(request, reply);
+    const state = session(request, reply);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const values = Object.fromEntries(
+      Object.entries(body).map(([name, value]) => [name, typeof value === 'string' ? value.trim() : '']),
+    );
+    const errors = Object.fromEntries(Object.entries(REQUIRED_FIELDS).filter(([name]) => !values[name]));
+    if (Object.keys(errors).length > 0)
+      return html(
+        reply,
+        formPage({
+          prefill: state.person ? { person: state.person } : null,
+          problem: null,
+          refused: { values, errors },
+        }),
+        400,
+      );
     return html(reply, sentPage(`HB-${randomBytes(4).toString('hex').toUpperCase()}`));
   });
 

@@ -34,6 +34,7 @@ const STYLE = `
   .source{font-size:.95rem;color:#404040;margin:.25rem 0 0}
   .notice{border-left:4px solid #1e5631;background:#eef5ef;padding:.75rem 1rem}
   .problem{border-left:4px solid #a4161a;background:#fbeaea;padding:.75rem 1rem}
+  .field-error{color:#a4161a;font-weight:700;margin:.25rem 0}
 `;
 
 function page(title: string, body: string): string {
@@ -62,9 +63,35 @@ export interface Prefill {
 
 const text = (value: unknown) => (value === null || value === undefined ? '' : String(value));
 
-function field(id: string, label: string, value: string, autocomplete: string): string {
+/** The fields an application needs, with what to say when one is left empty; the apartment is optional. */
+export const REQUIRED_FIELDS: Record<string, string> = {
+  given_name: 'Enter your given name',
+  family_name: 'Enter your family name',
+  street: 'Enter your street',
+  house_number: 'Enter your house number',
+  postcode: 'Enter your postcode',
+  municipality: 'Enter your town or municipality',
+  income_year: 'Enter the tax year',
+  taxable_income: 'Enter your taxable income',
+};
+
+/** An application sent back: what was typed, and what is missing. */
+export interface Refused {
+  values: Record<string, string>;
+  errors: Record<string, string>;
+}
+
+function field(
+  id: string,
+  label: string,
+  value: string,
+  autocomplete: string,
+  refused: Refused | undefined,
+): string {
+  const error = refused?.errors[id];
+  const shown = refused ? (refused.values[id] ?? '') : value;
   return `<label for="${id}">${escapeHtml(label)}</label>
-<input id="${id}" name="${id}" type="text" autocomplete="${autocomplete}" value="${escapeHtml(value)}">`;
+${error ? `<p class="field-error" id="${id}-error">${escapeHtml(error)}</p>` : ''}<input id="${id}" name="${id}" type="text" autocomplete="${autocomplete}" value="${escapeHtml(shown)}"${error ? ` aria-invalid="true" aria-describedby="${id}-error"` : ''}>`;
 }
 
 function sourceNote(attribute: PersonAttribute | undefined): string {
@@ -78,7 +105,11 @@ function sourceNote(attribute: PersonAttribute | undefined): string {
   return `<p class="source">Filled in through govdx from: ${escapeHtml(attribute.source.register)} (${escapeHtml(attribute.source.organizationName)})${escapeHtml(updated)}.</p>`;
 }
 
-export function formPage(options: { prefill: Prefill | null; problem: string | null }): string {
+export function formPage(options: {
+  prefill: Prefill | null;
+  problem: string | null;
+  refused?: Refused;
+}): string {
   const attributes = options.prefill?.person.attributes ?? {};
   const value = (scope: string) => {
     const a = attributes[scope];
@@ -96,28 +127,37 @@ export function formPage(options: { prefill: Prefill | null; problem: string | n
   return page(
     'Apply for housing benefit',
     `${options.problem ? `<div class="problem" role="alert"><p>${escapeHtml(options.problem)}</p></div>` : ''}
+${
+  options.refused
+    ? `<div class="problem" role="alert"><p>Your application is not complete:</p><ul>${Object.entries(
+        options.refused.errors,
+      )
+        .map(([id, error]) => `<li><a href="#${id}">${escapeHtml(error)}</a></li>`)
+        .join('')}</ul></div>`
+    : ''
+}
 ${intro}
 <h2>Your application</h2>
 <form method="post" action="/apply">
 <fieldset>
 <legend>Your name</legend>
-${field('given_name', 'Given name(s)', text(name.given_name), 'given-name')}
-${field('family_name', 'Family name', text(name.family_name), 'family-name')}
+${field('given_name', 'Given name(s)', text(name.given_name), 'given-name', options.refused)}
+${field('family_name', 'Family name', text(name.family_name), 'family-name', options.refused)}
 ${sourceNote(attributes.name)}
 </fieldset>
 <fieldset>
 <legend>Your address</legend>
-${field('street', 'Street', text(address.street), 'address-line1')}
-${field('house_number', 'House number', text(address.house_number), 'address-line2')}
-${field('apartment', 'Apartment (if any)', text(address.apartment), 'address-line3')}
-${field('postcode', 'Postcode', text(address.postcode), 'postal-code')}
-${field('municipality', 'Town or municipality', text(address.municipality), 'address-level2')}
+${field('street', 'Street', text(address.street), 'address-line1', options.refused)}
+${field('house_number', 'House number', text(address.house_number), 'address-line2', options.refused)}
+${field('apartment', 'Apartment (if any)', text(address.apartment), 'address-line3', options.refused)}
+${field('postcode', 'Postcode', text(address.postcode), 'postal-code', options.refused)}
+${field('municipality', 'Town or municipality', text(address.municipality), 'address-level2', options.refused)}
 ${sourceNote(attributes.address)}
 </fieldset>
 <fieldset>
 <legend>Your income</legend>
-${field('income_year', 'Tax year', text(income.year), 'off')}
-${field('taxable_income', 'Taxable income (EUR)', text(income.taxable_income), 'off')}
+${field('income_year', 'Tax year', text(income.year), 'off', options.refused)}
+${field('taxable_income', 'Taxable income (EUR)', text(income.taxable_income), 'off', options.refused)}
 ${sourceNote(attributes.income)}
 </fieldset>
 <button class="primary" type="submit">Send application</button>

@@ -28,6 +28,7 @@ const Indicator = Type.Object({
   points: Type.Integer(),
   max: Type.Integer(),
   met: Type.Boolean(),
+  applies: Type.Boolean({ description: 'False when the access rights rule the points out; max is then 0' }),
   reason: Type.String({ description: 'Why the points were given, or what to do to earn them' }),
 });
 
@@ -90,7 +91,8 @@ const DatasetQuality = Type.Object({
   dataset: Slug,
   title: Type.String(),
   score: Type.Integer({ minimum: 0, maximum: 405 }),
-  max: Type.Literal(405),
+  max: Type.Integer({ maximum: 405, description: 'What can be earned for the access rights' }),
+  comparableScore: Type.Number({ description: 'The score out of 405 as if every point could be earned' }),
   rating: Rating,
   dimensions: Type.Array(Dimension),
   checks: Nullable(QualityRun),

@@ -217,6 +217,13 @@ function TimeToShareFigures() {
           </>
         )
       ) : null}
+      {figures.data && figures.data.emergencyAgreements > 0 ? (
+        <p>
+          Not counted: {figures.data.emergencyAgreements}{' '}
+          {figures.data.emergencyAgreements === 1 ? 'agreement' : 'agreements'} made under an emergency, in
+          force as soon as requested, with the sign-offs collected afterwards.
+        </p>
+      ) : null}
     </>
   );
 }

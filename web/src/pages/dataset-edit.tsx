@@ -353,7 +353,8 @@ function EditForm({ dataset: d, api, path }: { dataset: Dataset; api: string; pa
         error={errors.updateFrequency}
       >
         <option value="">Not stated</option>
-        {FREQUENCIES.map((f) => (
+        {/* The EU table has UPDATE_CONT beside CONT for the same thing: offered only to a dataset that has it. */}
+        {FREQUENCIES.filter((f) => f !== 'UPDATE_CONT' || d.updateFrequency === 'UPDATE_CONT').map((f) => (
           <option key={f} value={f}>
             {FREQUENCY_LABELS[f]}
           </option>

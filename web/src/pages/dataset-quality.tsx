@@ -62,7 +62,7 @@ export function QualityBreakdown({
                   <td>
                     {indicator.points} of {indicator.max}{' '}
                     <span className={`tag ${indicator.met ? 'tag--open' : 'tag--grey'}`}>
-                      {indicator.met ? 'Done' : 'To do'}
+                      {indicator.met ? 'Done' : indicator.applies ? 'To do' : 'Does not apply'}
                     </span>
                   </td>
                   <td>{indicator.reason}</td>
@@ -142,6 +142,16 @@ export function CheckRunSummary({ run }: { run: QualityCheckRun | null }) {
         <p>The check found nothing to put right.</p>
       )}
     </>
+  );
+}
+
+/** Why someone outside its stewards sees no checks of a dataset that is not open. */
+export function ChecksForStewardsOnly({ organizationName }: { organizationName: string }) {
+  return (
+    <p>
+      The records of this dataset are not open, so the results of their checks are shown only to the data
+      stewards of {organizationName}.
+    </p>
   );
 }
 
@@ -232,7 +242,13 @@ export function DatasetQualityPage() {
         </>
       ) : (
         <>
-          {quality.data ? <CheckRunSummary run={quality.data.checks} /> : null}
+          {quality.data && dataset.data ? (
+            dataset.data.classification === 'public' ? (
+              <CheckRunSummary run={quality.data.checks} />
+            ) : (
+              <ChecksForStewardsOnly organizationName={dataset.data.organizationName} />
+            )
+          ) : null}
           <p className="hint">
             The data stewards of the organization see every earlier check here and can run the checks again.
           </p>

@@ -6,6 +6,7 @@ import {
   type DatasetQuality,
   type DatasetUsage,
   type Distribution,
+  type QualityCheckRun,
   type Service,
   signInUrl,
 } from '../api.ts';
@@ -23,7 +24,12 @@ import { useSession } from '../session.tsx';
 import { useApi } from '../use-api.ts';
 import { CatalogSearch } from './catalog-search.tsx';
 import type { SavedNotice } from './dataset-edit.tsx';
-import { CheckRunSummary, QualityBreakdown, QualitySummary } from './dataset-quality.tsx';
+import {
+  CheckRunSummary,
+  ChecksForStewardsOnly,
+  QualityBreakdown,
+  QualitySummary,
+} from './dataset-quality.tsx';
 import { ServiceTable } from './services.tsx';
 
 export function datasetPath(dataset: Pick<Dataset, 'organization' | 'slug'>): string {
@@ -82,6 +88,10 @@ export function DatasetPage() {
   const d = dataset.data;
   const reachable = services.data?.items.filter((s) => s.dataset === slug) ?? [];
   const steward = session?.signedIn === true && canSteward(session.roles, org);
+  // Stewards see the latest check of any of their datasets, as on its quality page; others, of open ones.
+  const latestCheck = useApi<ApiPage<QualityCheckRun>>(
+    steward ? `${base}/datasets/${encodeURIComponent(slug)}/quality-checks?limit=1` : null,
+  );
   const path = `/organizations/${org}/datasets/${slug}`;
   const notice = (useLocation().state as SavedNotice | null)?.notice ?? '';
   return (
@@ -141,7 +151,15 @@ export function DatasetPage() {
                 <QualityBreakdown quality={quality.data} headingLevel={3} />
               </details>
               <h3>Checks of its records</h3>
-              <CheckRunSummary run={quality.data.checks} />
+              {steward ? (
+                latestCheck.data ? (
+                  <CheckRunSummary run={latestCheck.data.items[0] ?? null} />
+                ) : null
+              ) : d.classification === 'public' ? (
+                <CheckRunSummary run={quality.data.checks} />
+              ) : (
+                <ChecksForStewardsOnly organizationName={d.organizationName} />
+              )}
             </>
           ) : null}
 

@@ -1,7 +1,12 @@
 import { Link } from 'react-router-dom';
+import { signInUrl } from '../api.ts';
 import { Page } from '../page.tsx';
+import { useSession } from '../session.tsx';
 
 export function HomePage() {
+  const { session } = useSession();
+  // Signed out, a citizen's own data is reached through sign-in, which comes back there.
+  const myData = session?.signedIn === false ? signInUrl('/my-data') : null;
   return (
     <Page title="Share government data safely, and see who uses it">
       <p className="lead">
@@ -19,7 +24,11 @@ export function HomePage() {
           <h2 id="for-citizens">If you live here</h2>
           <ul className="list">
             <li>
-              <Link to="/my-data">See the data the government holds about you, and who looked at it</Link>
+              {myData ? (
+                <a href={myData}>See the data the government holds about you, and who looked at it</a>
+              ) : (
+                <Link to="/my-data">See the data the government holds about you, and who looked at it</Link>
+              )}
             </li>
             <li>
               <Link to="/open-data">Browse open data</Link>

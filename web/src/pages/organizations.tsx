@@ -137,9 +137,10 @@ export function QualityLeaderboardPage() {
               </tr>
             </thead>
             <tbody>
-              {items.map((item, index) => (
+              {items.map((item) => (
                 <tr key={item.organization}>
-                  <td>{index + 1}</td>
+                  {/* Equal scores share a rank: one more than the number of organizations scoring higher. */}
+                  <td>{items.findIndex((other) => other.score === item.score) + 1}</td>
                   <th scope="row">
                     <Link to={`/organizations/${item.organization}`}>{item.organizationName}</Link>
                   </th>

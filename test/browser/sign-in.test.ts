@@ -50,7 +50,9 @@ describe('web app: signing in, and what each person is offered', { skip: skipWit
       await settled(page);
       const alert = page.getByRole('alert');
       assert.match(await textOf(alert), /You need to sign in/);
-      assert.match(await textOf(alert), /Sign in, or send a personal access token/);
+      // Plain words: nothing about tokens or headers for a person at a browser (issue 16).
+      assert.match(await textOf(alert), /You are not signed in, or your session has ended/);
+      assert.doesNotMatch(await textOf(alert), /token|Bearer/i);
       assert.equal(await alert.getByRole('link', { name: 'Sign in to see this page' }).count(), 1);
     } finally {
       await context.close();

@@ -1,2 +1,22 @@
 export { formatNationalId, isValidNationalId, luhnCheckDigit, NATIONAL_ID_PATTERN } from './identifiers.ts';
-export { countRecords, deleteRecords, getRecord, type HostedRecord, putRecords } from './records.ts';
+export { IMPORT_FORMATS, IMPORT_MEDIA_TYPES, type ImportFormat } from './import-files.ts';
+export {
+  BATCH_ROWS,
+  getImport,
+  type ImportContext,
+  type ImportStatus,
+  type ImportView,
+  importRecords,
+  listImports,
+  type RowError,
+} from './imports.ts';
+export {
+  changedFields,
+  countRecords,
+  deleteRecords,
+  getRecord,
+  type HostedRecord,
+  listRecordChanges,
+  putRecords,
+  type WriteCounts,
+} from './records.ts';

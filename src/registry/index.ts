@@ -20,3 +20,4 @@ export {
   putRecords,
   type WriteCounts,
 } from './records.ts';
+export * as schemas from './schemas.ts';

@@ -7,7 +7,9 @@ import type { Command } from 'commander';
 export function addRegistryCommands(program: Command): void {
   const registry = program
     .command('registry')
-    .description('Base registers: find the records that are the same person, address or business');
+    .description(
+      'Base registers: import records; find the records that are the same person, address or business',
+    );
 
   const linkOptions = (command: Command) =>
     command
@@ -63,6 +65,23 @@ export function addRegistryCommands(program: Command): void {
     const { runLinkCommand } = await import('./registry.ts');
     process.exitCode = await runLinkCommand('dedupe', [file], options);
   });
+
+  registry
+    .command('import')
+    .description(
+      'Import records into a hosted dataset from a CSV, JSON Lines or Parquet file, through a node (docs/registers.md)',
+    )
+    .argument('<file>', 'The file: .csv (a header of field names), .jsonl or .parquet')
+    .requiredOption('--dataset <org/slug>', 'The dataset, e.g. population-registry/persons')
+    .option('--url <base>', 'The govdx node', 'http://localhost:8080')
+    .option('--token <token>', 'A personal access token of the dataset steward (or GOVDX_TOKEN)')
+    .option('--format <format>', 'csv, jsonl or parquet (default: from the file name)')
+    .option('--resume <id>', 'A failed or interrupted import of this file: go on after its last batch')
+    .option('--no-progress', 'No progress bar')
+    .action(async (file: string, options) => {
+      const { runImportCommand } = await import('./registry-import.ts');
+      process.exitCode = await runImportCommand(file, options);
+    });
 
   registry
     .command('generate')

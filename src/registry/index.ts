@@ -4,4 +4,25 @@ export {
   isValidNationalId,
   luhnCheckDigit,
 } from './identifiers.ts';
-export { countRecords, deleteRecords, getRecord, type HostedRecord, putRecords } from './records.ts';
+export { IMPORT_FORMATS, IMPORT_MEDIA_TYPES, type ImportFormat } from './import-files.ts';
+export {
+  BATCH_ROWS,
+  getImport,
+  type ImportContext,
+  type ImportStatus,
+  type ImportView,
+  importRecords,
+  listImports,
+  type RowError,
+} from './imports.ts';
+export {
+  changedFields,
+  countRecords,
+  deleteRecords,
+  getRecord,
+  type HostedRecord,
+  listRecordChanges,
+  putRecords,
+  type WriteCounts,
+} from './records.ts';
+export * as schemas from './schemas.ts';

@@ -277,6 +277,48 @@ export interface RecordTable {
   updated_at: string;
 }
 
+/** One change to a hosted record, written in the same transaction as the change itself (migration 0021). */
+export interface RecordChangeTable {
+  /** Monotonic, in the order changes become visible; pg returns int8 as text. */
+  seq: Generated<number | string>;
+  dataset_id: string;
+  key: string;
+  kind: 'created' | 'updated' | 'deleted';
+  /** JSON array of the names of the fields that changed (every field present, for a created record). */
+  fields: string;
+  import_id: string | null;
+  at: string;
+}
+
+export type RecordImportStatus = 'running' | 'completed' | 'failed';
+
+/** An import of records into a hosted dataset from a file, with its progress and outcome. */
+export interface RecordImportTable {
+  id: string;
+  dataset_id: string;
+  format: 'csv' | 'jsonl' | 'parquet';
+  status: RecordImportStatus;
+  started_by: string | null;
+  started_at: string;
+  updated_at: string;
+  finished_at: string | null;
+  rows_read: number;
+  /** The last row of the file whose batch is committed. */
+  committed_rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  refused: number;
+  failure: string | null;
+}
+
+/** A row an import refused: its number in the file (1 is the first record) and why. */
+export interface RecordImportErrorTable {
+  import_id: string;
+  row_number: number;
+  reason: string;
+}
+
 /** Accounts of the embedded demo identity provider (not used when govdx points at another issuer). */
 export interface IdpAccountTable {
   username: string;
@@ -663,6 +705,9 @@ export interface Database {
   access_tokens: AccessTokenTable;
   sessions: SessionTable;
   records: RecordTable;
+  record_changes: RecordChangeTable;
+  record_imports: RecordImportTable;
+  record_import_errors: RecordImportErrorTable;
   idp_accounts: IdpAccountTable;
   sign_in_throttles: SignInThrottleTable;
   settings: SettingTable;

@@ -267,6 +267,18 @@ export const POLICY: Record<string, Rule> = {
     ['dataProtectionOfficer'],
     'issue 14 #5: only a data protection officer of the organization decides a waiting change',
   ),
+  'POST /api/v1/organizations/{org}/datasets/{slug}/imports': only(
+    ['dataSteward', 'organizationAdmin', 'personalAccessToken'],
+    "issue 18: the dataset's steward and the organization's administrators import its records; the platform admin does not act for an organization",
+  ),
+  'GET /api/v1/organizations/{org}/datasets/{slug}/imports': only(
+    ['dataSteward', 'organizationAdmin', 'personalAccessToken'],
+    "issue 18: an import's refused rows hold the register's data: only those who may import read them",
+  ),
+  'GET /api/v1/organizations/{org}/datasets/{slug}/imports/{id}': only(
+    ['dataSteward', 'organizationAdmin', 'personalAccessToken'],
+    "issue 18: an import's refused rows hold the register's data: only those who may import read them",
+  ),
   'GET /api/v1/organizations/{org}/releases': only(ORG_READERS),
   'POST /api/v1/organizations/{org}/releases': only(
     ['dataSteward', 'organizationAdmin', 'personalAccessToken'],

@@ -50,6 +50,8 @@ interface Request {
   body?: unknown;
   /** Sent as application/x-www-form-urlencoded instead of JSON. */
   form?: Record<string, string>;
+  /** Sent as it is, with this Content-Type (a file to import). */
+  file?: { body: string; contentType: string };
   headers?: Record<string, string>;
 }
 
@@ -117,7 +119,10 @@ describe('the authorization matrix: every operation × every kind of caller', ()
     if (who.token) headers.authorization = `Bearer ${who.token}`;
     if (who.cookie) headers.cookie = `${SESSION_COOKIE}=${who.cookie}`;
     let body: string | undefined;
-    if (request.form) {
+    if (request.file) {
+      body = request.file.body;
+      headers['content-type'] = request.file.contentType;
+    } else if (request.form) {
       body = new URLSearchParams(request.form).toString();
       headers['content-type'] = 'application/x-www-form-urlencoded';
     } else if (request.body !== undefined) {
@@ -389,6 +394,13 @@ describe('the authorization matrix: every operation × every kind of caller', ()
         })
       ).id as string;
     const readRelease = await draftRelease();
+    const importFile = { body: 'national_id\nEX100000017\n', contentType: 'text/csv' };
+    const readImport = await call(url, 'POST', '/api/v1/organizations/home/datasets/people/imports', {
+      token: homeSteward,
+      rawBody: importFile.body,
+      headers: { 'content-type': importFile.contentType },
+    });
+    assert.equal(readImport.status, 201, readImport.text);
     await setUp('PUT', '/api/v1/organizations/home/datasets/people/privacy-budget', homeDpo, {
       total: '1000000',
       reason: 'Room for every release the test makes.',
@@ -622,6 +634,13 @@ describe('the authorization matrix: every operation × every kind of caller', ()
             },
           ];
         }),
+      ),
+      'POST /api/v1/organizations/{org}/datasets/{slug}/imports': {
+        request: () => ({ path: `${homePath}/datasets/people/imports`, file: importFile }),
+      },
+      'GET /api/v1/organizations/{org}/datasets/{slug}/imports': get(`${homePath}/datasets/people/imports`),
+      'GET /api/v1/organizations/{org}/datasets/{slug}/imports/{id}': get(
+        `${homePath}/datasets/people/imports/${readImport.body.id}`,
       ),
       'GET /api/v1/organizations/{org}/releases': get(`${homePath}/releases`),
       'POST /api/v1/organizations/{org}/releases': {

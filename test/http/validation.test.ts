@@ -48,6 +48,17 @@ interface WriteRoute {
   signedIn?: true;
 }
 
+/** A write route whose body is a file (an import): refused in its own way, by media type and by columns. */
+interface UploadRoute {
+  path: string;
+  template: string;
+  valid: () => { body: string; contentType: string };
+  /** A file of the right type that the route refuses whole, and a word its refusal names. */
+  refused: { body: string; contentType: string; mentions: string };
+  allowed: () => string;
+  forbidden: () => string;
+}
+
 /** The allowed caller's credentials for call(). */
 const allowedCaller = (route: WriteRoute) =>
   route.signedIn ? { session: route.allowed() } : { token: route.allowed() };
@@ -59,6 +70,7 @@ for (const dialect of DIALECTS) {
     let personId = '';
     let jwks: Awaited<ReturnType<typeof publicJwks>>;
     let routes: WriteRoute[] = [];
+    let uploads: UploadRoute[] = [];
 
     before(async () => {
       server = await startTestServer(dialect, { bodyLimitBytes: 4096 });
@@ -258,6 +270,20 @@ for (const dialect of DIALECTS) {
 
       let n = 0;
       const unique = () => `new-${++n}`;
+      uploads = [
+        {
+          path: '/api/v1/organizations/provider/datasets/people/imports',
+          template: '/api/v1/organizations/{org}/datasets/{slug}/imports',
+          valid: () => ({ body: 'national_id,given_name\nEX100000017,Ada\n', contentType: 'text/csv' }),
+          refused: {
+            body: 'national_id,shoe_size\nEX100000017,44\n',
+            contentType: 'text/csv',
+            mentions: 'shoe_size',
+          },
+          allowed: () => tokens.steward!,
+          forbidden: () => tokens.dpo!,
+        },
+      ];
       routes = [
         {
           method: 'POST',
@@ -623,7 +649,60 @@ for (const dialect of DIALECTS) {
         for (const method of ['post', 'put', 'patch'])
           if (operations[method] && path.startsWith('/api/')) writes.push(`${method.toUpperCase()} ${path}`);
       }
-      assert.deepEqual(routes.map((r) => `${r.method} ${r.template}`).sort(), writes.sort());
+      assert.deepEqual(
+        [
+          ...routes.map((r) => `${r.method} ${r.template}`),
+          ...uploads.map((u) => `POST ${u.template}`),
+        ].sort(),
+        writes.sort(),
+      );
+    });
+
+    test('each upload route takes its file, and refuses the wrong media type, caller or columns, changing nothing', async () => {
+      for (const route of uploads) {
+        const send = (file: { body: string; contentType: string }, token?: string) =>
+          call(server.url, 'POST', route.path, {
+            ...(token === undefined ? {} : { token }),
+            rawBody: file.body,
+            headers: { 'content-type': file.contentType },
+          });
+        const accepted = await send(route.valid(), route.allowed());
+        assert.equal(accepted.status, 201, accepted.text);
+        assert.equal(accepted.body.status, 'completed');
+        const refusals: Array<
+          [string, () => Promise<{ status: number; text: string; body: any }>, number, string]
+        > = [
+          [
+            'JSON',
+            () => send({ body: '{}', contentType: 'application/json' }, route.allowed()),
+            415,
+            'UNSUPPORTED_MEDIA_TYPE',
+          ],
+          ['no credentials', () => send(route.valid()), 401, 'UNAUTHENTICATED'],
+          ['unknown token', () => send(route.valid(), 'gdx_pat_not-a-real-token'), 401, 'TOKEN_INVALID'],
+          ['wrong role', () => send(route.valid(), route.forbidden()), 403, 'FORBIDDEN'],
+          ['unknown column', () => send(route.refused, route.allowed()), 400, 'VALIDATION_FAILED'],
+          [
+            'not Parquet',
+            () =>
+              send(
+                { body: 'not a parquet file', contentType: 'application/vnd.apache.parquet' },
+                route.allowed(),
+              ),
+            400,
+            'VALIDATION_FAILED',
+          ],
+        ];
+        for (const [name, request, status, code] of refusals) {
+          const before = await tableCounts(server.fresh.store.db);
+          const response = await request();
+          assert.equal(response.status, status, `${name}: ${response.text}`);
+          assert.equal(response.body.error?.code, code, name);
+          if (name === 'unknown column')
+            assert.match(response.body.error.message, new RegExp(route.refused.mentions));
+          assert.deepEqual(await tableCounts(server.fresh.store.db), before, `${name} changed the store`);
+        }
+      }
     });
 
     test('each route accepts its valid body from an allowed caller', async () => {

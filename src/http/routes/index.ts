@@ -15,6 +15,7 @@ import { exchangeFreshness, exchangeRoutes, serviceUsageRoutes } from './exchang
 import { governanceRoutes } from './governance.ts';
 import { healthRoutes } from './health.ts';
 import { idpRoutes } from './idp.ts';
+import { importRoutes } from './imports.ts';
 import { ledgerRoutes } from './ledger.ts';
 import { oauthRoutes } from './oauth.ts';
 import { organizationRoutes, peopleRoutes } from './organizations.ts';
@@ -49,6 +50,7 @@ export const routes: FastifyPluginAsync = async (app) => {
       await api.register(serviceRoutes);
       await api.register(catalogChangeRoutes);
       await api.register(releaseRoutes);
+      await api.register(importRoutes);
       await api.register(purposeRoutes);
       await api.register(agreementRoutes);
       await api.register(consentRoutes);

@@ -6,4 +6,5 @@ export * from './minimize.ts';
 export * from './primitives.ts';
 export * from './roles.ts';
 export * from './sign-off.ts';
+export * from './usage.ts';
 export * from './vocabulary.ts';

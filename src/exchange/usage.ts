@@ -4,6 +4,7 @@
  * Counted by this node since it started; Prometheus adds up the nodes.
  */
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { type AccessOutcome, usageOutcome } from '../domain/index.ts';
 
 /** Label values come from the index (registered services, organizations, purposes), never from raw input. */
 export interface UsageLabels {
@@ -13,7 +14,7 @@ export interface UsageLabels {
   purpose: string;
 }
 
-export type Outcome = 'allowed' | 'denied' | 'failed';
+export type Outcome = AccessOutcome;
 
 const LABELS = ['provider', 'service', 'consumer', 'purpose'] as const;
 const BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30];
@@ -21,12 +22,15 @@ const BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1
 export interface UsageRow {
   consumer: string;
   purpose: string;
+  /** answered + notFound + refused + failed */
   calls: number;
-  allowed: number;
-  denied: number;
+  answered: number;
+  /** Allowed, but there was no such record: neither answered nor refused. */
+  notFound: number;
+  refused: number;
   failed: number;
-  /** Refusals and failures by code. */
-  codes: Record<string, number>;
+  refusals: Record<string, number>;
+  failures: Record<string, number>;
   /** Estimated from the histogram's buckets (as Prometheus' histogram_quantile does). */
   p50Ms: number | null;
   p99Ms: number | null;
@@ -85,10 +89,12 @@ export class ExchangeUsage {
           consumer,
           purpose,
           calls: 0,
-          allowed: 0,
-          denied: 0,
+          answered: 0,
+          notFound: 0,
+          refused: 0,
           failed: 0,
-          codes: {},
+          refusals: {},
+          failures: {},
           p50Ms: null,
           p99Ms: null,
         };
@@ -101,9 +107,16 @@ export class ExchangeUsage {
       if (!mine(labels) || value === 0) continue;
       const r = row(String(labels.consumer), String(labels.purpose));
       r.calls += value;
-      const outcome = labels.outcome as Outcome;
-      r[outcome] += value;
-      if (labels.code) r.codes[String(labels.code)] = (r.codes[String(labels.code)] ?? 0) + value;
+      const code = String(labels.code ?? '');
+      const counted = usageOutcome(labels.outcome as Outcome, code);
+      if (counted === 'answered') r.answered += value;
+      else if (counted === 'not_found') r.notFound += value;
+      else {
+        const byCode = counted === 'refused' ? r.refusals : r.failures;
+        if (counted === 'refused') r.refused += value;
+        else r.failed += value;
+        byCode[code] = (byCode[code] ?? 0) + value;
+      }
     }
     const buckets = new Map<string, Array<{ le: number; count: number }>>();
     for (const { labels: l, value, metricName } of (await this.#latency.get()).values) {

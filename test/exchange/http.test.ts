@@ -665,9 +665,9 @@ for (const dialect of DIALECTS) {
         (r: { consumer: string; purpose: string }) =>
           r.consumer === 'housing-agency' && r.purpose === BENEFIT,
       );
-      assert.ok(housing.allowed >= 1);
-      assert.ok(housing.codes.SUBJECT_MISMATCH >= 1);
-      assert.equal(housing.calls, housing.allowed + housing.denied + housing.failed);
+      assert.ok(housing.answered >= 1);
+      assert.ok(housing.refusals.SUBJECT_MISMATCH >= 1);
+      assert.equal(housing.calls, housing.answered + housing.notFound + housing.refused + housing.failed);
       assert.ok(housing.p50Ms > 0 && housing.p99Ms >= housing.p50Ms);
       const outsider = await tb.steward('tax-agency');
       const refusedUsage = await call(

@@ -54,10 +54,12 @@ export interface ServiceUsage {
     purpose: string;
     purposeTitle: string | null;
     calls: number;
-    allowed: number;
-    denied: number;
+    answered: number;
+    notFound: number;
+    refused: number;
     failed: number;
-    codes: Record<string, number>;
+    refusals: Record<string, number>;
+    failures: Record<string, number>;
     p50Ms: number | null;
     p99Ms: number | null;
   }>;

@@ -139,6 +139,7 @@ export function ServiceUsagePanel({ service }: { service: Service }) {
                 <th scope="col">Purpose</th>
                 <th scope="col">Calls</th>
                 <th scope="col">Answered</th>
+                <th scope="col">No record</th>
                 <th scope="col">Refused</th>
                 <th scope="col">Failed</th>
                 <th scope="col">Refusals and failures by reason</th>
@@ -156,10 +157,11 @@ export function ServiceUsagePanel({ service }: { service: Service }) {
                   <th scope="row">{row.consumerName}</th>
                   <td>{row.purposeTitle ?? <code>{row.purpose}</code>}</td>
                   <td>{row.calls}</td>
-                  <td>{row.allowed}</td>
-                  <td>{row.denied}</td>
+                  <td>{row.answered}</td>
+                  <td>{row.notFound}</td>
+                  <td>{row.refused}</td>
                   <td>{row.failed}</td>
-                  <td>{codeSummary(row.codes)}</td>
+                  <td>{codeSummary({ ...row.refusals, ...row.failures })}</td>
                   <td>{milliseconds(row.p50Ms)}</td>
                   <td>{milliseconds(row.p99Ms)}</td>
                 </tr>

@@ -2,6 +2,7 @@
  * How an exchange call is counted in usage statistics, and the latency histogram they keep. Pure: the
  * exchange counts with it, the usage API and the web app read with it.
  */
+import { GovdxError } from './errors.ts';
 
 /** The ledger's outcome of an access event: the decision, and whether the call could be carried out. */
 export type AccessOutcome = 'allowed' | 'denied' | 'failed';
@@ -56,4 +57,28 @@ export function latencyQuantile(counts: readonly number[], q: number): number | 
     below += inBucket;
   }
   return LATENCY_BOUNDS_MS.at(-1)!;
+}
+
+/** The longest range of days one usage query covers. */
+export const MAX_USAGE_DAYS = 366;
+const DAY_MS = 86_400_000;
+
+/**
+ * The days a usage query covers, inclusive: `to` today (UTC) by default, `from` 29 days before `to`.
+ * Throws VALIDATION_FAILED for a range that ends before it starts or is longer than MAX_USAGE_DAYS.
+ */
+export function usageRange(query: { from?: string; to?: string }, today: Date): { from: string; to: string } {
+  const to = query.to ?? today.toISOString().slice(0, 10);
+  const from = query.from ?? new Date(Date.parse(to) - 29 * DAY_MS).toISOString().slice(0, 10);
+  if (from > to) {
+    throw new GovdxError('VALIDATION_FAILED', `The range starts (${from}) after it ends (${to}).`);
+  }
+  const days = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
+  if (days > MAX_USAGE_DAYS) {
+    throw new GovdxError(
+      'VALIDATION_FAILED',
+      `Ask for at most ${MAX_USAGE_DAYS} days at a time; ${from} to ${to} is ${days} days.`,
+    );
+  }
+  return { from, to };
 }

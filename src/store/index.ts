@@ -13,5 +13,6 @@ export {
 } from './open.ts';
 export { decodeCursor, encodeCursor, keysetPage, type Page, timeIdKey, toPage } from './page.ts';
 export type * from './schema.ts';
+export { USAGE_LATENCY_COLUMNS } from './schema.ts';
 export { settingOnce } from './settings.ts';
 export { now } from './time.ts';

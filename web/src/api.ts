@@ -10,6 +10,7 @@ import type * as consent from '../../src/consent/schemas.ts';
 import type * as providerOrigins from '../../src/directory/provider-origins.ts';
 import type * as directory from '../../src/directory/schemas.ts';
 import type { Role } from '../../src/domain/index.ts';
+import type * as exchangeSchemas from '../../src/exchange/schemas.ts';
 import type * as tracker from '../../src/tracker/schemas.ts';
 
 export type Organization = Static<typeof directory.Organization>;
@@ -43,27 +44,9 @@ export type MyData = Static<typeof tracker.MyData>;
 export type RegisterRecord = MyData['records'][number];
 export type AccessEvent = Static<typeof tracker.AccessEvent>;
 
-/** How one service of the organization is used through the exchange (GET …/services/{slug}/usage). */
-export interface ServiceUsage {
-  service: string;
-  /** When the node that answered started counting. */
-  since: string;
-  usage: Array<{
-    consumer: string;
-    consumerName: string;
-    purpose: string;
-    purposeTitle: string | null;
-    calls: number;
-    answered: number;
-    notFound: number;
-    refused: number;
-    failed: number;
-    refusals: Record<string, number>;
-    failures: Record<string, number>;
-    p50Ms: number | null;
-    p99Ms: number | null;
-  }>;
-}
+/** Exchange usage by day (the usage API: GET …/services/{slug}/usage, …/usage, /usage). */
+export type UsageReport = Static<typeof exchangeSchemas.UsageReport>;
+export type UsageCount = Static<typeof exchangeSchemas.UsageCount>;
 
 export interface Page<T> {
   items: T[];

@@ -18,6 +18,7 @@ import * as m0016 from './0016_provider_origins.ts';
 import * as m0017 from './0017_ledger_governance_index.ts';
 import * as m0018 from './0018_catalog_sign_off.ts';
 import * as m0019 from './0019_releases.ts';
+import * as m0022 from './0022_usage_daily.ts';
 
 /**
  * Every migration, in order. Names sort in the order they run; each runs on SQLite and PostgreSQL.
@@ -43,4 +44,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0017_ledger_governance_index': m0017,
   '0018_catalog_sign_off': m0018,
   '0019_releases': m0019,
+  '0022_usage_daily': m0022,
 };

@@ -327,6 +327,17 @@ export const ConfigSchema = Type.Object(
         '`agreement.expired` and `consent.expired`) and tells the parties, through their webhooks, of agreements ' +
         'ending within 30 days. The exchange refuses an agreement past its end date at once either way.',
     }),
+    usageFlushSeconds: Type.Integer({
+      minimum: 1,
+      maximum: 3600,
+      default: 5,
+      env: 'GOVDX_USAGE_FLUSH_SECONDS',
+      flag: '--usage-flush-seconds',
+      description:
+        'How often each node adds the exchange usage it has counted (calls, refusals by reason, latency, by day) to ' +
+        'the store, where every node reads the same numbers; and once more when it shuts down. A node that ' +
+        'crashes loses at most this many seconds of usage statistics; the ledger still holds every access.',
+    }),
     qualityCheckHours: Type.Integer({
       minimum: 0,
       maximum: 8760,

@@ -8,4 +8,5 @@ export * from './primitives.ts';
 export * from './record-rows.ts';
 export * from './roles.ts';
 export * from './sign-off.ts';
+export * from './usage.ts';
 export * from './vocabulary.ts';

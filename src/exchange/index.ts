@@ -43,7 +43,16 @@ export {
   type VerifiedRequest,
   verifyRequestAssertion,
 } from './request-assertions.ts';
-export { ExchangeUsage, quantileMs, type UsageRow } from './usage.ts';
+export * as schemas from './schemas.ts';
+export { ExchangeUsage, type UsageStoreOptions } from './usage.ts';
+export {
+  readUsage,
+  type UsageCount,
+  type UsageDay,
+  type UsageFilter,
+  type UsageReport,
+  usageCsv,
+} from './usage-daily.ts';
 
 export interface ExchangeOptions {
   store: Store;
@@ -90,7 +99,11 @@ export class Exchange {
       allowPrivateNetworks: config.outboundPrivateNetworks,
       onError: options.onError,
     });
-    this.usage = new ExchangeUsage(options.registry);
+    this.usage = new ExchangeUsage(options.registry, {
+      db: store.db,
+      flushMs: config.usageFlushSeconds * 1000,
+      onError: options.onError,
+    });
     this.#providers = new ProviderClient({
       timeoutMs: config.providerTimeoutMs,
       maxResponseBytes: config.providerMaxResponseBytes,
@@ -117,7 +130,9 @@ export class Exchange {
       onError: options.onError,
     });
     await follower.start();
-    return new Exchange(options, keys, index, follower);
+    const exchange = new Exchange(options, keys, index, follower);
+    exchange.usage.start();
+    return exchange;
   }
 
   /** Applies a change made through this node before the change's API answers (other nodes hear of it by NOTIFY). */
@@ -155,6 +170,7 @@ export class Exchange {
   }
 
   async close(): Promise<void> {
+    await this.usage.close();
     await this.follower.close();
     await this.#providers.close();
   }

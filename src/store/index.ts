@@ -23,5 +23,6 @@ export {
   toPage,
 } from './page.ts';
 export type * from './schema.ts';
+export { USAGE_LATENCY_COLUMNS } from './schema.ts';
 export { settingOnce } from './settings.ts';
 export { now } from './time.ts';

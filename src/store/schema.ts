@@ -686,6 +686,42 @@ export interface QualityCheckClaimTable {
   expires_at: string;
 }
 
+/**
+ * One column per latency bucket of domain/usage.ts (LATENCY_BOUNDS_MS, then one above the last): calls
+ * that took at most that many milliseconds and more than the bucket before.
+ */
+export const USAGE_LATENCY_COLUMNS = [
+  'latency_le_1',
+  'latency_le_2',
+  'latency_le_5',
+  'latency_le_10',
+  'latency_le_20',
+  'latency_le_50',
+  'latency_le_100',
+  'latency_le_200',
+  'latency_le_500',
+  'latency_le_1000',
+  'latency_le_2000',
+  'latency_le_5000',
+  'latency_le_10000',
+  'latency_le_30000',
+  'latency_over_30000',
+] as const;
+
+/** Exchange calls of one day (UTC) by service, consumer, purpose, outcome and code (0022_usage_daily). */
+export type UsageDailyTable = {
+  day: string;
+  provider: string;
+  service: string;
+  consumer: string;
+  purpose: string;
+  outcome: 'answered' | 'not_found' | 'refused' | 'failed';
+  /** The refusal or failure code; '' for an answer. */
+  code: string;
+  /** bigint: PostgreSQL returns it as text. */
+  calls: number | string;
+} & Record<(typeof USAGE_LATENCY_COLUMNS)[number], number | string>;
+
 export interface Database {
   organizations: OrganizationTable;
   people: PersonTable;
@@ -733,4 +769,5 @@ export interface Database {
   quality_check_runs: QualityCheckRunTable;
   quality_check_claims: QualityCheckClaimTable;
   provider_origins: ProviderOriginTable;
+  usage_daily: UsageDailyTable;
 }

@@ -642,7 +642,7 @@ for (const dialect of DIALECTS) {
       );
     });
 
-    test('usage is counted by service, consumer, purpose and code, in /metrics and for the provider', async () => {
+    test('usage is counted by service, consumer, purpose and code, in /metrics and, by day, in the store', async () => {
       const metrics = (await call(tb.url, 'GET', '/metrics')).text;
       assert.match(
         metrics,
@@ -652,32 +652,58 @@ for (const dialect of DIALECTS) {
       assert.match(metrics, /govdx_exchange_call_duration_seconds_bucket\{[^}]*service="income"/);
 
       const steward = await tb.steward('population-register');
-      const usage = await call(
-        tb.url,
-        'GET',
-        '/api/v1/organizations/population-register/services/person/usage',
-        {
-          token: steward,
-        },
-      );
+      const usagePath = '/api/v1/organizations/population-register/services/person/usage';
+      const usage = await call(tb.url, 'GET', usagePath, { token: steward });
       assert.equal(usage.status, 200, usage.text);
-      const housing = usage.body.usage.find(
+      const today = new Date().toISOString().slice(0, 10);
+      assert.equal(usage.body.to, today);
+      const housing = usage.body.totals.find(
         (r: { consumer: string; purpose: string }) =>
           r.consumer === 'housing-agency' && r.purpose === BENEFIT,
       );
-      assert.ok(housing.allowed >= 1);
-      assert.ok(housing.codes.SUBJECT_MISMATCH >= 1);
-      assert.equal(housing.calls, housing.allowed + housing.denied + housing.failed);
-      assert.ok(housing.p50Ms > 0 && housing.p99Ms >= housing.p50Ms);
-      const outsider = await tb.steward('tax-agency');
-      const refusedUsage = await call(
-        tb.url,
-        'GET',
-        '/api/v1/organizations/population-register/services/person/usage',
-        {
-          token: outsider,
-        },
+      assert.equal(housing.consumerName, 'Housing Agency');
+      assert.ok(housing.answered >= 1);
+      assert.ok(housing.refusals.SUBJECT_MISMATCH >= 1);
+      assert.equal(housing.calls, housing.answered + housing.notFound + housing.refused + housing.failed);
+      assert.ok(housing.p50Ms > 0 && housing.p95Ms >= housing.p50Ms);
+      const day = usage.body.days.find(
+        (r: { day: string; consumer: string; purpose: string }) =>
+          r.day === today && r.consumer === 'housing-agency' && r.purpose === BENEFIT,
       );
+      assert.equal(day.calls, housing.calls, 'every call of the test was today');
+
+      const csv = await call(tb.url, 'GET', `${usagePath}?format=csv`, { token: steward });
+      assert.equal(csv.status, 200, csv.text);
+      assert.match(csv.headers.get('content-type') ?? '', /^text\/csv/);
+      assert.match(
+        csv.headers.get('content-disposition') ?? '',
+        /attachment; filename="usage-population-register-person-/,
+      );
+      const [header, ...lines] = csv.text.trimEnd().split('\r\n');
+      assert.match(
+        header ?? '',
+        /^day,provider,service,consumer,purpose,calls,answered,not_found,refused,failed,.*refused SUBJECT_MISMATCH.*,p50_ms,p95_ms$/,
+      );
+      assert.ok(
+        lines.some((line) =>
+          line.startsWith(`${today},population-register,person,housing-agency,${BENEFIT},${housing.calls},`),
+        ),
+      );
+      const accepted = await call(tb.url, 'GET', usagePath, {
+        token: steward,
+        headers: { accept: 'text/csv' },
+      });
+      assert.equal(accepted.text, csv.text, 'Accept: text/csv gives the same CSV');
+
+      const own = await call(tb.url, 'GET', '/api/v1/organizations/housing-agency/usage', {
+        token: await tb.steward('housing-agency'),
+      });
+      assert.equal(own.status, 200, own.text);
+      assert.ok(own.body.totals.every((r: { consumer: string }) => r.consumer === 'housing-agency'));
+      assert.ok(own.body.totals.some((r: { provider: string }) => r.provider === 'population-register'));
+
+      const outsider = await tb.steward('tax-agency');
+      const refusedUsage = await call(tb.url, 'GET', usagePath, { token: outsider });
       assert.equal(refusedUsage.status, 403);
     });
 

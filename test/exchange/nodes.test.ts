@@ -2,7 +2,8 @@
  * Two govdx processes on one PostgreSQL database, as behind a load balancer: a token from one is good
  * at the other, and a revocation or suspension made through one takes effect on the very next call at
  * the other (LISTEN/NOTIFY). A node that loses its listening connection refuses calls until it has
- * listened again and re-read everything, so it never decides on a stale index.
+ * listened again and re-read everything, so it never decides on a stale index. Usage statistics are the
+ * same at both, and survive a restart.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -60,6 +61,9 @@ describe('two govdx nodes on one PostgreSQL', { skip: await skipUnless('postgres
   let provider: ProviderProcess;
   let a: Node;
   let b: Node;
+  /** How each node is started, to start it again. */
+  let argsA: string[];
+  let argsB: string[];
   let publicUrl: string;
   let admin: string;
   let official: string;
@@ -215,10 +219,9 @@ describe('two govdx nodes on one PostgreSQL', { skip: await skipUnless('postgres
       '--public-url',
       publicUrl,
     ];
-    [a, b] = await Promise.all([
-      startNode([...common, '--port', String(portA), '--data-dir', join(database.dataDir, 'a')]),
-      startNode([...common, '--port', String(portB), '--data-dir', join(database.dataDir, 'b')]),
-    ]);
+    argsA = [...common, '--port', String(portA), '--data-dir', join(database.dataDir, 'a')];
+    argsB = [...common, '--port', String(portB), '--data-dir', join(database.dataDir, 'b')];
+    [a, b] = await Promise.all([startNode(argsA), startNode(argsB)]);
   });
 
   after(async () => {
@@ -359,5 +362,55 @@ describe('two govdx nodes on one PostgreSQL', { skip: await skipUnless('postgres
         store.db,
       );
     assert.equal(listening.rows.length, 1, 'B listens again');
+  });
+
+  test('usage statistics are the same at both nodes, and survive a restart', async () => {
+    const usagePath = '/api/v1/organizations/population-register/services/person/usage';
+    const read = async (node: Node) => {
+      const response = await call(node.url, 'GET', usagePath, { token: steward });
+      assert.equal(response.status, 200, response.text);
+      return response.body as { totals: Array<Record<string, any>>; days: unknown[] };
+    };
+    const housing = (body: Awaited<ReturnType<typeof read>>) =>
+      body.totals.find((r) => r.consumer === 'housing-agency' && r.purpose === request.purpose) ?? {
+        calls: 0,
+        answered: 0,
+        refusals: {},
+      };
+    // What both nodes counted before (each adds its own counts when asked, and the other's within its
+    // flush interval).
+    let before = await read(a);
+    for (let i = 0; i < 100 && JSON.stringify(before) !== JSON.stringify(await read(b)); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      before = await read(a);
+    }
+    const [tokenA, tokenB] = [await token(a), await token(b)];
+    const mismatched = { ...request, subject: citizen('citizen2') };
+    assert.equal((await exchange(a.url, tokenA, path, request)).status, 200);
+    assert.equal((await exchange(a.url, tokenA, path, request)).status, 200);
+    assert.equal((await exchange(b.url, tokenB, path, request)).status, 200);
+    assert.equal((await exchange(b.url, tokenB, path, mismatched)).status, 403);
+
+    // B's calls reach the store within its flush interval: then A and B answer alike.
+    let atA = await read(a);
+    for (let i = 0; i < 100 && housing(atA).calls - housing(before).calls < 4; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      atA = await read(a);
+    }
+    assert.deepEqual(await read(b), atA, 'both nodes answer the same');
+    assert.equal(housing(atA).calls - housing(before).calls, 4);
+    assert.equal(housing(atA).answered - housing(before).answered, 3);
+    assert.equal(
+      (housing(atA).refusals.SUBJECT_MISMATCH ?? 0) - (housing(before).refusals.SUBJECT_MISMATCH ?? 0),
+      1,
+    );
+
+    // A call at B, then B stops at once: it adds what it counted as it shuts down. Both start again.
+    assert.equal((await exchange(b.url, tokenB, path, request)).status, 200);
+    await Promise.all([stop(a), stop(b)]);
+    [a, b] = await Promise.all([startNode(argsA), startNode(argsB)]);
+    const afterRestart = await read(a);
+    assert.equal(housing(afterRestart).calls - housing(before).calls, 5, 'nothing was lost in the restart');
+    assert.deepEqual(await read(b), afterRestart, 'both nodes answer the same after the restart');
   });
 });

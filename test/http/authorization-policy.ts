@@ -314,7 +314,13 @@ export const POLICY: Record<string, Rule> = {
   'POST /api/v1/organizations/{org}/services': only(STEWARDS),
   'GET /api/v1/organizations/{org}/services/{slug}': PUBLIC,
   'PATCH /api/v1/organizations/{org}/services/{slug}': only(STEWARDS),
+  // Exchange usage by day (issue 16): a service's for its provider, an organization's own calls, everyone's
   'GET /api/v1/organizations/{org}/services/{slug}/usage': only(ORG_READERS),
+  'GET /api/v1/organizations/{org}/usage': only(ORG_READERS),
+  'GET /api/v1/usage': only(
+    ['auditor', 'platformAdmin'],
+    'issue 16: the auditor sees usage across all organizations; a platform admin passes every role check, and usage names no person',
+  ),
 
   // Purposes: public to read, the data protection officer registers them
   'GET /api/v1/purposes': PUBLIC,

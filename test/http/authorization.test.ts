@@ -711,6 +711,8 @@ describe('the authorization matrix: every operation × every kind of caller', ()
       'GET /api/v1/organizations/{org}/services/{slug}/usage': get(
         `${homePath}/services/people-lookup/usage`,
       ),
+      'GET /api/v1/organizations/{org}/usage': get(`${homePath}/usage?from=2025-01-01&to=2025-01-31`),
+      'GET /api/v1/usage': get('/api/v1/usage?format=csv'),
 
       'GET /api/v1/purposes': get('/api/v1/purposes'),
       'GET /api/v1/purposes/{slug}': get(`/api/v1/purposes/${PURPOSE}`),

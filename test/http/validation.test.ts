@@ -810,6 +810,32 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    test('a bad usage query is refused: a day that is not one, a range backwards or over a year, an unknown format or parameter', async () => {
+      const routes: Array<[string, string]> = [
+        ['/api/v1/organizations/provider/services/people-lookup/usage', tokens.steward!],
+        ['/api/v1/organizations/provider/usage', tokens.steward!],
+        ['/api/v1/usage', tokens.admin!],
+      ];
+      const bad = [
+        'from=yesterday',
+        'to=2025-02-30',
+        'from=2025-03-02&to=2025-03-01',
+        'from=2024-01-01&to=2025-01-01',
+        'format=xml',
+        'colour=blue',
+        'consumer=Not_A_Slug',
+      ];
+      for (const [path, token] of routes) {
+        for (const query of bad) {
+          const response = await call(server.url, 'GET', `${path}?${query}`, { token });
+          assert.equal(response.status, 400, `${path}?${query}: ${response.text}`);
+          assert.equal(response.body.error.code, 'VALIDATION_FAILED', `${path}?${query}`);
+        }
+        const fine = await call(server.url, 'GET', `${path}?from=2024-01-02&to=2025-01-01`, { token });
+        assert.equal(fine.status, 200, `366 days are allowed: ${fine.text}`);
+      }
+    });
+
     test('unknown paths and unknown things answer 404 with a stable code', async () => {
       const route = await call(server.url, 'GET', '/api/v1/nothing-here');
       assert.equal(route.status, 404);

@@ -20,6 +20,7 @@ const EXPECTED_TABLES = [
   'sessions',
   'settings',
   'systems',
+  'usage_daily',
 ];
 
 async function tables(fresh: Awaited<ReturnType<typeof freshStore>>): Promise<string[]> {

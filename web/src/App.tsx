@@ -8,7 +8,7 @@ import { AgreementPage } from './pages/agreement.tsx';
 import { RegisterPage } from './pages/agreement-register.tsx';
 import { RequestAgreementPage } from './pages/agreement-request.tsx';
 import { OrganizationAgreementsPage } from './pages/agreements.tsx';
-import { AuditorOrganizationPage, AuditorPage } from './pages/auditor.tsx';
+import { AuditorOrganizationPage, AuditorPage, AuditorUsagePage } from './pages/auditor.tsx';
 import { EditDatasetPage } from './pages/dataset-edit.tsx';
 import { DatasetQualityPage } from './pages/dataset-quality.tsx';
 import { DatasetPage, DatasetsPage } from './pages/datasets.tsx';
@@ -107,6 +107,7 @@ function Layout() {
             <Route path="/auditor" element={<AuditorPage />} />
             {/* An organization's slug has no slash: this path never names one. */}
             <Route path="/auditor/ledger/governance-events" element={<GovernanceEventsPage />} />
+            <Route path="/auditor/usage" element={<AuditorUsagePage />} />
             <Route path="/auditor/:org" element={<AuditorOrganizationPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Routes>

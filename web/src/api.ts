@@ -12,6 +12,7 @@ import type * as directory from '../../src/directory/schemas.ts';
 import type { MicrodataReport, StatisticsReport } from '../../src/disclosure/releases/prepare.ts';
 import type * as releases from '../../src/disclosure/releases/schemas.ts';
 import type { Role } from '../../src/domain/index.ts';
+import type * as exchangeSchemas from '../../src/exchange/schemas.ts';
 import type * as tracker from '../../src/tracker/schemas.ts';
 
 export type Organization = Static<typeof directory.Organization>;
@@ -53,25 +54,9 @@ export type HierarchyBuilder = Static<typeof releases.HierarchyBuilder>;
 export type StatisticsDimension = Static<typeof releases.Dimension>;
 export type { MicrodataReport, StatisticsReport };
 
-/** How one service of the organization is used through the exchange (GET …/services/{slug}/usage). */
-export interface ServiceUsage {
-  service: string;
-  /** When the node that answered started counting. */
-  since: string;
-  usage: Array<{
-    consumer: string;
-    consumerName: string;
-    purpose: string;
-    purposeTitle: string | null;
-    calls: number;
-    allowed: number;
-    denied: number;
-    failed: number;
-    codes: Record<string, number>;
-    p50Ms: number | null;
-    p99Ms: number | null;
-  }>;
-}
+/** Exchange usage by day (the usage API: GET …/services/{slug}/usage, …/usage, /usage). */
+export type UsageReport = Static<typeof exchangeSchemas.UsageReport>;
+export type UsageCount = Static<typeof exchangeSchemas.UsageCount>;
 
 export interface Page<T> {
   items: T[];

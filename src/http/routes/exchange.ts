@@ -1,6 +1,6 @@
 /**
- * The exchange over HTTP: governed calls at /exchange/v1/{provider}/{service}/…, the exchange's public
- * keys, and the usage of a service for its organization. The caller is a system, not a person: its
+ * The exchange over HTTP: governed calls at /exchange/v1/{provider}/{service}/… and the exchange's public
+ * keys (its usage statistics: usage.ts). The caller is a system, not a person: its
  * access token is checked here (`config.access: { system: true }`), not by the access plugin.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -198,69 +198,4 @@ export const exchangeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       handler: handle,
     });
   }
-};
-
-const UsageRow = Type.Object({
-  consumer: Slug,
-  consumerName: Type.String(),
-  purpose: Type.String({
-    description: 'The purpose named; `none` when none was, `unregistered` for an unknown one',
-  }),
-  purposeTitle: Type.Union([Type.String(), Type.Null()]),
-  calls: Type.Integer(),
-  allowed: Type.Integer(),
-  denied: Type.Integer(),
-  failed: Type.Integer(),
-  codes: Type.Record(Type.String(), Type.Integer(), { description: 'Refusals and failures by code' }),
-  p50Ms: Type.Union([Type.Number(), Type.Null()]),
-  p99Ms: Type.Union([Type.Number(), Type.Null()]),
-});
-
-/** GET /api/v1/organizations/{org}/services/{slug}/usage */
-export const serviceUsageRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/organizations/:org/services/:slug/usage', {
-    config: {
-      access: {
-        roles: ['organization_admin', 'data_steward', 'data_protection_officer', 'auditor'],
-        inOrganization: true,
-      },
-    },
-    schema: {
-      tags: ['Exchange'],
-      summary:
-        'Usage of a service through the exchange, by consumer and purpose (this node, since it started)',
-      description:
-        'Calls, refusals by code, and latency (p50, p99, estimated from histogram buckets). Counted by the node that answers; ' +
-        'for all nodes together, query `govdx_exchange_calls_total` and `govdx_exchange_call_duration_seconds` in Prometheus.',
-      params: Type.Object({ org: Slug, slug: Slug }),
-      response: {
-        200: Type.Object({
-          service: Slug,
-          since: Type.String({ format: 'date-time', description: 'When this node started counting' }),
-          usage: Type.Array(UsageRow),
-        }),
-        ...errorResponses,
-      },
-    },
-    handler: async (request) => {
-      const organization = request.organization!;
-      if (!app.exchange.index.service(organization.slug, request.params.slug)) {
-        throw new GovdxError('NOT_FOUND', `There is no service "${request.params.slug}".`, {
-          kind: 'service',
-          id: request.params.slug,
-        });
-      }
-      const index = app.exchange.index;
-      const rows = await app.exchange.usage.ofService(organization.slug, request.params.slug);
-      return {
-        service: request.params.slug,
-        since: app.exchange.usage.since,
-        usage: rows.map((row) => ({
-          ...row,
-          consumerName: index.organizationBySlug(row.consumer)?.name ?? row.consumer,
-          purposeTitle: index.purpose(row.purpose)?.title ?? null,
-        })),
-      };
-    },
-  });
 };

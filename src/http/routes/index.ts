@@ -11,7 +11,7 @@ import { ckanRoutes } from './ckan.ts';
 import { consentClientRoutes } from './consent-clients.ts';
 import { consentServerRoutes } from './consent-server.ts';
 import { consentRoutes } from './consents.ts';
-import { exchangeFreshness, exchangeRoutes, serviceUsageRoutes } from './exchange.ts';
+import { exchangeFreshness, exchangeRoutes } from './exchange.ts';
 import { governanceRoutes } from './governance.ts';
 import { healthRoutes } from './health.ts';
 import { idpRoutes } from './idp.ts';
@@ -23,6 +23,7 @@ import { providerOriginRoutes } from './provider-origins.ts';
 import { publicReleaseRoutes, releaseRoutes } from './releases.ts';
 import { datasetRoutes, purposeRoutes, serviceRoutes, systemRoutes } from './resources.ts';
 import { trackerRoutes } from './tracker.ts';
+import { usageRoutes } from './usage.ts';
 import { webhookRoutes } from './webhooks.ts';
 
 export const routes: FastifyPluginAsync = async (app) => {
@@ -56,7 +57,7 @@ export const routes: FastifyPluginAsync = async (app) => {
       await api.register(consentRoutes);
       await api.register(consentClientRoutes);
       await api.register(trackerRoutes);
-      await api.register(serviceUsageRoutes);
+      await api.register(usageRoutes);
       await api.register(webhookRoutes);
       await api.register(catalogQualityRoutes);
       await api.register(providerOriginRoutes);

@@ -15,6 +15,7 @@ import { ConfirmPanel } from '../confirm-panel.tsx';
 import { CLASSIFICATION_LABELS, FieldsTable, SensitivityKey, sensitivitySummary } from '../labels.tsx';
 import { ErrorAlert, formatDate, Page, Pager, Status } from '../page.tsx';
 import { consoleOrganizations, roleLabel } from '../roles.ts';
+import { UsageView } from '../usage-view.tsx';
 import { useApi, usePaged } from '../use-api.ts';
 import { AgreementsOverview } from './agreements.tsx';
 import { SystemTable } from './auditor.tsx';
@@ -134,12 +135,29 @@ function OrganizationConsole({
         <>
           <h3>Use of your services</h3>
           <p>
-            Who called each service through the exchange, for which purpose, what they got and how fast.
-            Counted by this govdx node since it started; every call is also recorded in the ledger.
+            Who called each service through the exchange, for which purpose, what they got and how fast, day
+            by day (UTC). These are statistics, the same on every govdx node and up to a few seconds behind;
+            the ledger records every call itself.
           </p>
           {services.data.items.map((service) => (
             <ServiceUsagePanel key={service.id} service={service} />
           ))}
+        </>
+      ) : null}
+
+      {seesUsage ? (
+        <>
+          <h3>Your calls through the exchange</h3>
+          <p>
+            What the systems of {name} asked other organizations for, for which purpose, and what they got,
+            day by day (UTC).
+          </p>
+          <UsageView
+            path={`${base}/usage`}
+            title={`Calls by ${name}`}
+            columns="service"
+            none={`${name} made no calls through the exchange in these days.`}
+          />
         </>
       ) : null}
 

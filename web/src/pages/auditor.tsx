@@ -2,6 +2,7 @@ import { Link, useParams } from 'react-router-dom';
 import type { Member, Organization, System } from '../api.ts';
 import { ErrorAlert, formatDate, Page, Pager, Status } from '../page.tsx';
 import { roleLabel } from '../roles.ts';
+import { UsageView } from '../usage-view.tsx';
 import { useApi, usePaged } from '../use-api.ts';
 import { KIND_LABELS } from './organizations.tsx';
 import { Refusal } from './refusal.tsx';
@@ -16,6 +17,11 @@ export function AuditorPage() {
       <p>
         <Link to="/auditor/ledger/governance-events">
           Governance events: every change to who may see or do what, by kind, organization and person
+        </Link>
+      </p>
+      <p>
+        <Link to="/auditor/usage">
+          Use of the exchange: calls and refusals per day, across all organizations
         </Link>
       </p>
       <p>
@@ -144,6 +150,24 @@ export function AuditorOrganizationPage() {
         )
       ) : null}
       <Pager paged={members} label="people" />
+    </Page>
+  );
+}
+
+export function AuditorUsagePage() {
+  return (
+    <Page title="Use of the exchange">
+      <p className="lead">
+        Calls between all organizations through the exchange, day by day (UTC): answered, without a record,
+        refused and failed, with the reasons and how fast. These are statistics; the ledger records every
+        call.
+      </p>
+      <UsageView
+        path="/api/v1/usage"
+        title="Use of the exchange"
+        columns="both"
+        none="No calls through the exchange in these days."
+      />
     </Page>
   );
 }

@@ -1,7 +1,8 @@
 import { Link, useParams } from 'react-router-dom';
-import type { Service, ServiceUsage } from '../api.ts';
+import type { Service } from '../api.ts';
 import { SERVICE_KIND_LABELS } from '../labels.tsx';
 import { ErrorAlert, formatDate, Page, Pager, Status, SummaryList, SummaryRow } from '../page.tsx';
+import { UsageView } from '../usage-view.tsx';
 import { useApi, usePaged } from '../use-api.ts';
 
 export function servicePath(service: Pick<Service, 'organization' | 'slug'>): string {
@@ -102,72 +103,20 @@ export function ServicePage() {
   );
 }
 
-const milliseconds = (ms: number | null) =>
-  ms === null ? '—' : `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
-
-/** Refusal and failure codes, most frequent first, in one cell: "NO_AGREEMENT 3, CONSENT_REVOKED 1". */
-function codeSummary(codes: Record<string, number>): string {
-  const entries = Object.entries(codes).sort((a, b) => b[1] - a[1]);
-  return entries.length === 0 ? 'None' : entries.map(([code, n]) => `${code} ${n}`).join(', ');
-}
-
 /**
- * Who called a service through the exchange, why, with what outcome and how fast: counted by the govdx
- * node that answers this page, since it started.
+ * Who called a service through the exchange, why, with what outcome and how fast, by day: kept in the
+ * store, the same on every govdx node.
  */
 export function ServiceUsagePanel({ service }: { service: Service }) {
-  const usage = useApi<ServiceUsage>(
-    `/api/v1/organizations/${encodeURIComponent(service.organization)}/services/${encodeURIComponent(service.slug)}/usage`,
-  );
-  const caption = `Use of ${service.title} through the exchange`;
   return (
     <div className="console-usage">
       <h4>{service.title}</h4>
-      <Status loading={usage.loading} label={`Loading the use of ${service.title}…`} />
-      {usage.error ? <ErrorAlert error={usage.error} /> : null}
-      {usage.data ? (
-        usage.data.usage.length === 0 ? (
-          <p>No calls since {formatDate(usage.data.since)}.</p>
-        ) : (
-          <table className="table">
-            <caption className="table__caption">
-              {caption}, since {formatDate(usage.data.since)}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Consumer</th>
-                <th scope="col">Purpose</th>
-                <th scope="col">Calls</th>
-                <th scope="col">Answered</th>
-                <th scope="col">Refused</th>
-                <th scope="col">Failed</th>
-                <th scope="col">Refusals and failures by reason</th>
-                <th scope="col">
-                  Median time <span className="visually-hidden">(50th percentile)</span>
-                </th>
-                <th scope="col">
-                  Slowest 1% <span className="visually-hidden">(99th percentile)</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {usage.data.usage.map((row) => (
-                <tr key={`${row.consumer} ${row.purpose}`}>
-                  <th scope="row">{row.consumerName}</th>
-                  <td>{row.purposeTitle ?? <code>{row.purpose}</code>}</td>
-                  <td>{row.calls}</td>
-                  <td>{row.allowed}</td>
-                  <td>{row.denied}</td>
-                  <td>{row.failed}</td>
-                  <td>{codeSummary(row.codes)}</td>
-                  <td>{milliseconds(row.p50Ms)}</td>
-                  <td>{milliseconds(row.p99Ms)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )
-      ) : null}
+      <UsageView
+        path={`/api/v1/organizations/${encodeURIComponent(service.organization)}/services/${encodeURIComponent(service.slug)}/usage`}
+        title={`Use of ${service.title}`}
+        columns="consumer"
+        none={`No calls to ${service.title} in these days.`}
+      />
     </div>
   );
 }

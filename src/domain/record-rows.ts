@@ -94,32 +94,42 @@ function checked(shape: RowShape, values: Map<string, unknown>): RowOutcome {
 }
 
 /**
- * A row of a table (CSV cells as text, or Parquet values already typed) as a record. `columns` are field
- * names (dotted paths for nested members); unknown columns are refused before the first row.
+ * Reads rows of a table (CSV cells as text, or Parquet values already typed) as records. `columns` are
+ * field names (dotted paths for nested members), checked once for the whole file (unknownColumns).
  */
-export function recordFromColumns(
+export function columnReader(
   shape: RowShape,
   columns: readonly string[],
-  cells: readonly unknown[],
   text: boolean,
-): RowOutcome {
-  const values = new Map<string, unknown>();
-  const types = new Map(shape.fields.map((f) => [f.name, f.type]));
-  for (let i = 0; i < columns.length; i++) {
-    const column = columns[i]!;
-    const cell = cells[i];
-    if (cell === undefined || cell === null || cell === '') continue;
-    const type = types.get(column)!;
-    if (!text) {
-      values.set(column, cell);
-      continue;
+): (cells: readonly unknown[]) => RowOutcome {
+  const types = columns.map((column) => shape.fields.find((f) => f.name === column)!.type);
+  const paths = columns.map((column) => column.split('.'));
+  const keyAt = columns.indexOf(shape.keyField);
+  return (cells) => {
+    const data: Record<string, unknown> = {};
+    let key: unknown;
+    for (let i = 0; i < columns.length; i++) {
+      const cell = cells[i];
+      if (cell === undefined || cell === null || cell === '') continue;
+      const type = types[i]!;
+      const value = text ? valueFromText(type, cell as string) : cell;
+      if (
+        value === undefined ||
+        !isValidValue(type, value) ||
+        (type === 'integer' && !Number.isSafeInteger(value))
+      )
+        return { reason: `"${columns[i]}" must be ${TYPE_WORDS[type]}, not ${shown(cell)}.` };
+      if (i === keyAt) key = value;
+      const path = paths[i]!;
+      if (path.length === 1) data[path[0]!] = value;
+      else setAt(data, columns[i]!, value);
     }
-    const value = valueFromText(type, cell as string);
-    if (value === undefined)
-      return { reason: `"${column}" must be ${TYPE_WORDS[type]}, not ${shown(cell)}.` };
-    values.set(column, value);
-  }
-  return checked(shape, values);
+    if (key === undefined || key === null || (typeof key === 'string' && key.trim() === ''))
+      return { reason: `The key field "${shape.keyField}" is empty.` };
+    if (typeof key !== 'string' && typeof key !== 'number')
+      return { reason: `The key field "${shape.keyField}" must be a text or a whole number.` };
+    return { key: String(key), data };
+  };
 }
 
 /** The dotted paths of a document's members that no field declares (a field covers what is inside it). */

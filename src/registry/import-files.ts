@@ -4,20 +4,17 @@
  * a temporary file and read with DuckDB a chunk at a time. Each row comes out numbered (1 is the first
  * record of the file) and checked against the dataset's fields (domain/record-rows.ts).
  */
-import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { parse } from 'csv-parse';
 import {
+  columnReader,
   GovdxError,
   type RowOutcome,
   type RowShape,
-  recordFromColumns,
   recordFromDocument,
   unknownColumns,
 } from '../domain/index.ts';
@@ -48,50 +45,149 @@ function checkColumns(shape: RowShape, columns: readonly string[]): void {
     });
 }
 
-async function* csvRows(input: Readable, shape: RowShape): AsyncGenerator<ImportRow> {
-  const parser = input.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true }));
+/** The cells of one CSV record (RFC 4180: quoted cells may hold commas, quotes as "" and line breaks). */
+function quotedCells(text: string): string[] {
+  const cells: string[] = [];
+  let i = 0;
+  for (;;) {
+    if (text.charCodeAt(i) === 0x22) {
+      let cell = '';
+      let from = i + 1;
+      for (;;) {
+        const quote = text.indexOf('"', from);
+        if (quote < 0) throw new Error('a quoted cell is never closed');
+        cell += text.slice(from, quote);
+        if (text.charCodeAt(quote + 1) === 0x22) {
+          cell += '"';
+          from = quote + 2;
+          continue;
+        }
+        i = quote + 1;
+        break;
+      }
+      cells.push(cell);
+      if (i === text.length) return cells;
+      if (text.charCodeAt(i) !== 0x2c)
+        throw new Error('a quoted cell is followed by something other than a comma');
+      i++;
+    } else {
+      const comma = text.indexOf(',', i);
+      const cell = comma < 0 ? text.slice(i) : text.slice(i, comma);
+      if (cell.includes('"')) throw new Error('a quote inside a cell that is not quoted');
+      cells.push(cell);
+      if (comma < 0) return cells;
+      i = comma + 1;
+    }
+  }
+}
+
+/**
+ * The records of a CSV stream, a line at a time: a line without quotes is split on commas (the fast path);
+ * a line with an odd number of quotes goes on to the next line (a quoted line break).
+ */
+async function* csvRecords(input: Readable): AsyncGenerator<string[][]> {
+  input.setEncoding('utf8');
+  let rest = '';
+  let pending = '';
+  let first = true;
+  for await (const chunk of input as AsyncIterable<string>) {
+    let text = rest + chunk;
+    if (first) {
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      first = false;
+    }
+    let from = 0;
+    const records: string[][] = [];
+    for (let end = text.indexOf('\n', from); end >= 0; end = text.indexOf('\n', from)) {
+      let line = text.slice(from, end);
+      from = end + 1;
+      if (line.charCodeAt(line.length - 1) === 0x0d) line = line.slice(0, -1);
+      if (pending !== '') {
+        line = `${pending}\n${line}`;
+        pending = '';
+      }
+      if (!line.includes('"')) {
+        if (line !== '') records.push(line.split(','));
+        continue;
+      }
+      if ((line.split('"').length - 1) % 2 === 1) {
+        pending = line;
+        continue;
+      }
+      records.push(quotedCells(line));
+    }
+    rest = text.slice(from);
+    if (records.length > 0) yield records;
+  }
+  if (rest.charCodeAt(rest.length - 1) === 0x0d) rest = rest.slice(0, -1);
+  const last = pending !== '' ? `${pending}\n${rest}` : rest;
+  if (pending !== '' && (last.split('"').length - 1) % 2 === 1)
+    throw new Error('a quoted cell is never closed');
+  if (last !== '') yield [last.includes('"') ? quotedCells(last) : last.split(',')];
+}
+
+async function* csvRows(input: Readable, shape: RowShape): AsyncGenerator<ImportRow[]> {
   let columns: string[] | null = null;
+  let read: ((cells: readonly string[]) => RowOutcome) | null = null;
   let row = 0;
   try {
-    for await (const cells of parser as AsyncIterable<string[]>) {
-      if (columns === null) {
-        columns = cells.map((c) => c.trim());
-        checkColumns(shape, columns);
-        continue;
+    for await (const records of csvRecords(input)) {
+      const rows: ImportRow[] = [];
+      for (const cells of records) {
+        if (columns === null) {
+          columns = cells.map((c) => c.trim());
+          checkColumns(shape, columns);
+          read = columnReader(shape, columns, true);
+          continue;
+        }
+        row++;
+        if (cells.length !== columns.length)
+          rows.push({ row, reason: `The row has ${cells.length} cells; the header has ${columns.length}.` });
+        else rows.push({ row, ...read!(cells) });
       }
-      row++;
-      if (cells.length !== columns.length) {
-        yield { row, reason: `The row has ${cells.length} cells; the header has ${columns.length}.` };
-        continue;
-      }
-      yield { row, ...recordFromColumns(shape, columns, cells, true) };
+      if (rows.length > 0) yield rows;
     }
   } catch (error) {
     if (error instanceof GovdxError) throw error;
     throw new GovdxError(
       'VALIDATION_FAILED',
-      `The file is not valid CSV after row ${row}: ${(error as Error).message}`,
+      `The file is not valid CSV after row ${row}: ${(error as Error).message}.`,
       { row },
     );
   }
   if (columns === null) throw new GovdxError('VALIDATION_FAILED', 'The file is empty: it has no header.');
 }
 
-async function* jsonLinesRows(input: Readable, shape: RowShape): AsyncGenerator<ImportRow> {
+async function* jsonLinesRows(input: Readable, shape: RowShape): AsyncGenerator<ImportRow[]> {
   input.setEncoding('utf8');
   let row = 0;
-  for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
-    if (line.trim() === '') continue;
+  let rest = '';
+  const read = (line: string, rows: ImportRow[]) => {
+    if (line.trim() === '') return;
     row++;
     let document: unknown;
     try {
       document = JSON.parse(line);
     } catch {
-      yield { row, reason: 'The line is not valid JSON.' };
-      continue;
+      rows.push({ row, reason: 'The line is not valid JSON.' });
+      return;
     }
-    yield { row, ...recordFromDocument(shape, document) };
+    rows.push({ row, ...recordFromDocument(shape, document) });
+  };
+  for await (const chunk of input as AsyncIterable<string>) {
+    const text = rest + chunk;
+    const rows: ImportRow[] = [];
+    let from = 0;
+    for (let end = text.indexOf('\n', from); end >= 0; end = text.indexOf('\n', from)) {
+      read(text.slice(from, end), rows);
+      from = end + 1;
+    }
+    rest = text.slice(from);
+    if (rows.length > 0) yield rows;
   }
+  const rows: ImportRow[] = [];
+  read(rest, rows);
+  if (rows.length > 0) yield rows;
 }
 
 /** DuckDB writes timestamps as "YYYY-MM-DD HH:MM:SS[+HH]"; records hold ISO 8601. */
@@ -102,7 +198,7 @@ function isoTimestamp(value: unknown): unknown {
   return `${m[1]}T${m[2]}${m[3] ? `${m[3]}:${m[4] ?? '00'}` : ''}`;
 }
 
-async function* parquetRows(input: Readable, shape: RowShape): AsyncGenerator<ImportRow> {
+async function* parquetRows(input: Readable, shape: RowShape): AsyncGenerator<ImportRow[]> {
   const dir = await mkdtemp(join(tmpdir(), 'govdx-import-'));
   const file = join(dir, 'upload.parquet');
   try {
@@ -123,6 +219,7 @@ async function* parquetRows(input: Readable, shape: RowShape): AsyncGenerator<Im
       }
       checkColumns(shape, columns);
       const datetimes = new Set(shape.fields.filter((f) => f.type === 'datetime').map((f) => f.name));
+      const read = columnReader(shape, columns, false);
       const result = await connection.stream(`SELECT to_json(t)::VARCHAR FROM ${source} t`);
       let row = 0;
       for (
@@ -130,12 +227,14 @@ async function* parquetRows(input: Readable, shape: RowShape): AsyncGenerator<Im
         chunk && chunk.rowCount > 0;
         chunk = await result.fetchChunk()
       ) {
+        const rows: ImportRow[] = [];
         for (const [json] of chunk.getRows()) {
           row++;
           const document = JSON.parse(String(json)) as Record<string, unknown>;
           const cells = columns.map((c) => (datetimes.has(c) ? isoTimestamp(document[c]) : document[c]));
-          yield { row, ...recordFromColumns(shape, columns, cells, false) };
+          rows.push({ row, ...read(cells) });
         }
+        yield rows;
       }
     } finally {
       connection.closeSync();
@@ -146,16 +245,9 @@ async function* parquetRows(input: Readable, shape: RowShape): AsyncGenerator<Im
   }
 }
 
-/** The rows of a file in this format, checked against the dataset's fields. */
-export function rowsOf(format: ImportFormat, input: Readable, shape: RowShape): AsyncGenerator<ImportRow> {
+/** The rows of a file in this format, checked against the dataset's fields, as many at a time as have arrived. */
+export function rowsOf(format: ImportFormat, input: Readable, shape: RowShape): AsyncGenerator<ImportRow[]> {
   if (format === 'csv') return csvRows(input, shape);
   if (format === 'jsonl') return jsonLinesRows(input, shape);
   return parquetRows(input, shape);
-}
-
-/** Drains what is left of a request body, so an answer can be sent on a connection that keeps alive. */
-export async function drain(input: Readable): Promise<void> {
-  if (input.readableEnded || input.destroyed) return;
-  input.resume();
-  await once(input, 'end').catch(() => {});
 }

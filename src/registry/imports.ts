@@ -301,11 +301,20 @@ export async function importRecords(
   let records: HostedRecord[] = [];
   let errors: ImportRow[] = [];
   let lastRow = row.committed_rows;
+  // A batch is written while the next one is read (on PostgreSQL the two overlap; SQLite writes in this
+  // thread), but batches commit one after another, in the order of the file.
+  let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
     const batch = records;
     const refused = errors;
+    const upTo = lastRow;
     records = [];
     errors = [];
+    await writing;
+    writing = write(batch, refused, upTo);
+    writing.catch(() => {}); // awaited before the next batch and at the end
+  };
+  const write = async (batch: HostedRecord[], refused: ImportRow[], upTo: number) => {
     const current = row;
     const next = await inRecordTransaction(db, async (tx) => {
       const counts = await writeRecords(tx, dataset.id, batch, { fieldNames, importId: current.id });
@@ -323,8 +332,8 @@ export async function importRecords(
           .execute();
       const updated = {
         ...current,
-        rows_read: lastRow,
-        committed_rows: lastRow,
+        rows_read: upTo,
+        committed_rows: upTo,
         created: current.created + counts.created,
         updated: current.updated + counts.updated,
         unchanged: current.unchanged + counts.unchanged,
@@ -352,15 +361,19 @@ export async function importRecords(
 
   try {
     for (let item = first; !item.done; item = await rows.next()) {
-      const value = item.value;
-      lastRow = value.row;
-      if (value.row <= skipUpTo) continue;
-      if ('reason' in value) errors.push(value);
-      else records.push({ key: value.key, data: value.data });
-      if (records.length + errors.length >= BATCH_ROWS) await flush();
+      for (const value of item.value) {
+        lastRow = value.row;
+        if (value.row <= skipUpTo) continue;
+        if ('reason' in value) errors.push(value);
+        else records.push({ key: value.key, data: value.data });
+        if (records.length + errors.length >= BATCH_ROWS) await flush();
+      }
     }
-    if (records.length + errors.length > 0 || lastRow > row.committed_rows) await flush();
+    if (records.length + errors.length > 0) await flush();
+    await writing;
+    if (lastRow > row.committed_rows) await write([], [], lastRow);
   } catch (cause) {
+    await writing.catch(() => {});
     await rows.return(undefined).catch(() => {});
     const failure =
       cause instanceof GovdxError

@@ -73,21 +73,31 @@ export function changedFields(
   after: Record<string, unknown>,
   fieldNames: readonly string[],
 ): string[] {
+  return fieldChanges(fieldNames, coveredMembers(fieldNames))(before, after);
+}
+
+/** The top-level members that declared fields cover. */
+function coveredMembers(fieldNames: readonly string[]): Set<string> {
+  return new Set(fieldNames.map((name) => name.split('.')[0]!));
+}
+
+function fieldChanges(fieldNames: readonly string[], covered: Set<string>) {
   const same = (a: unknown, b: unknown) =>
     a === b || (a !== undefined && b !== undefined && canonicalJson(a) === canonicalJson(b));
-  const changed: string[] = [];
-  for (const name of fieldNames) {
-    const next = valueAt(after, name) ?? undefined;
-    if (before === undefined ? next !== undefined && next !== null : !same(valueAt(before, name), next))
-      changed.push(name);
-  }
-  const covered = new Set(fieldNames.map((name) => name.split('.')[0]));
-  const members = new Set([...Object.keys(before ?? {}), ...Object.keys(after)]);
-  for (const member of members) {
-    if (covered.has(member)) continue;
-    if (before === undefined || !same(before[member], after[member])) changed.push(member);
-  }
-  return changed;
+  return (before: Record<string, unknown> | undefined, after: Record<string, unknown>): string[] => {
+    const changed: string[] = [];
+    for (const name of fieldNames) {
+      const next = valueAt(after, name);
+      if (before === undefined ? next !== undefined && next !== null : !same(valueAt(before, name), next))
+        changed.push(name);
+    }
+    for (const member in after)
+      if (!covered.has(member) && (before === undefined || !same(before[member], after[member])))
+        changed.push(member);
+    if (before !== undefined)
+      for (const member in before) if (!covered.has(member) && !(member in after)) changed.push(member);
+    return changed;
+  };
 }
 
 /**
@@ -103,27 +113,31 @@ export async function writeRecords(
   const byKey = new Map<string, object>();
   for (const record of records) byKey.set(record.key, record.data);
   const keys = [...byKey.keys()];
+  const postgres = isPostgres(tx);
   const stored = new Map<string, string>();
   for (let start = 0; start < keys.length; start += ROWS_PER_STATEMENT) {
+    const chunk = JSON.stringify(keys.slice(start, start + ROWS_PER_STATEMENT));
     const rows = await tx
       .selectFrom('records')
       .select(['key', 'data'])
       .where('dataset_id', '=', datasetId)
-      .where('key', 'in', keys.slice(start, start + ROWS_PER_STATEMENT))
+      .where(
+        'key',
+        'in',
+        postgres
+          ? sql<string>`(select jsonb_array_elements_text(${chunk}::jsonb))`
+          : sql<string>`(select value from json_each(${chunk}))`,
+      )
       .execute();
     for (const row of rows) stored.set(row.key, row.data);
   }
   const at = now();
-  const writes: Array<{ dataset_id: string; key: string; data: string; updated_at: string }> = [];
-  const changes: Array<{
-    dataset_id: string;
-    key: string;
-    kind: 'created' | 'updated';
-    fields: string;
-    import_id: string | null;
-    at: string;
-  }> = [];
+  /** [key, data, kind, fields] of each record written. */
+  const writes: Array<[string, string, 'created' | 'updated', string]> = [];
   const counts: WriteCounts = { created: 0, updated: 0, unchanged: 0 };
+  const changesOf = fieldChanges(options.fieldNames, coveredMembers(options.fieldNames));
+  // Most records of a batch change the same fields: their JSON is made once.
+  const listed = new Map<string, string>();
   for (const [key, data] of byKey) {
     const json = JSON.stringify(data) as string | undefined;
     if (json === undefined) throw new TypeError(`Record ${key} has no data to store.`);
@@ -133,40 +147,75 @@ export async function writeRecords(
       continue;
     }
     const before = previous === undefined ? undefined : (JSON.parse(previous) as Record<string, unknown>);
-    const fields = changedFields(before, data as Record<string, unknown>, options.fieldNames);
+    const fields = changesOf(before, data as Record<string, unknown>);
     if (before !== undefined && fields.length === 0) {
       counts.unchanged++;
       continue;
     }
     const kind = before === undefined ? 'created' : 'updated';
     counts[kind]++;
-    writes.push({ dataset_id: datasetId, key, data: json, updated_at: at });
-    changes.push({
-      dataset_id: datasetId,
-      key,
-      kind,
-      fields: JSON.stringify(fields),
-      import_id: options.importId ?? null,
-      at,
-    });
+    writes.push([key, json, kind, listedJson(listed, fields)]);
   }
   for (let start = 0; start < writes.length; start += ROWS_PER_STATEMENT) {
-    await tx
-      .insertInto('records')
-      .values(writes.slice(start, start + ROWS_PER_STATEMENT))
-      .onConflict((conflict) =>
-        conflict.columns(['dataset_id', 'key']).doUpdateSet((eb) => ({
-          data: eb.ref('excluded.data'),
-          updated_at: eb.ref('excluded.updated_at'),
-        })),
-      )
-      .execute();
-    await tx
-      .insertInto('record_changes')
-      .values(changes.slice(start, start + ROWS_PER_STATEMENT))
-      .execute();
+    await insertRows(
+      tx,
+      postgres,
+      datasetId,
+      at,
+      options.importId ?? null,
+      writes.slice(start, start + ROWS_PER_STATEMENT),
+    );
   }
   return counts;
+}
+
+/**
+ * Writes up to ROWS_PER_STATEMENT records and their changes. The rows travel as one JSON array parameter,
+ * expanded by the database (SQLite's json_each, PostgreSQL's jsonb_array_elements): two parameters a
+ * statement instead of thousands, which was measured to more than halve the time a batch takes
+ * (`npm run bench -- registry` compares both).
+ */
+async function insertRows(
+  tx: Kysely<Database>,
+  postgres: boolean,
+  datasetId: string,
+  at: string,
+  importId: string | null,
+  rows: Array<[string, string, 'created' | 'updated', string]>,
+): Promise<void> {
+  const json = JSON.stringify(rows);
+  if (postgres) {
+    await sql`insert into records (dataset_id, key, data, updated_at)
+      select ${datasetId}, r->>0, r->>1, ${at} from jsonb_array_elements(${json}::jsonb) as r
+      on conflict (dataset_id, key) do update set data = excluded.data, updated_at = excluded.updated_at`.execute(
+      tx,
+    );
+    await sql`insert into record_changes (dataset_id, key, kind, fields, import_id, at)
+      select ${datasetId}, r->>0, r->>2, r->>3, ${importId}::text, ${at} from jsonb_array_elements(${json}::jsonb) with ordinality as e(r, n) order by n`.execute(
+      tx,
+    );
+    return;
+  }
+  // "where true" tells SQLite's parser that "on conflict" is the upsert clause, not the join's.
+  await sql`insert into records (dataset_id, key, data, updated_at)
+    select ${datasetId}, value->>0, value->>1, ${at} from json_each(${json}) where true
+    on conflict (dataset_id, key) do update set data = excluded.data, updated_at = excluded.updated_at`.execute(
+    tx,
+  );
+  await sql`insert into record_changes (dataset_id, key, kind, fields, import_id, at)
+    select ${datasetId}, value->>0, value->>2, value->>3, ${importId}, ${at} from json_each(${json}) order by key`.execute(
+    tx,
+  );
+}
+
+function listedJson(listed: Map<string, string>, fields: string[]): string {
+  const id = fields.join('\u0000');
+  let json = listed.get(id);
+  if (json === undefined) {
+    json = JSON.stringify(fields);
+    listed.set(id, json);
+  }
+  return json;
 }
 
 /**

@@ -4,8 +4,11 @@ import { type Kysely, PostgresAdapter, sql } from 'kysely';
  * Issue 18, part 2: imports of records into a hosted dataset, and the change log of every record.
  *
  * record_changes is written in the same transaction as every write to records, so the two never disagree;
- * change feeds and golden records read it. Its sequence is `integer primary key autoincrement` on SQLite
- * (never reused, and SQLite has one writer at a time) and an identity `bigint` on PostgreSQL, where writers
+ * change feeds and golden records read it. It is append-only: no row is ever deleted or changed (not even
+ * with its dataset, so it names the dataset by id without a foreign key, whose check on every row was
+ * measured to cost more than it guards). Its sequence is SQLite's `integer primary key` (the rowid: one
+ * past the largest, which is never deleted, so never reused; SQLite has one writer at a time) and an
+ * identity `bigint` on PostgreSQL, where writers
  * of records take one transaction-level advisory lock first (registry/records.ts), so the sequence is also
  * the order in which changes become visible: a reader that remembers the last sequence it saw misses none.
  *
@@ -48,10 +51,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('record_changes')
-    .addColumn('seq', postgres ? sql`bigint generated always as identity` : 'integer', (c) =>
-      postgres ? c.primaryKey() : c.primaryKey().autoIncrement(),
-    )
-    .addColumn('dataset_id', 'text', (c) => c.notNull().references('datasets.id').onDelete('cascade'))
+    .addColumn('seq', postgres ? sql`bigint generated always as identity` : 'integer', (c) => c.primaryKey())
+    .addColumn('dataset_id', 'text', (c) => c.notNull())
     .addColumn('key', 'text', (c) => c.notNull())
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('fields', 'text', (c) => c.notNull())

@@ -1,4 +1,5 @@
 import { register } from 'tsx/esm/api';
+
 register();
 const t0 = performance.now();
 await import(process.argv[2]);

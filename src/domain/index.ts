@@ -3,6 +3,7 @@ export * from './consent.ts';
 export * from './decide.ts';
 export * from './errors.ts';
 export * from './minimize.ts';
+export * from './notification.ts';
 export * from './primitives.ts';
 export * from './roles.ts';
 export * from './sign-off.ts';

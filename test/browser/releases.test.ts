@@ -229,7 +229,10 @@ describe('web app: releases of open data', { skip: skipWithoutChromium() }, () =
       await page.getByRole('button', { name: 'Send to the data protection officer' }).click();
       const refusal = page.getByRole('alert').filter({ hasText: 'The release was not sent' });
       await refusal.waitFor();
-      assert.match(await textOf(refusal), /would spend ε = 12, but only 10 of population's budget of 10 is left/);
+      assert.match(
+        await textOf(refusal),
+        /would spend ε = 12, but only 10 of population's budget of 10 is left/,
+      );
       await assertAccessible(page, 'a table of counts refused for want of budget');
       await assertReflows(page, 'a draft table of counts');
     }));

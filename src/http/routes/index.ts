@@ -16,6 +16,7 @@ import { governanceRoutes } from './governance.ts';
 import { healthRoutes } from './health.ts';
 import { idpRoutes } from './idp.ts';
 import { ledgerRoutes } from './ledger.ts';
+import { notificationRoutes } from './notifications.ts';
 import { oauthRoutes } from './oauth.ts';
 import { organizationRoutes, peopleRoutes } from './organizations.ts';
 import { providerOriginRoutes } from './provider-origins.ts';
@@ -59,6 +60,7 @@ export const routes: FastifyPluginAsync = async (app) => {
       await api.register(catalogQualityRoutes);
       await api.register(providerOriginRoutes);
       await api.register(governanceRoutes);
+      await api.register(notificationRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -19,6 +19,7 @@ import * as m0017 from './0017_ledger_governance_index.ts';
 import * as m0018 from './0018_catalog_sign_off.ts';
 import * as m0019 from './0019_releases.ts';
 import * as m0020 from './0020_ledger_governance_index_by_event.ts';
+import * as m0024 from './0024_notifications.ts';
 
 /**
  * Every migration, in order. Names sort in the order they run; each runs on SQLite and PostgreSQL.
@@ -45,4 +46,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0018_catalog_sign_off': m0018,
   '0019_releases': m0019,
   '0020_ledger_governance_index_by_event': m0020,
+  '0024_notifications': m0024,
 };

@@ -34,7 +34,7 @@ describe('notifications by email (SMTP)', () => {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
-      onRcptTo(address, _session, callback) {
+      onRcptTo(_address, _session, callback) {
         if (refuseNext > 0) {
           refuseNext--;
           const error = new Error('Mailbox busy, try later') as Error & { responseCode: number };

@@ -12,6 +12,7 @@ import type * as directory from '../../src/directory/schemas.ts';
 import type { MicrodataReport, StatisticsReport } from '../../src/disclosure/releases/prepare.ts';
 import type * as releases from '../../src/disclosure/releases/schemas.ts';
 import type { Role } from '../../src/domain/index.ts';
+import type * as notifications from '../../src/notifications/schemas.ts';
 import type * as tracker from '../../src/tracker/schemas.ts';
 
 export type Organization = Static<typeof directory.Organization>;
@@ -51,6 +52,8 @@ export type ReleaseRevision = Static<typeof releases.ReleaseRevision>;
 export type PrivacyBudget = Static<typeof releases.PrivacyBudget>;
 export type HierarchyBuilder = Static<typeof releases.HierarchyBuilder>;
 export type StatisticsDimension = Static<typeof releases.Dimension>;
+export type Notification = Static<typeof notifications.Notification>;
+export type NotificationPage = Static<typeof notifications.NotificationPage>;
 export type { MicrodataReport, StatisticsReport };
 
 /** How one service of the organization is used through the exchange (GET …/services/{slug}/usage). */

@@ -338,6 +338,36 @@ export const ConfigSchema = Type.Object(
         'the store, where every node reads the same numbers; and once more when it shuts down. A node that ' +
         'crashes loses at most this many seconds of usage statistics; the ledger still holds every access.',
     }),
+    notificationSeconds: Type.Integer({
+      minimum: 1,
+      maximum: 3600,
+      default: 10,
+      env: 'GOVDX_NOTIFICATION_SECONDS',
+      flag: '--notification-seconds',
+      description:
+        'How often govdx reads the governance events recorded since its last look and makes the notifications ' +
+        'people see in their inbox (and, with `smtpUrl`, emails them and retries failed emails). See ' +
+        '[Notifications and email](#notifications-and-email).',
+    }),
+    smtpUrl: Type.Optional(
+      Type.String({
+        defaultText: '(unset: no email)',
+        env: 'GOVDX_SMTP_URL',
+        flag: '--smtp-url',
+        description:
+          'SMTP server that emails notifications, e.g. `smtps://user:password@mail.example.gov:465` or ' +
+          '`smtp://mail.internal:587` (STARTTLS when the server offers it). Each notification is emailed once to ' +
+          'people with an email address; a failed attempt is tried again, waiting 1 minute, then twice as long ' +
+          'each time, 8 attempts in all. Unset: nothing is emailed; the inbox is the same.',
+      }),
+    ),
+    mailFrom: Type.String({
+      default: '',
+      defaultText: 'govdx <govdx@(host of publicUrl)>',
+      env: 'GOVDX_MAIL_FROM',
+      flag: '--mail-from',
+      description: 'Sender of notification emails, e.g. `Data exchange <no-reply@example.gov>`.',
+    }),
     qualityCheckHours: Type.Integer({
       minimum: 0,
       maximum: 8760,

@@ -4,6 +4,7 @@ export * from './decide.ts';
 export * from './errors.ts';
 export * from './field-values.ts';
 export * from './minimize.ts';
+export * from './notification.ts';
 export * from './primitives.ts';
 export * from './record-rows.ts';
 export * from './roles.ts';

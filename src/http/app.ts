@@ -16,6 +16,7 @@ import type { Config } from '../config/index.ts';
 import { GovdxError } from '../domain/index.ts';
 import { Exchange } from '../exchange/index.ts';
 import { type Ledger, openLedger } from '../ledger/index.ts';
+import { Notifier } from '../notifications/index.ts';
 import type { Store } from '../store/index.ts';
 import { SubjectIndexCheck } from '../tracker/index.ts';
 import { accessPlugin } from './access.ts';
@@ -40,6 +41,8 @@ declare module 'fastify' {
     subjectIndexCheck: SubjectIndexCheck;
     /** The agreement workflow: requests, sign-offs, transitions, expiry (src/agreements; its sweep started by src/node/). */
     agreements: AgreementWorkflow;
+    /** Makes people's notifications from the governance events and emails them (src/notifications; run by src/node/). */
+    notifications: Notifier;
     /** Whether the web app is built (pages can be served). */
     hasWebApp: boolean;
   }
@@ -199,6 +202,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     onError: (error, what) => app.log.error({ err: error }, `agreements: ${what} failed`),
   });
   app.decorate('agreements', workflow);
+  const notifier = new Notifier({
+    db: store.db,
+    publicUrl: config.publicUrl,
+    smtpUrl: config.smtpUrl,
+    mailFrom: config.mailFrom,
+    onError: (error, what) => app.log.error({ err: error }, `notifications: ${what} failed`),
+  });
+  app.decorate('notifications', notifier);
+  app.addHook('onClose', async () => notifier.close());
   app.decorate('hasWebApp', existsSync(join(config.webDir, 'index.html')));
   await app.register(accessPlugin, { store });
   await app.register(routes);

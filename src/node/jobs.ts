@@ -1,6 +1,6 @@
 /**
  * The node's background jobs: webhook deliveries, the agreement and consent expiry sweeps, the
- * catalog's quality checks, and the check of the ledger's subject index. They start when the node is ready and stop when it closes, each waiting for
+ * catalog's quality checks, notifications and their emails, and the check of the ledger's subject index. They start when the node is ready and stop when it closes, each waiting for
  * a run in progress. http/ builds what they use (app.webhooks, app.agreements); only the node runs them.
  */
 import type { FastifyInstance } from 'fastify';
@@ -73,6 +73,10 @@ export function addBackgroundJobs(app: FastifyInstance): void {
     });
   }
   app.addHook('onClose', () => agreementSweep.stop());
+  // Notifications from the governance events recorded since the last run, then the emails due (src/notifications).
+  const notificationRun = repeat(config.notificationSeconds * 1000, () => app.notifications.run());
+  app.addHook('onReady', async () => notificationRun.start());
+  app.addHook('onClose', () => notificationRun.stop());
   // The ledger's subject index, compared with the committed events at start and then daily (src/tracker).
   const indexCheck = repeat(24 * 3_600_000, () =>
     app.subjectIndexCheck

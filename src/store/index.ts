@@ -2,6 +2,7 @@ export { isUniqueViolation } from './constraints.ts';
 /** The PostgreSQL NOTIFY channel on which the triggers of migration 0004 announce exchange changes. */
 export { EXCHANGE_CHANNEL } from './migrations/0004_exchange.ts';
 export { GOVERNANCE_ROWS } from './migrations/0020_ledger_governance_index_by_event.ts';
+export { NOTIFICATION_CURSOR } from './migrations/0024_notifications.ts';
 export {
   type Dialect,
   type MigrationReport,

@@ -13,6 +13,7 @@ import type {
   ConsentStatus,
   FieldType,
   MembershipRole,
+  NotificationKind,
   OrganizationKind,
   Sensitivity,
   ServiceKind,
@@ -374,6 +375,30 @@ export interface ProviderOriginTable {
   note: string;
   added_by: string | null;
   added_at: string;
+}
+
+/** One notification for one person (issue 16): the inbox row, its read state, and its email in the outbox. */
+export interface NotificationTable {
+  id: string;
+  person_id: string;
+  /** Makes it once per person: `ledger:<index>`, or `approval_waiting:<agreement>`, `agreement_ending:<agreement>`. */
+  key: string;
+  kind: NotificationKind;
+  title: string;
+  body: string;
+  /** Path in the web app of the thing concerned. */
+  link: string;
+  /** The ledger entry it was made from, if any. */
+  ledger_index: number | string | null;
+  created_at: string;
+  read_at: string | null;
+  /** `none`: not to be emailed (no address, or no SMTP server when made); `pending` until `sent` or `failed`. */
+  email_status: 'none' | 'pending' | 'sent' | 'failed';
+  email_attempts: number;
+  /** When the next attempt is due (also the claim of a node sending it now). */
+  email_next_at: string | null;
+  email_error: string | null;
+  emailed_at: string | null;
 }
 
 export interface LedgerEntryTable {
@@ -770,4 +795,5 @@ export interface Database {
   quality_check_claims: QualityCheckClaimTable;
   provider_origins: ProviderOriginTable;
   usage_daily: UsageDailyTable;
+  notifications: NotificationTable;
 }

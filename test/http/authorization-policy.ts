@@ -446,6 +446,15 @@ export const POLICY: Record<string, Rule> = {
   },
   'GET /api/v1/me/export': CITIZEN_ONLY,
 
+  // Notifications: each person's own
+  'GET /api/v1/me/notifications': only(PEOPLE, "issue 16: a person's own inbox, whatever roles they hold"),
+  'POST /api/v1/me/notifications/{id}/read': only(PEOPLE, "issue 16: a person's own notification"),
+  'POST /api/v1/me/notifications/{id}/read · another person’s notification': notFoundFor(
+    PEOPLE,
+    "another person's notification is not found, for everyone",
+  ),
+  'POST /api/v1/me/notifications/read-all': only(PEOPLE, "issue 16: marks only the caller's own read"),
+
   // Webhooks
   'GET /api/v1/organizations/{org}/webhooks': only(STEWARDS),
   'POST /api/v1/organizations/{org}/webhooks': only(STEWARDS),

@@ -94,6 +94,8 @@ describe('the authorization matrix: every operation × every kind of caller', ()
   let operations: Record<string, Operation> = {};
   const people: Partial<Record<Caller, string>> = {};
   let patToken = '';
+  /** The person who made the personal access token. */
+  let patPerson = '';
   let systemToken = '';
   let systemKey: JWK;
   let doc: any;
@@ -152,6 +154,32 @@ describe('the authorization matrix: every operation × every kind of caller', ()
     options: { nationalId?: string; name?: string } = {},
   ) => server.user(roles, options);
 
+  /** A fresh notification of the person's, as the notifications job makes them. */
+  async function notificationOf(personId: string): Promise<string> {
+    const id = crypto.randomUUID();
+    await server.fresh.store.db
+      .insertInto('notifications')
+      .values({
+        id,
+        person_id: personId,
+        key: `test:${id}`,
+        kind: 'emergency_declared',
+        title: 'Emergency declared: a test',
+        body: 'A test.',
+        link: '/agency-console',
+        ledger_index: null,
+        created_at: new Date().toISOString(),
+        read_at: null,
+        email_status: 'none',
+        email_attempts: 0,
+        email_next_at: null,
+        email_error: null,
+        emailed_at: null,
+      })
+      .execute();
+    return id;
+  }
+
   before(async () => {
     server = await startTestServer('sqlite');
     url = server.url;
@@ -174,12 +202,12 @@ describe('the authorization matrix: every operation × every kind of caller', ()
       ).personId;
     }
     people.citizen = (await person([], { nationalId: CITIZEN_ID, name: 'A citizen' })).personId;
-    patToken = (
-      await person([{ role: 'organization_admin', organization: 'home' }], {
-        nationalId: TOKEN_CREATOR_ID,
-        name: 'An organization admin who is also a citizen',
-      })
-    ).token;
+    const patMaker = await person([{ role: 'organization_admin', organization: 'home' }], {
+      nationalId: TOKEN_CREATOR_ID,
+      name: 'An organization admin who is also a citizen',
+    });
+    patToken = patMaker.token;
+    patPerson = patMaker.personId;
     await server.organization('partner');
 
     // Fixture makers (their own people, not the callers): home's and partner's signers, a platform admin.
@@ -886,6 +914,23 @@ describe('the authorization matrix: every operation × every kind of caller', ()
         }),
       },
       'GET /api/v1/me/export': get('/api/v1/me/export'),
+
+      'GET /api/v1/me/notifications': get('/api/v1/me/notifications'),
+      'POST /api/v1/me/notifications/{id}/read': {
+        request: async (caller) => ({
+          path: `/api/v1/me/notifications/${await notificationOf(people[caller] ?? patPerson)}/read`,
+          body: {},
+        }),
+      },
+      'POST /api/v1/me/notifications/{id}/read · another person’s notification': {
+        request: async () => ({
+          path: `/api/v1/me/notifications/${await notificationOf((await person([])).personId)}/read`,
+          body: {},
+        }),
+      },
+      'POST /api/v1/me/notifications/read-all': {
+        request: () => ({ path: '/api/v1/me/notifications/read-all', body: {} }),
+      },
 
       'GET /api/v1/organizations/{org}/webhooks': get(`${homePath}/webhooks`),
       'POST /api/v1/organizations/{org}/webhooks': {

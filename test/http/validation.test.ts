@@ -41,9 +41,9 @@ interface WriteRoute {
   template: string;
   valid: () => Record<string, unknown>;
   wrongType: Record<string, unknown>;
-  /** Who may call it, and someone who may not. */
+  /** Who may call it, and someone who may not (null: every signed-in person may, about their own things). */
   allowed: () => string;
-  forbidden: () => string;
+  forbidden: (() => string) | null;
   /** True when `allowed` is a session (a citizen's own routes take no personal access token). */
   signedIn?: true;
 }
@@ -76,7 +76,30 @@ for (const dialect of DIALECTS) {
       server = await startTestServer(dialect, { bodyLimitBytes: 4096 });
       tokens.admin = (await server.user([{ role: 'platform_admin', organization: 'digital-agency' }])).token;
       tokens.orgAdmin = (await server.user([{ role: 'organization_admin', organization: 'provider' }])).token;
-      tokens.steward = (await server.user([{ role: 'data_steward', organization: 'provider' }])).token;
+      const steward = await server.user([{ role: 'data_steward', organization: 'provider' }]);
+      tokens.steward = steward.token;
+      // A notification of the steward's, for the route that marks one read.
+      const notification = crypto.randomUUID();
+      await server.fresh.store.db
+        .insertInto('notifications')
+        .values({
+          id: notification,
+          person_id: steward.personId,
+          key: 'test:validation',
+          kind: 'approval_waiting',
+          title: 'Your approval is needed',
+          body: 'A request is waiting.',
+          link: '/agency-console',
+          ledger_index: null,
+          created_at: new Date().toISOString(),
+          read_at: null,
+          email_status: 'none',
+          email_attempts: 0,
+          email_next_at: null,
+          email_error: null,
+          emailed_at: null,
+        })
+        .execute();
       tokens.dpo = (await server.user([{ role: 'data_protection_officer', organization: 'provider' }])).token;
       tokens.outsider = (
         await server.user([{ role: 'organization_admin', organization: 'elsewhere' }])
@@ -631,6 +654,24 @@ for (const dialect of DIALECTS) {
         },
         {
           method: 'POST',
+          path: `/api/v1/me/notifications/${notification}/read`,
+          template: '/api/v1/me/notifications/{id}/read',
+          valid: () => ({}),
+          wrongType: { read: true },
+          allowed: () => tokens.steward!,
+          forbidden: null,
+        },
+        {
+          method: 'POST',
+          path: '/api/v1/me/notifications/read-all',
+          template: '/api/v1/me/notifications/read-all',
+          valid: () => ({}),
+          wrongType: { before: 5 },
+          allowed: () => tokens.steward!,
+          forbidden: null,
+        },
+        {
+          method: 'POST',
           path: '/api/v1/provider-origins',
           template: '/api/v1/provider-origins',
           valid: () => ({ origin: `https://${unique()}.provider.example` }),
@@ -723,8 +764,9 @@ for (const dialect of DIALECTS) {
       name: string,
       request: (route: WriteRoute) => Parameters<typeof call>[3],
       expected: { status: number; code: string; mentions?: (route: WriteRoute) => string },
+      only: (route: WriteRoute) => boolean = () => true,
     ) {
-      for (const route of routes) {
+      for (const route of routes.filter(only)) {
         const before = await tableCounts(server.fresh.store.db);
         const response = await call(server.url, route.method, route.path, request(route));
         const where = `${name}: ${route.method} ${route.path}`;
@@ -797,10 +839,12 @@ for (const dialect of DIALECTS) {
     });
 
     test('a caller without the required role is refused with FORBIDDEN', () =>
-      refuses('wrong role', (r) => ({ token: r.forbidden(), body: r.valid() }), {
-        status: 403,
-        code: 'FORBIDDEN',
-      }));
+      refuses(
+        'wrong role',
+        (r) => ({ token: r.forbidden!(), body: r.valid() }),
+        { status: 403, code: 'FORBIDDEN' },
+        (r) => r.forbidden !== null,
+      ));
 
     test('a bad query string is refused: out-of-range limit, unknown parameter, foreign cursor', async () => {
       for (const query of ['limit=0', 'limit=201', 'limit=ten', 'colour=blue', 'cursor=bm90LW91cnM']) {

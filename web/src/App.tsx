@@ -2,6 +2,7 @@
 import { lazy, Suspense, useEffect, useRef } from 'react';
 import { Link, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { signInUrl } from './api.ts';
+import { useUnreadCount } from './notifications.ts';
 import { Status } from './page.tsx';
 import { AgencyConsolePage } from './pages/agency-console.tsx';
 import { AgreementPage } from './pages/agreement.tsx';
@@ -17,6 +18,7 @@ import { GovernanceEventsPage } from './pages/governance-events.tsx';
 import { HomePage } from './pages/home.tsx';
 import { MyDataPage } from './pages/my-data.tsx';
 import { NotFoundPage } from './pages/not-found.tsx';
+import { NotificationsPage } from './pages/notifications.tsx';
 import { OpenDataPage } from './pages/open-data.tsx';
 import { OrganizationPage, OrganizationsPage, QualityLeaderboardPage } from './pages/organizations.tsx';
 import { ProviderOriginsPage } from './pages/provider-origins.tsx';
@@ -76,6 +78,7 @@ function Layout() {
             <Route path="/services" element={<ServicesPage />} />
             <Route path="/open-data" element={<OpenDataPage />} />
             <Route path="/open-data/quality" element={<QualityLeaderboardPage />} />
+            <Route path="/notifications" element={<NotificationsPage />} />
             <Route path="/my-data" element={<MyDataPage />} />
             <Route path="/my-details" element={<MyDataPage />} />
             <Route path="/agency-console" element={<AgencyConsolePage />} />
@@ -146,12 +149,45 @@ function sectionOf(pathname: string): string {
   return `/${pathname.split('/')[1] ?? ''}`;
 }
 
+/** The way to the inbox, with the unread count in words for screen readers and as a badge for the eye. */
+function Bell({ unread, current }: { unread: number | null; current: boolean }) {
+  return (
+    <Link
+      to="/notifications"
+      className="header__link header__bell"
+      aria-current={current ? 'page' : undefined}
+    >
+      <svg
+        aria-hidden="true"
+        focusable="false"
+        viewBox="0 0 24 24"
+        width="20"
+        height="20"
+        className="header__bell-icon"
+      >
+        <path
+          fill="currentColor"
+          d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z"
+        />
+      </svg>
+      Notifications
+      {unread !== null && unread > 0 ? (
+        <span className="header__badge">
+          {unread > 99 ? '99+' : unread}
+          <span className="visually-hidden"> unread</span>
+        </span>
+      ) : null}
+    </Link>
+  );
+}
+
 function Header() {
   const { session, signOut } = useSession();
   const location = useLocation();
   const navigate = useNavigate();
   const roles = session?.signedIn ? session.roles : [];
   const returnTo = `${location.pathname}${location.search}`;
+  const unread = useUnreadCount(session?.signedIn === true, location.pathname);
 
   const links: Array<[string, string]> = [
     ['/organizations', 'Organizations'],
@@ -182,6 +218,7 @@ function Header() {
           <div className="header__account">
             {session === undefined ? null : session.signedIn ? (
               <>
+                <Bell unread={unread} current={location.pathname === '/notifications'} />
                 <span className="header__person">
                   Signed in as <strong>{session.person.name}</strong>
                 </span>

@@ -13,6 +13,7 @@ import type { MicrodataReport, StatisticsReport } from '../../src/disclosure/rel
 import type * as releases from '../../src/disclosure/releases/schemas.ts';
 import type { Role } from '../../src/domain/index.ts';
 import type * as exchangeSchemas from '../../src/exchange/schemas.ts';
+import type * as notifications from '../../src/notifications/schemas.ts';
 import type * as tracker from '../../src/tracker/schemas.ts';
 
 export type Organization = Static<typeof directory.Organization>;
@@ -52,6 +53,8 @@ export type ReleaseRevision = Static<typeof releases.ReleaseRevision>;
 export type PrivacyBudget = Static<typeof releases.PrivacyBudget>;
 export type HierarchyBuilder = Static<typeof releases.HierarchyBuilder>;
 export type StatisticsDimension = Static<typeof releases.Dimension>;
+export type Notification = Static<typeof notifications.Notification>;
+export type NotificationPage = Static<typeof notifications.NotificationPage>;
 export type { MicrodataReport, StatisticsReport };
 
 /** Exchange usage by day (the usage API: GET …/services/{slug}/usage, …/usage, /usage). */

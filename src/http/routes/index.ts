@@ -17,6 +17,7 @@ import { healthRoutes } from './health.ts';
 import { idpRoutes } from './idp.ts';
 import { importRoutes } from './imports.ts';
 import { ledgerRoutes } from './ledger.ts';
+import { notificationRoutes } from './notifications.ts';
 import { oauthRoutes } from './oauth.ts';
 import { organizationRoutes, peopleRoutes } from './organizations.ts';
 import { providerOriginRoutes } from './provider-origins.ts';
@@ -62,6 +63,7 @@ export const routes: FastifyPluginAsync = async (app) => {
       await api.register(catalogQualityRoutes);
       await api.register(providerOriginRoutes);
       await api.register(governanceRoutes);
+      await api.register(notificationRoutes);
     },
     { prefix: '/api/v1' },
   );

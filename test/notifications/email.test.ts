@@ -61,7 +61,6 @@ describe('notifications by email (SMTP)', () => {
     server = await startTestServer('sqlite', {
       smtpUrl: `smtp://127.0.0.1:${port}`,
       mailFrom: 'Data exchange <no-reply@example.gov>',
-      notificationSeconds: 3600,
     });
     admin = (await server.user([{ role: 'platform_admin', organization: 'digital-agency' }])).token;
     steward = await server.user([{ role: 'data_steward', organization: 'housing-agency' }]);

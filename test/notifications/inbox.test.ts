@@ -22,7 +22,7 @@ for (const dialect of DIALECTS) {
     before(async () => {
       server = await startTestServer(
         dialect,
-        { demoPopulation: 200, notificationSeconds: 3600 },
+        { demoPopulation: 200 },
         { prepare: (fresh, config) => seedDemo(fresh.store, config, { progress: false }).then(() => {}) },
       );
       requester = await server.user([{ role: 'data_steward', organization: 'housing-agency' }]);
@@ -159,17 +159,20 @@ for (const dialect of DIALECTS) {
       const first = before.items[0];
       const read = await call(server.url, 'POST', `/api/v1/me/notifications/${first.id}/read`, {
         token: providerSteward.token,
+        body: {},
       });
       assert.equal(read.status, 200, read.text);
       assert.equal(read.body.read, true);
       assert.equal((await inbox(providerSteward.token)).unread, before.unread - 1);
       const theirs = await call(server.url, 'POST', `/api/v1/me/notifications/${first.id}/read`, {
         token: providerOfficer.token,
+        body: {},
       });
       assert.equal(theirs.status, 404, 'another person’s notification is not found');
       const officerBefore = (await inbox(providerOfficer.token)).unread;
       const all = await call(server.url, 'POST', '/api/v1/me/notifications/read-all', {
         token: providerSteward.token,
+        body: {},
       });
       assert.equal(all.status, 200, all.text);
       assert.deepEqual(all.body, { marked: before.unread - 1, unread: 0 });

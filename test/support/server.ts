@@ -49,6 +49,8 @@ export async function startTestServer(
       dataDir: fresh.dataDir,
       // The periodic data-quality run reads every record; tests that test it turn it on.
       qualityCheckHours: 0,
+      // Notifications are made when a test asks (app.notifications.run()), not while it counts the store's rows.
+      notificationSeconds: 3600,
       // Webhook receivers and linked servers in the tests are on this machine; test/http/outbound refuses them.
       outboundPrivateNetworks: 'true',
       ...overrides,

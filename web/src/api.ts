@@ -10,6 +10,7 @@ import type * as consent from '../../src/consent/schemas.ts';
 import type * as providerOrigins from '../../src/directory/provider-origins.ts';
 import type * as directory from '../../src/directory/schemas.ts';
 import type { Role } from '../../src/domain/index.ts';
+import type * as registry from '../../src/registry/schemas.ts';
 import type * as tracker from '../../src/tracker/schemas.ts';
 
 export type Organization = Static<typeof directory.Organization>;
@@ -19,6 +20,8 @@ export type System = Static<typeof directory.System>;
 export type ProviderOrigin = Static<typeof providerOrigins.ProviderOrigin>;
 export type ConsentClient = Static<typeof consentClients.ConsentClient>;
 export type Dataset = Static<typeof catalog.Dataset>;
+export type RecordImport = Static<typeof registry.RecordImport>;
+export type RecordImportWithErrors = Static<typeof registry.RecordImportWithErrors>;
 export type Field = Dataset['fields'][number];
 export type Distribution = Dataset['distributions'][number];
 export type DatasetChanges = Static<typeof catalog.DatasetChanges>;

@@ -171,9 +171,9 @@ export async function writeRecords(
 
 /**
  * Writes up to ROWS_PER_STATEMENT records and their changes. The rows travel as one JSON array parameter,
- * expanded by the database (SQLite's json_each, PostgreSQL's jsonb_array_elements): two parameters a
- * statement instead of thousands, which was measured to more than halve the time a batch takes
- * (`npm run bench -- registry` compares both).
+ * expanded by the database (SQLite's json_each, PostgreSQL's jsonb_array_elements): a few parameters a
+ * statement instead of thousands, so neither Kysely nor the driver handles each value on its own
+ * (`npm run bench -- registry` compares imports with a raw insert that binds them all).
  */
 async function insertRows(
   tx: Kysely<Database>,

@@ -11,6 +11,7 @@ import { RequestAgreementPage } from './pages/agreement-request.tsx';
 import { OrganizationAgreementsPage } from './pages/agreements.tsx';
 import { AuditorOrganizationPage, AuditorPage, AuditorUsagePage } from './pages/auditor.tsx';
 import { EditDatasetPage } from './pages/dataset-edit.tsx';
+import { DatasetImportsPage } from './pages/dataset-imports.tsx';
 import { DatasetQualityPage } from './pages/dataset-quality.tsx';
 import { DatasetPage, DatasetsPage } from './pages/datasets.tsx';
 import { EmergenciesPage } from './pages/emergencies.tsx';
@@ -73,6 +74,7 @@ function Layout() {
             <Route path="/organizations/:org/datasets/:slug" element={<DatasetPage />} />
             <Route path="/organizations/:org/datasets/:slug/edit" element={<EditDatasetPage />} />
             <Route path="/organizations/:org/datasets/:slug/quality" element={<DatasetQualityPage />} />
+            <Route path="/organizations/:org/datasets/:slug/imports" element={<DatasetImportsPage />} />
             <Route path="/organizations/:org/services/:slug" element={<ServicePage />} />
             <Route path="/datasets" element={<DatasetsPage />} />
             <Route path="/services" element={<ServicesPage />} />

@@ -14,6 +14,7 @@ import type * as releases from '../../src/disclosure/releases/schemas.ts';
 import type { Role } from '../../src/domain/index.ts';
 import type * as exchangeSchemas from '../../src/exchange/schemas.ts';
 import type * as notifications from '../../src/notifications/schemas.ts';
+import type * as registry from '../../src/registry/schemas.ts';
 import type * as tracker from '../../src/tracker/schemas.ts';
 
 export type Organization = Static<typeof directory.Organization>;
@@ -23,6 +24,8 @@ export type System = Static<typeof directory.System>;
 export type ProviderOrigin = Static<typeof providerOrigins.ProviderOrigin>;
 export type ConsentClient = Static<typeof consentClients.ConsentClient>;
 export type Dataset = Static<typeof catalog.Dataset>;
+export type RecordImport = Static<typeof registry.RecordImport>;
+export type RecordImportWithErrors = Static<typeof registry.RecordImportWithErrors>;
 export type Field = Dataset['fields'][number];
 export type Distribution = Dataset['distributions'][number];
 export type DatasetChanges = Static<typeof catalog.DatasetChanges>;

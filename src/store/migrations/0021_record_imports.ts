@@ -5,8 +5,8 @@ import { type Kysely, PostgresAdapter, sql } from 'kysely';
  *
  * record_changes is written in the same transaction as every write to records, so the two never disagree;
  * change feeds and golden records read it. It is append-only: no row is ever deleted or changed (not even
- * with its dataset, so it names the dataset by id without a foreign key, whose check on every row was
- * measured to cost more than it guards). Its sequence is SQLite's `integer primary key` (the rowid: one
+ * with its dataset, so it names the dataset by id without a foreign key, a check on every row written that
+ * slowed imports more than it guards: a dataset is only ever removed right after it was made). Its sequence is SQLite's `integer primary key` (the rowid: one
  * past the largest, which is never deleted, so never reused; SQLite has one writer at a time) and an
  * identity `bigint` on PostgreSQL, where writers
  * of records take one transaction-level advisory lock first (registry/records.ts), so the sequence is also

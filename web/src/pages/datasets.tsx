@@ -116,6 +116,13 @@ export function DatasetPage() {
                   Check its quality
                 </Link>
               </li>
+              {d.keyField ? (
+                <li>
+                  <Link className="button button--secondary" to={`${path}/imports`}>
+                    Import records
+                  </Link>
+                </li>
+              ) : null}
             </ul>
           ) : null}
           <DatasetFacts dataset={d} />

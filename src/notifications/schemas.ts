@@ -24,7 +24,7 @@ export const NotificationQuery = Type.Object(
   {
     unread: Type.Optional(Type.Boolean({ description: 'Only unread notifications' })),
     limit: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Items per page (1–100)' }),
+      Type.Integer({ minimum: 1, maximum: 200, default: 20, description: 'Items per page (1–200)' }),
     ),
     cursor: Type.Optional(Type.String({ maxLength: 512, description: 'nextCursor from the previous page' })),
   },

@@ -29,6 +29,12 @@ for (const dialect of DIALECTS) {
         return response.body;
       };
       await post('/api/v1/organizations', { slug: 'paged', name: 'Paged', kind: 'agency' });
+      // A steward of "paged" who is also its data protection officer: told of each catalog change waiting
+      // for their sign-off, and the one who imports into a register and prepares releases from it.
+      const steward = await server.user([
+        { role: 'data_steward', organization: 'paged' },
+        { role: 'data_protection_officer', organization: 'paged' },
+      ]);
       const jwks = await publicJwks();
       for (let i = 0; i < ITEMS; i += 1) {
         await post('/api/v1/organizations', { slug: `org-${i}`, name: `Org ${i}`, kind: 'agency' });
@@ -113,6 +119,50 @@ for (const dialect of DIALECTS) {
       for (let i = 0; i < ITEMS; i++) {
         await post('/api/v1/organizations/paged/datasets/dataset-0/quality-checks', {});
       }
+      // A register with imports, and releases prepared from it.
+      await post('/api/v1/organizations/paged/datasets', {
+        slug: 'facts',
+        title: 'Facts',
+        classification: 'internal',
+        keyField: 'id',
+        fields: [
+          { name: 'id', type: 'string', sensitivity: 'internal' },
+          { name: 'colour', type: 'string', sensitivity: 'internal' },
+        ],
+      });
+      for (let i = 0; i < ITEMS; i++) {
+        const rows = [0, 1, 2, 3].map((j) =>
+          JSON.stringify({ id: `f-${i}-${j}`, colour: j % 2 ? 'red' : 'blue' }),
+        );
+        const imported = await call(
+          server.url,
+          'POST',
+          '/api/v1/organizations/paged/datasets/facts/imports',
+          {
+            token: steward.token,
+            rawBody: `${rows.join('\n')}\n`,
+            headers: { 'content-type': 'application/x-ndjson' },
+          },
+        );
+        assert.equal(imported.status, 201, imported.text);
+      }
+      for (let i = 0; i < ITEMS; i++) {
+        const prepared = await call(server.url, 'POST', '/api/v1/organizations/paged/releases', {
+          token: steward.token,
+          body: {
+            dataset: 'facts',
+            slug: `facts-by-colour-${i}`,
+            title: `Facts by colour ${i}`,
+            method: 'statistics',
+            statistics: {
+              dimensions: [{ field: 'colour', kind: 'categories', categories: ['blue', 'red'] }],
+              epsilon: '1',
+            },
+          },
+        });
+        assert.equal(prepared.status, 201, prepared.text);
+      }
+      await server.node.app.notifications.run();
       lists = [
         { template: '/api/v1/organizations', path: '/api/v1/organizations', key: 'slug' },
         { template: '/api/v1/people', path: '/api/v1/people', key: 'id' },
@@ -178,6 +228,24 @@ for (const dialect of DIALECTS) {
           path: '/api/v1/governance-events?organization=paged&kind=token.created',
           key: 'index',
           token: (await server.user([{ role: 'auditor', organization: 'dpa' }])).token,
+        },
+        {
+          template: '/api/v1/organizations/{org}/datasets/{slug}/imports',
+          path: '/api/v1/organizations/paged/datasets/facts/imports',
+          key: 'id',
+          token: steward.token,
+        },
+        {
+          template: '/api/v1/organizations/{org}/releases',
+          path: '/api/v1/organizations/paged/releases',
+          key: 'id',
+          token: steward.token,
+        },
+        {
+          template: '/api/v1/me/notifications',
+          path: '/api/v1/me/notifications',
+          key: 'id',
+          token: steward.token,
         },
         {
           template: '/api/v1/organizations/{org}/webhooks/{id}/deliveries',

@@ -66,6 +66,7 @@ export {
   type NoisyTable,
   parseEpsilon,
   type Rational,
+  reduced,
   releaseCounts,
   releaseSums,
   StatisticsError,

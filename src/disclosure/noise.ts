@@ -105,7 +105,10 @@ export function seededTestRandom(seed: string | number): SeededTestRandom {
   };
 }
 
-function gcd(a: bigint, b: bigint): bigint {
+/** The greatest common divisor, never negative (0 for 0 and 0). */
+export function gcd(a: bigint, b: bigint): bigint {
+  a = a < 0n ? -a : a;
+  b = b < 0n ? -b : b;
   while (b !== 0n) [a, b] = [b, a % b];
   return a;
 }

@@ -22,6 +22,7 @@
 import {
   cryptoRandom,
   discreteLaplaceErrorBound,
+  gcd,
   type RandomSource,
   type SeededTestRandom,
   sampleDiscreteLaplace,
@@ -54,13 +55,8 @@ export interface Rational {
   readonly den: bigint;
 }
 
-function gcd(a: bigint, b: bigint): bigint {
-  a = a < 0n ? -a : a;
-  while (b !== 0n) [a, b] = [b, a % b];
-  return a;
-}
-
-function reduced(num: bigint, den: bigint): Rational {
+/** num/den in lowest terms (den positive when it was). */
+export function reduced(num: bigint, den: bigint): Rational {
   const divisor = gcd(num, den) || 1n;
   return { num: num / divisor, den: den / divisor };
 }

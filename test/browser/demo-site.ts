@@ -2,6 +2,7 @@
  * What the browser tests stand on: a real govdx node with a small demo government and the built web
  * app, Debian's Chromium driven by playwright-core, and the few steps every test repeats.
  */
+import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -146,4 +147,31 @@ export async function accessibilityViolations(page: Page): Promise<string> {
       ].join('\n'),
     )
     .join('\n');
+}
+
+/** Fails, naming the rules broken and where, unless the page passes axe (WCAG 2.1 AA). */
+export async function assertAccessible(page: Page, what: string): Promise<void> {
+  const violations = await accessibilityViolations(page);
+  assert.equal(violations, '', `${what} (${page.url()}) breaks WCAG 2.1 AA:\n${violations}`);
+}
+
+/**
+ * Fails unless the page reflows at 320 CSS px (WCAG 2.1 1.4.10): nothing wider than the window. Names
+ * the first elements that stick out. The window is put back to the size it had.
+ */
+export async function assertReflows(page: Page, what: string): Promise<void> {
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: 320, height: 800 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  const wide = await page.evaluate(() =>
+    [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth || e.scrollWidth > e.clientWidth + 1)
+      .slice(0, 8)
+      .map(
+        (e) =>
+          `${e.tagName.toLowerCase()}.${e.className} ${Math.round(e.getBoundingClientRect().right)} sw${e.scrollWidth} cw${e.clientWidth}`,
+      ),
+  );
+  assert.ok(overflow <= 0, `${what} is ${overflow} px wider than the window at 320 px: ${wide.join(', ')}`);
+  if (before) await page.setViewportSize(before);
 }

@@ -9,7 +9,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../src/demo/index.ts';
 import {
-  accessibilityViolations,
+  assertAccessible,
+  assertReflows,
   type DemoSite,
   inNewWindow,
   launchChromium,
@@ -34,16 +35,6 @@ describe('the demo tour', { skip: skipWithoutChromium() }, () => {
   });
 
   const inWindow = (body: (page: Page) => Promise<void>) => inNewWindow(browser, body);
-  const assertAccessible = async (page: Page, what: string) => {
-    const violations = await accessibilityViolations(page);
-    assert.equal(violations, '', `${what} (${page.url()}) breaks WCAG 2.1 AA:\n${violations}`);
-  };
-  const assertReflows = async (page: Page, what: string) => {
-    await page.setViewportSize({ width: 320, height: 800 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert.ok(overflow <= 0, `${what} is ${overflow} px wider than the window at 320 px`);
-    await page.setViewportSize({ width: 1200, height: 900 });
-  };
 
   test('signed out, the first link for citizens leads to sign-in and then to their data', () =>
     inWindow(async (page) => {

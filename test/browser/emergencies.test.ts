@@ -5,9 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import {
-  accessibilityViolations,
+  assertAccessible,
+  assertReflows,
   type DemoSite,
   inNewWindow,
   launchChromium,
@@ -30,28 +31,6 @@ describe('emergencies in the web app', { skip: skipWithoutChromium() }, () => {
     await browser?.close();
     await site?.close();
   });
-
-  const assertAccessible = async (page: Page, what: string) => {
-    const violations = await accessibilityViolations(page);
-    assert.equal(violations, '', `${what} (${page.url()}) breaks WCAG 2.1 AA:\n${violations}`);
-  };
-  const assertReflows = async (page: Page, what: string) => {
-    await page.setViewportSize({ width: 320, height: 800 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    const wide = await page.evaluate(() =>
-      [...document.querySelectorAll('body *')]
-        .filter(
-          (e) => e.getBoundingClientRect().right > window.innerWidth || e.scrollWidth > e.clientWidth + 1,
-        )
-        .slice(0, 8)
-        .map(
-          (e) =>
-            `${e.tagName.toLowerCase()}.${e.className} ${Math.round(e.getBoundingClientRect().right)} sw${e.scrollWidth} cw${e.clientWidth}`,
-        ),
-    );
-    assert.ok(overflow <= 0, `${what} is ${overflow} px wider than the window at 320 px: ${wide.join(', ')}`);
-    await page.setViewportSize({ width: 1280, height: 900 });
-  };
 
   test('ending an emergency asks why, refuses no reason, and ends it with one', () =>
     inNewWindow(browser, async (page) => {

@@ -4,10 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { publicJwks } from '../support/fixtures.ts';
 import {
-  accessibilityViolations,
+  assertAccessible,
   type DemoSite,
   inNewWindow,
   launchChromium,
@@ -37,11 +37,6 @@ describe("the auditor's governance events", { skip: skipWithoutChromium() }, () 
     await browser?.close();
     await site?.close();
   });
-
-  const assertAccessible = async (page: Page, what: string) => {
-    const violations = await accessibilityViolations(page);
-    assert.equal(violations, '', `${what} (${page.url()}) breaks WCAG 2.1 AA:\n${violations}`);
-  };
 
   test('the auditor finds the change by kind and organization, with who made it; axe passes', () =>
     inNewWindow(browser, async (page) => {

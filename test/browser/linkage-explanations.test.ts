@@ -13,7 +13,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { PairExplanation } from '../../web/src/linkage-explanation.ts';
 import {
-  accessibilityViolations,
+  assertAccessible,
+  assertReflows,
   type DemoSite,
   inNewWindow,
   launchChromium,
@@ -170,14 +171,6 @@ describe('why were these records linked', { skip: skipWithoutChromium() }, () =>
     await rm(folder, { recursive: true, force: true });
   });
 
-  const assertAccessible = async (page: Page, what: string) => {
-    const violations = await accessibilityViolations(page);
-    assert.equal(violations, '', `${what} (${page.url()}) breaks WCAG 2.1 AA:\n${violations}`);
-  };
-  const assertReflows = async (page: Page, what: string) => {
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert.ok(overflow <= 0, `${what} is ${overflow} px wider than the window`);
-  };
   /** Collects what the browser refused under the Content-Security-Policy (inline styles or scripts). */
   const refusals = (page: Page) => {
     const seen: string[] = [];

@@ -5,9 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import {
-  accessibilityViolations,
+  assertAccessible,
+  assertReflows,
   type DemoSite,
   inNewWindow,
   launchChromium,
@@ -30,17 +31,6 @@ describe('notifications in the web app', { skip: skipWithoutChromium() }, () => 
     await browser?.close();
     await site?.close();
   });
-
-  const assertAccessible = async (page: Page, what: string) => {
-    const violations = await accessibilityViolations(page);
-    assert.equal(violations, '', `${what} (${page.url()}) breaks WCAG 2.1 AA:\n${violations}`);
-  };
-  const assertReflows = async (page: Page, what: string) => {
-    await page.setViewportSize({ width: 320, height: 800 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert.ok(overflow <= 0, `${what} is ${overflow} px wider than the window at 320 px`);
-    await page.setViewportSize({ width: 1280, height: 900 });
-  };
 
   test('an emergency reaches a steward’s inbox; the bell counts it; reading one and all empties the count', async () => {
     const name = `Storm ${Date.now()}`;

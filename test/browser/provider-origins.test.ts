@@ -5,9 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import {
-  accessibilityViolations,
+  assertAccessible,
+  assertReflows,
   type DemoSite,
   inNewWindow,
   launchChromium,
@@ -41,16 +42,6 @@ describe('provider addresses', { skip: skipWithoutChromium() }, () => {
     await browser?.close();
     await site?.close();
   });
-
-  const assertAccessible = async (page: Page, what: string) => {
-    const violations = await accessibilityViolations(page);
-    assert.equal(violations, '', `${what} (${page.url()}) breaks WCAG 2.1 AA:\n${violations}`);
-  };
-
-  const assertReflows = async (page: Page, what: string) => {
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert.ok(overflow <= 0, `${what} is ${overflow} px wider than the window`);
-  };
 
   test('the platform administrator adds an address and removes it after a plain confirmation; axe passes throughout', () =>
     inNewWindow(browser, async (page) => {

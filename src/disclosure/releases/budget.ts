@@ -4,16 +4,9 @@
  * (Dwork, Roth, "The Algorithmic Foundations of Differential Privacy", 2014, Theorem 3.16). Amounts are
  * exact fractions, so "0.1" ten times is exactly 1.
  */
-import { parseEpsilon, type Rational } from '../index.ts';
+import { parseEpsilon, type Rational, reduced } from '../index.ts';
 
 export const ZERO: Rational = { num: 0n, den: 1n };
-
-const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? (a < 0n ? -a : a) : gcd(b, a % b));
-
-function reduced(num: bigint, den: bigint): Rational {
-  const d = gcd(num, den) || 1n;
-  return { num: num / d, den: den / d };
-}
 
 /** An amount of ε as written by formatAmount or a person: "0", "0.35", "1/3", "-0.5" (a budget overspent while claimed). */
 export function epsilonOf(text: string): Rational {

@@ -299,9 +299,41 @@ export const RegisterQuery = Type.Object(
       ]),
     ),
     organization: Type.Optional(Slug),
+    provider: Type.Optional(Slug),
+    consumer: Type.Optional(Slug),
+    purpose: Type.Optional(Slug),
+    legalBasis: Type.Optional(LegalBasis),
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'Words in the purpose, the service or the names of the parties',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
+
+/** The register's filters without paging: for its CSV. */
+export const RegisterExportQuery = Type.Omit(RegisterQuery, ['limit', 'cursor'], {
+  additionalProperties: false,
+});
+
+/** A sign-off as the public sees it: which party, at which organization, decided what and when; no names. */
+export const PublicSignOff = Type.Object({
+  party: ApprovalParty,
+  label: Type.String(),
+  organization: Slug,
+  organizationName: Type.String(),
+  decision: Type.Union([Type.Literal('approved'), Type.Literal('rejected'), Type.Null()]),
+  decidedAt: Nullable(Timestamp),
+});
+
+export const PublicAgreement = Type.Object({
+  ...RegisterEntry.properties,
+  purposeDescription: Type.String(),
+  signOffs: Type.Array(PublicSignOff),
+});
 
 const ShareTime = Type.Object({
   agreements: Type.Integer(),

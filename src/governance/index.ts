@@ -8,6 +8,14 @@ export {
   organizationsOf,
 } from './events.ts';
 export {
+  allLedgerEvents,
+  type LedgerEventFilter,
+  type LedgerEventType,
+  type LedgerEventView,
+  listLedgerEvents,
+  matchesLedgerEvent,
+} from './ledger-events.ts';
+export {
   addsNothing,
   changedKeys,
   type GovernedChange,
@@ -15,3 +23,4 @@ export {
   type Recorder,
   recordChange,
 } from './record.ts';
+export { type KeyChange, keyHistory, type SystemKeyView, systemKeyHistory } from './system-keys.ts';

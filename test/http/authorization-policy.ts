@@ -184,6 +184,8 @@ export const POLICY: Record<string, Rule> = {
   'GET /agreements/register': PUBLIC,
   'GET /agreements/time-to-share': PUBLIC,
   'GET /agreements/{id}/odrl': PUBLIC,
+  'GET /agreements/register.csv': PUBLIC,
+  'GET /agreements/register/{id}': PUBLIC,
   'GET /catalog/dcat.{format}': PUBLIC,
   'GET /catalog/datasets/{org}/{file}': PUBLIC,
   'GET /catalog/search': PUBLIC,
@@ -246,6 +248,7 @@ export const POLICY: Record<string, Rule> = {
   'POST /api/v1/organizations/{org}/systems': only(ORG_ADMIN),
   'GET /api/v1/organizations/{org}/systems/{slug}': only(['auditor', ...ORG_ADMIN]),
   'PATCH /api/v1/organizations/{org}/systems/{slug}': only(ORG_ADMIN),
+  'GET /api/v1/organizations/{org}/systems/{slug}/keys': only(['auditor', ...ORG_ADMIN]),
 
   // The catalog: datasets and services are public to read, stewards change them
   'GET /api/v1/datasets': PUBLIC,
@@ -397,6 +400,15 @@ export const POLICY: Record<string, Rule> = {
   'GET /api/v1/governance-events': only(
     ['auditor'],
     "issue 14 #9: the data protection authority lists every governance change; a platform admin cannot read the events (they name people), and their own changes are listed like anyone else's",
+  ),
+  // The auditor's search of the whole ledger (issue 16): access events name people, as the export does
+  'GET /api/v1/ledger-events': only(
+    ['auditor'],
+    'issue 16: the auditor searches the ledger; a platform admin cannot',
+  ),
+  'GET /api/v1/ledger-events/export': only(
+    ['auditor'],
+    'issue 16: the auditor exports what the search found; a platform admin cannot',
   ),
   // Provider origins: where proxied services may be (issue 14 #3); the platform admin keeps the list
   'GET /api/v1/provider-origins': only(['auditor', 'platformAdmin']),

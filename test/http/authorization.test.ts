@@ -528,6 +528,8 @@ describe('the authorization matrix: every operation × every kind of caller', ()
       'GET /agreements/register': get('/agreements/register'),
       'GET /agreements/time-to-share': get('/agreements/time-to-share'),
       'GET /agreements/{id}/odrl': get(`/agreements/${lookups.id}/odrl`),
+      'GET /agreements/register.csv': get('/agreements/register.csv'),
+      'GET /agreements/register/{id}': get(`/agreements/register/${lookups.id}`),
       'GET /catalog/dcat.{format}': get('/catalog/dcat.jsonld'),
       'GET /catalog/datasets/{org}/{file}': get('/catalog/datasets/home/statistics.jsonld'),
       'GET /catalog/search': get('/catalog/search?q=people'),
@@ -617,6 +619,7 @@ describe('the authorization matrix: every operation × every kind of caller', ()
         }),
       },
       'GET /api/v1/organizations/{org}/systems/{slug}': get(`${homePath}/systems/backend`),
+      'GET /api/v1/organizations/{org}/systems/{slug}/keys': get(`${homePath}/systems/backend/keys`),
       'PATCH /api/v1/organizations/{org}/systems/{slug}': {
         request: () => ({ path: `${homePath}/systems/backend`, body: { description: 'Ours' } }),
       },
@@ -815,6 +818,8 @@ describe('the authorization matrix: every operation × every kind of caller', ()
         },
       'GET /api/v1/agreement-templates': get('/api/v1/agreement-templates'),
       'GET /api/v1/governance-events': get('/api/v1/governance-events?kind=system.registered'),
+      'GET /api/v1/ledger-events': get('/api/v1/ledger-events?type=access'),
+      'GET /api/v1/ledger-events/export': get('/api/v1/ledger-events/export?format=jsonl&type=governance'),
       'GET /api/v1/provider-origins': get('/api/v1/provider-origins'),
       'POST /api/v1/provider-origins': {
         request: () => ({

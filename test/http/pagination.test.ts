@@ -230,6 +230,12 @@ for (const dialect of DIALECTS) {
           token: (await server.user([{ role: 'auditor', organization: 'dpa' }])).token,
         },
         {
+          template: '/api/v1/ledger-events',
+          path: '/api/v1/ledger-events?type=governance&organization=paged&kind=token.created',
+          key: 'index',
+          token: (await server.user([{ role: 'auditor', organization: 'dpa' }])).token,
+        },
+        {
           template: '/api/v1/organizations/{org}/datasets/{slug}/imports',
           path: '/api/v1/organizations/paged/datasets/facts/imports',
           key: 'id',

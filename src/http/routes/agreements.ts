@@ -8,6 +8,7 @@
  * Every transition is recorded on the ledger and reaches the exchange on its next call
  * (agreements/transitions.ts).
  */
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import * as agreements from '../../agreements/index.ts';
@@ -290,12 +291,46 @@ export const publicAgreementRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return reply.type('text/html').sendFile('index.html');
       }
       const { limit, after } = pageArgs(request.query);
-      return agreements.listRegister(db, {
-        limit,
-        after,
-        status: request.query.status,
-        organization: request.query.organization,
-      });
+      const { limit: _limit, cursor: _cursor, ...filter } = request.query;
+      return agreements.listRegister(db, { ...filter, limit, after });
+    },
+  });
+
+  app.get('/register.csv', {
+    config: { access: { public: true } },
+    schema: {
+      tags,
+      summary: 'The public register as CSV (RFC 4180): every agreement the filters find, newest first',
+      querystring: a.RegisterExportQuery,
+      response: {
+        200: { description: 'CSV', content: { 'text/csv': { schema: Type.String() } } },
+        ...errorResponses,
+      },
+    },
+    handler: async (request, reply) =>
+      reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="agreements-register.csv"')
+        .send(Readable.from(agreements.registerCsv(db, request.query, app.config.publicUrl))),
+  });
+
+  app.get('/register/:id', {
+    config: { access: { public: true } },
+    schema: {
+      tags,
+      summary: 'One agreement in the public register, with its purpose in words and its sign-offs',
+      description:
+        'Only what is public: parties, service, purpose, legal basis, field names, dates and which party signed ' +
+        'off when (never who). Agreements never in force are not found. A browser asking for HTML gets the page.',
+      params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+      response: { 200: a.PublicAgreement, ...errorResponses },
+    },
+    handler: async (request, reply) => {
+      const accept = request.headers.accept ?? '';
+      if (accept.includes('text/html') && !accept.includes('application/json') && app.hasWebApp) {
+        return reply.type('text/html').sendFile('index.html');
+      }
+      return agreements.publicAgreement(db, request.params.id);
     },
   });
 

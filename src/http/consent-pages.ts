@@ -45,8 +45,9 @@ function attributeItem(attribute: ConsentRequestDescription['attributes'][number
 export function consentPage(
   action: string,
   request: ConsentRequestDescription,
-  options: { preview: boolean },
+  options: { preview: boolean; publicUrl: string },
 ): string {
+  const myData = `${options.publicUrl}/my-data`;
   const { organization, purpose } = request;
   const basis = purpose.specialCategoryBasisText
     ? `${purpose.legalBasisText}, and ${purpose.specialCategoryBasisText}`
@@ -61,7 +62,7 @@ export function consentPage(
 <ul class="attributes">
 ${request.attributes.map(attributeItem).join('\n')}
 </ul>
-<p class="note">Nothing else is shared. Each time govdx sends your details it is recorded, and you can see it on your “My data” page. You can withdraw your consent there at any time.</p>
+<p class="note">Nothing else is shared. Each time govdx sends your details it is recorded, and you can see it on your <a href="${escapeHtml(myData)}" target="_blank" rel="noopener">“My data” page (opens in a new tab)</a>. You can withdraw your consent there at any time.</p>
 ${options.preview ? '<p class="note">Before anything is sent, you will see the details and can still cancel.</p>' : ''}
 <form method="post" action="${escapeHtml(action)}">
 <button class="primary" type="submit" name="decision" value="approve">${options.preview ? 'Yes, show me what will be sent' : 'Yes, share my details'}</button>

@@ -28,7 +28,7 @@ const text = (value: unknown): string | null => (typeof value === 'string' && va
 const OUTCOMES = new Set(['allowed', 'denied', 'failed']);
 
 /** The names of the organizations, systems, services and purposes that events refer to by slug. */
-async function namesFor(db: Kysely<Database>, events: readonly LedgerEvent[]) {
+export async function namesFor(db: Kysely<Database>, events: readonly LedgerEvent[]) {
   const organizations = new Set<string>();
   const purposes = new Set<string>();
   for (const event of events) {

@@ -12,4 +12,5 @@ export {
 export { exportMyData, type MyExportView } from './export.ts';
 export { factsAbout } from './facts.ts';
 export { type Misfiled, SubjectIndexCheck } from './index-check.ts';
+export { type AccessReceiptView, accessReceipt } from './receipt.ts';
 export * as schemas from './schemas.ts';

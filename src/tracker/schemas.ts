@@ -73,6 +73,26 @@ export const AccessEvent = Type.Object({
   ),
 });
 
+const Basis = Type.Object({ code: Type.String(), text: Type.String({ description: 'In words' }) });
+
+/** A readable receipt of one event about the person (GET /me/access-events/{index}). */
+export const AccessReceipt = Type.Object({
+  event: AccessEvent,
+  purposeDescription: Nullable(Type.String()),
+  /** GDPR Art. 6(1): the agreement's when there is one, else the purpose's. */
+  legalBasis: Nullable(Basis),
+  /** GDPR Art. 9(2), when special data is involved. */
+  specialCategoryBasis: Nullable(Basis),
+  agreement: Nullable(
+    Type.Object({
+      id: Type.String(),
+      validFrom: Timestamp,
+      validUntil: Timestamp,
+      retentionDays: Type.Integer({ description: 'How long the receiver may keep what it received' }),
+    }),
+  ),
+});
+
 export const PageQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),

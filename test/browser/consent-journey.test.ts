@@ -89,6 +89,12 @@ describe('the consent journey: a form pre-filled through govdx', { skip: skipWit
         assert.ok(main.includes(text), `the consent page says "${text}"`);
       }
       assert.equal(await page.getByRole('heading', { level: 3 }).count(), 3, 'three attributes, no more');
+      const myData = page.getByRole('link', { name: /“My data” page/ });
+      assert.equal(
+        await myData.getAttribute('href'),
+        `${govdx}/my-data`,
+        'the consent page links to My data',
+      );
       assert.equal(await accessibilityViolations(page), '', 'the consent page passes axe');
 
       await page.getByRole('button', { name: 'Yes, share my details' }).click();

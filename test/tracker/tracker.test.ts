@@ -146,6 +146,32 @@ for (const dialect of DIALECTS) {
       assert.equal(missing.status, 404, missing.text);
     });
 
+    test('a citizen reads a receipt of a release of their data: who, which details, why, under which agreement and legal basis', async () => {
+      const response = await me('anna', 'GET', `/access-events/${calls.annaAllowed}`);
+      assert.equal(response.status, 200, response.text);
+      const { event, legalBasis, agreement, purposeDescription } = response.body;
+      assert.equal(event.index, calls.annaAllowed);
+      assert.deepEqual(event.consumer, { slug: 'housing-agency', name: 'Housing Agency' });
+      assert.equal(event.official, OFFICIAL);
+      assert.ok(event.fields.length > 0, 'the details released');
+      assert.equal(agreement.id, event.agreement);
+      assert.match(agreement.validUntil, /^\d{4}-/);
+      assert.ok(agreement.retentionDays > 0);
+      assert.match(legalBasis.text, /GDPR Art\. 6\(1\)/);
+      assert.equal(typeof purposeDescription, 'string');
+    });
+
+    test("another person's receipt, or one that does not exist, is not found; an account without a national ID is refused", async () => {
+      const others = await me('anna', 'GET', `/access-events/${calls.benAllowed}`);
+      assert.equal(others.status, 404, others.text);
+      assert.equal(others.body.error.code, 'NOT_FOUND');
+      assert.ok(!others.text.includes(ben), 'the answer names nobody');
+      const missing = await me('anna', 'GET', '/access-events/99999999');
+      assert.equal(missing.status, 404, missing.text);
+      const steward = await me('steward', 'GET', `/access-events/${calls.annaAllowed}`);
+      assert.equal(steward.status, 403, steward.text);
+    });
+
     test('the subject index alone is not trusted: an event indexed under the wrong person is a notice, not its content', async () => {
       const db = tb.server.fresh.store.db;
       // A database operator points Ben's entry at Anna in the index (the open run is read from this column).

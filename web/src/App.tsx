@@ -23,6 +23,7 @@ import { NotificationsPage } from './pages/notifications.tsx';
 import { OpenDataPage } from './pages/open-data.tsx';
 import { OrganizationPage, OrganizationsPage, QualityLeaderboardPage } from './pages/organizations.tsx';
 import { ProviderOriginsPage } from './pages/provider-origins.tsx';
+import { AccessReceiptPage, ConsentReceiptPage } from './pages/receipts.tsx';
 import { ChangeReleasePage, NewReleasePage } from './pages/release-form.tsx';
 import { ReleasesPage } from './pages/releases.tsx';
 import { ServicePage, ServicesPage } from './pages/services.tsx';
@@ -83,6 +84,8 @@ function Layout() {
             <Route path="/notifications" element={<NotificationsPage />} />
             <Route path="/my-data" element={<MyDataPage />} />
             <Route path="/my-details" element={<MyDataPage />} />
+            <Route path="/my-data/receipts/:index" element={<AccessReceiptPage />} />
+            <Route path="/my-data/consents/:id/receipt" element={<ConsentReceiptPage />} />
             <Route path="/agency-console" element={<AgencyConsolePage />} />
             <Route path="/agency-console/:org/agreements" element={<OrganizationAgreementsPage />} />
             <Route path="/agency-console/:org/agreements/new" element={<RequestAgreementPage />} />

@@ -49,6 +49,7 @@ export type Consent = Static<typeof consent.Consent>;
 export type MyData = Static<typeof tracker.MyData>;
 export type RegisterRecord = MyData['records'][number];
 export type AccessEvent = Static<typeof tracker.AccessEvent>;
+export type AccessReceipt = Static<typeof tracker.AccessReceipt>;
 export type Release = Static<typeof releases.Release>;
 export type ReleaseSummary = Static<typeof releases.ReleaseSummary>;
 export type NewRelease = Static<typeof releases.NewRelease>;

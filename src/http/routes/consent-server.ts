@@ -158,7 +158,7 @@ export const consentServerRoutes: FastifyPluginAsyncTypebox = async (app) => {
           scopes,
           person.nationalId,
         );
-        return sendHtml(reply, 200, consentPage(action, description, { preview: client.preview }));
+        return sendHtml(reply, 200, consentPage(action, description, { preview: client.preview, publicUrl }));
       },
     );
 

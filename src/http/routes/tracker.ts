@@ -103,6 +103,20 @@ export const trackerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   });
 
+  app.get('/me/access-events/:index', {
+    config: CITIZEN,
+    schema: {
+      tags,
+      summary:
+        'A readable receipt of one event about me: who received which details, why, under which agreement and legal basis, when',
+      description: `${FOR_CITIZENS} An entry about someone else, or none, is not found. The web app shows it at /my-data/receipts/{index}, ready to print.`,
+      params: Index,
+      response: { 200: t.AccessReceipt, ...errorResponses },
+    },
+    handler: async (request) =>
+      tracker.accessReceipt(app.ledger, db, citizen(request).nationalId, request.params.index),
+  });
+
   app.get('/me/access-events/:index/receipt', {
     config: CITIZEN,
     schema: {

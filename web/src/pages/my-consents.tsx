@@ -1,5 +1,6 @@
 /** The citizen's consents: what each lets an organization receive, its receipt, and withdrawing it. */
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import { LEGAL_BASES } from '../../../src/domain/index.ts';
 import { ApiError, type Consent, request } from '../api.ts';
 import { ConfirmPanel } from '../confirm-panel.tsx';
@@ -187,6 +188,13 @@ function ConsentCard({
         ) : null}
       </SummaryList>
       <div className="button-group">
+        <Link className="button button--secondary" to={`/my-data/consents/${consent.id}/receipt`}>
+          Receipt to print
+          <span className="visually-hidden">
+            {' '}
+            of your consent to {consent.consumerName} for {consent.purposeTitle}
+          </span>
+        </Link>
         <a
           className="button button--secondary"
           href={`/api/v1/me/consents/${consent.id}/receipt`}

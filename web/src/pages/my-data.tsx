@@ -4,6 +4,7 @@
  * all of it as one download.
  */
 import { useId, useState } from 'react';
+import { Link } from 'react-router-dom';
 import type { AccessEvent, Me, MyData, RegisterRecord } from '../api.ts';
 import { checkRecord, type RecordCheck } from '../ledger-proof.ts';
 import { formatDate, formatDateTime, Page, Pager, Status, SummaryList, SummaryRow } from '../page.tsx';
@@ -174,7 +175,7 @@ const REFUSALS: Record<string, string> = {
   NOT_FOUND: 'there was no such record',
 };
 
-function outcomeOf(event: AccessEvent): string {
+export function outcomeOf(event: AccessEvent): string {
   if (event.kind !== 'access') return 'Recorded';
   if (event.outcome === 'allowed' && event.code === null) return 'Shared';
   if (event.outcome === 'allowed') return `Nothing shared: ${REFUSALS[event.code ?? ''] ?? event.code}`;
@@ -182,7 +183,7 @@ function outcomeOf(event: AccessEvent): string {
   return `Failed (${event.code ?? 'unknown'}): nothing was shared`;
 }
 
-function whatOf(event: AccessEvent): string {
+export function whatOf(event: AccessEvent): string {
   if (event.kind === 'consent.given' || event.kind === 'consent.renewed') {
     const evidence = typeof event.event.evidence === 'string' ? event.event.evidence : null;
     const what = event.kind === 'consent.given' ? 'Your consent was recorded' : 'Your consent was renewed';
@@ -297,6 +298,11 @@ function EventRow({ event, onChecked }: { event: AccessEvent; onChecked(message:
         <td>{outcomeOf(event)}</td>
         <td>
           {event.kind === 'unknown' ? null : (
+            <Link className="receipt-link" to={`/my-data/receipts/${event.index}`} aria-describedby={whenId}>
+              Receipt
+            </Link>
+          )}
+          {event.kind === 'unknown' ? null : (
             <button
               type="button"
               className="button button--secondary button--small"
@@ -335,13 +341,13 @@ function EventRow({ event, onChecked }: { event: AccessEvent; onChecked(message:
   );
 }
 
-function verdict(check: RecordCheck): string {
+export function verdict(check: RecordCheck): string {
   return check.ok
     ? 'Verified: this record is in the public, signed ledger.'
     : 'Not verified: this record could not be proved to be in the public ledger.';
 }
 
-function CheckResult({ index, when, check }: { index: number; when: string; check: RecordCheck }) {
+export function CheckResult({ index, when, check }: { index: number; when: string; check: RecordCheck }) {
   return (
     <>
       <p>

@@ -341,7 +341,13 @@ function RegisterConsentService({
   }
 
   return (
-    <form className="form console-form" onSubmit={register} noValidate aria-labelledby={`${id}-heading`} key={generation}>
+    <form
+      className="form console-form"
+      onSubmit={register}
+      noValidate
+      aria-labelledby={`${id}-heading`}
+      key={generation}
+    >
       <h2 id={`${id}-heading`}>Register a service that asks for consent</h2>
       {problem ? <ErrorAlert error={problem} title="The service was not registered" /> : null}
       <InputField

@@ -100,6 +100,7 @@ function toDataset(row: DatasetRow, fields: FieldTable[], distributions: Distrib
       type: f.type,
       sensitivity: f.sensitivity,
       description: f.description,
+      label: f.label,
     })),
     keywords: JSON.parse(row.keywords) as string[],
     themes: JSON.parse(row.themes) as Theme[],
@@ -256,6 +257,7 @@ async function replaceFields(
         type: f.type,
         sensitivity: f.sensitivity,
         description: f.description ?? '',
+        label: f.label?.trim() || null,
       })),
     )
     .execute();

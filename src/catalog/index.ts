@@ -3,6 +3,7 @@ export * from './ckan/index.ts';
 export * from './datasets.ts';
 export { catalogIri, catalogQuads, datasetIri, toJsonLd, toTurtle } from './dcat.ts';
 export * from './downloads.ts';
+export * from './field-labels.ts';
 export * from './mqa.ts';
 export * from './publication.ts';
 export * from './quality.ts';

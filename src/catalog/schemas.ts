@@ -84,6 +84,14 @@ export const Field = Type.Object(
     type: FieldType,
     sensitivity: Sensitivity,
     description: Type.Optional(Type.String({ maxLength: 2000 })),
+    label: Type.Optional(
+      Nullable(
+        Type.String({
+          maxLength: 200,
+          description: 'Plain words for citizens ("Date of birth"); their pages show it, never the name',
+        }),
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -109,6 +117,9 @@ export const Dataset = Type.Object(
         type: FieldType,
         sensitivity: Sensitivity,
         description: Type.String(),
+        label: Nullable(
+          Type.String({ description: 'Plain words for citizens; null: they read the name in words' }),
+        ),
       }),
     ),
     keywords: Type.Array(Type.String()),

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Static } from 'typebox';
+import { fieldLabelsOf } from '../catalog/index.ts';
 import {
   type ConsentStatus,
   GovdxError,
@@ -173,10 +174,30 @@ async function eventsOf(
   return byConsent;
 }
 
+/** Each consented field with its plain label, as the register's steward wrote it. */
+async function withLabels(db: Kysely<Database>, views: ConsentView[]): Promise<ConsentView[]> {
+  const sources = views.flatMap((v) => v.piiCategories.map((p) => p.source));
+  const label = await fieldLabelsOf(
+    db,
+    sources.map((source) => ({
+      organization: source?.organization ?? null,
+      service: source?.service ?? null,
+    })),
+  );
+  return views.map((v) => ({
+    ...v,
+    piiCategories: v.piiCategories.map((p) => ({
+      ...p,
+      label: label(p.source?.organization ?? null, p.source?.service ?? null, p.field),
+    })),
+  }));
+}
+
 export async function getConsent(db: Kysely<Database>, id: string): Promise<ConsentView> {
   const row = await consents(db).where('consents.id', '=', id).executeTakeFirst();
   if (!row) throw notFound('consent', id);
-  return toConsent(row, (await eventsOf(db, [id])).get(id) ?? []);
+  const [view] = await withLabels(db, [toConsent(row, (await eventsOf(db, [id])).get(id) ?? [])]);
+  return view!;
 }
 
 /** A person's consents, oldest first. */
@@ -193,12 +214,13 @@ export async function listConsents(
     db,
     rows.slice(0, limit).map((r) => r.id),
   );
-  return toPage(
+  const page = toPage(
     rows,
     limit,
     (r) => timeIdKey(r.given_at, r.id),
     (r) => toConsent(r, events.get(r.id) ?? []),
   );
+  return { ...page, items: await withLabels(db, page.items) };
 }
 
 /** Every consent the person has given, oldest first: listConsents, page after page. */

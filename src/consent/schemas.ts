@@ -36,6 +36,9 @@ const ConsentSource = Type.Object({
 /** One item of personal data a consent covers (a PII category in ISO/IEC TS 27560). */
 export const ConsentPiiCategory = Type.Object({
   field: Type.String(),
+  label: Type.Optional(
+    Type.String({ description: "The field in plain words, from its register's catalog entry (not stored)" }),
+  ),
   sensitivity: Nullable(Type.Enum([...SENSITIVITIES])),
   /** The register it comes from, where known. */
   source: Nullable(ConsentSource),

@@ -3,6 +3,7 @@
  * anyone to reuse, described for the catalog (keywords, EU data themes, licence, update frequency,
  * contact point). None holds a personal field; the seed adds their CSV and JSON downloads.
  */
+import { humanFieldName } from '../domain/index.ts';
 import type { DemoDataset } from './government.ts';
 
 type Field = DemoDataset['fields'][number];
@@ -14,7 +15,7 @@ export const COUNTRY = 'Republic of Example';
 
 const column = (spec: string): Field => {
   const [name = '', type = 'string', description = ''] = spec.split('|');
-  return { name, type: type as Field['type'], sensitivity: 'open', description };
+  return { name, type: type as Field['type'], sensitivity: 'open', description, label: humanFieldName(name) };
 };
 
 /** An organization's open datasets share its contact point; the rest is per dataset. */

@@ -11,3 +11,4 @@ export * from './roles.ts';
 export * from './sign-off.ts';
 export * from './usage.ts';
 export * from './vocabulary.ts';
+export * from './words.ts';

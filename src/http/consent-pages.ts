@@ -4,7 +4,8 @@
  * problems. Plain words, one question per page, WCAG 2.1 AA as html.ts.
  */
 import type { ErrorOut } from 'oidc-provider';
-import type { ConsentRequestDescription, PersonAttribute } from '../consent/index.ts';
+import { ATTRIBUTES, type ConsentRequestDescription, type PersonAttribute } from '../consent/index.ts';
+import { addressInWords, daysInWords, fieldLabel, valueInWords } from '../domain/index.ts';
 import { escapeHtml, htmlPage, problemPage } from './html.ts';
 
 const day = (iso: string) =>
@@ -15,14 +16,10 @@ const day = (iso: string) =>
     timeZone: 'UTC',
   });
 
-/** "30 days", "1 year", "10 years". */
+/** "30 days", "1 year", "10 years": the one way every page writes a retention period. */
 export function retentionWords(days: number | null): string {
   if (days === null) return 'As long as the law allows; the agreement does not say';
-  if (days % 365 === 0) {
-    const years = days / 365;
-    return years === 1 ? '1 year' : `${years} years`;
-  }
-  return days === 1 ? '1 day' : `${days} days`;
+  return daysInWords(days);
 }
 
 function attributeItem(attribute: ConsentRequestDescription['attributes'][number]): string {
@@ -79,15 +76,17 @@ const money = (amount: number, currency: string) =>
 export function valueWords(scope: string, attribute: PersonAttribute): string {
   if (attribute.unavailable) return 'Not in the register';
   const value = attribute.value as Record<string, unknown> | string | number;
-  if (typeof value !== 'object' || value === null) return String(value);
+  const single = ATTRIBUTES.get(scope)?.single;
+  if (typeof value !== 'object' || value === null)
+    return single
+      ? valueInWords({ name: single, type: single === 'date_of_birth' ? 'date' : 'string' }, value)
+      : String(value);
   const text = (key: string) => (value[key] === null || value[key] === undefined ? '' : String(value[key]));
   switch (scope) {
     case 'name':
       return `${text('given_name')} ${text('family_name')}`.trim();
-    case 'address': {
-      const flat = text('apartment') ? `-${text('apartment')}` : '';
-      return `${text('street')} ${text('house_number')}${flat}, ${text('postcode')} ${text('municipality')}`;
-    }
+    case 'address':
+      return addressInWords(value) ?? 'Not in the register';
     case 'income':
       return `${money(Number(value.taxable_income), text('currency'))} in ${text('year')}`;
     case 'employment': {
@@ -96,7 +95,7 @@ export function valueWords(scope: string, attribute: PersonAttribute): string {
     }
     default:
       return Object.entries(value)
-        .map(([k, v]) => `${k}: ${String(v)}`)
+        .map(([k, v]) => `${fieldLabel({ name: k })}: ${valueInWords({ name: k }, v)}`)
         .join(', ');
   }
 }

@@ -1,4 +1,6 @@
 /** The pages of the embedded identity provider: sign in, consent, sign out, and its problems. */
+
+import { secondsInWords } from '../domain/index.ts';
 import type { IdpPages } from '../identity/index.ts';
 import { errorMessage, escapeHtml, htmlPage, inputField, problemPage } from './html.ts';
 
@@ -14,9 +16,7 @@ const SCOPE_WORDS: Record<string, string> = {
 /** "in 30 seconds", "in 4 minutes": how long until `until`, rounded up. */
 function waitWords(until: Date, now: Date): string {
   const seconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
-  if (seconds < 90) return `${seconds} ${seconds === 1 ? 'second' : 'seconds'}`;
-  const minutes = Math.ceil(seconds / 60);
-  return `${minutes} minutes`;
+  return secondsInWords(seconds < 90 ? seconds : Math.ceil(seconds / 60) * 60);
 }
 
 /** What the sign-in page says when signing in is paused after too many failed attempts. */

@@ -138,6 +138,8 @@ export interface FieldTable {
   type: FieldType;
   sensitivity: Sensitivity;
   description: string;
+  /** Plain words for citizens ("Date of birth"); null: they read the name in words (domain/words.ts). */
+  label: string | null;
 }
 
 /**

@@ -12,6 +12,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Static } from 'typebox';
+import { fieldLabelsOf } from '../catalog/index.ts';
 import { type LedgerEvent, openSubjectRun } from '../ledger/index.ts';
 import { type Database, encodeCursor, type Page } from '../store/index.ts';
 import type { AccessEvent } from './schemas.ts';
@@ -69,8 +70,22 @@ export async function namesFor(db: Kysely<Database>, events: readonly LedgerEven
           .select(['slug', 'title'])
           .where('slug', 'in', [...purposes])
           .execute();
+  const clients =
+    orgIds.length === 0
+      ? []
+      : await db
+          .selectFrom('consent_clients')
+          .select(['organization_id', 'client_id', 'name'])
+          .where('organization_id', 'in', orgIds)
+          .execute();
+  const fieldLabel = await fieldLabelsOf(
+    db,
+    events.map((e) => ({ organization: text(e.provider), service: text(e.service) })),
+  );
   const slugOf = new Map(orgs.map((o) => [o.id, o.slug]));
   return {
+    fieldLabel,
+    client: new Map(clients.map((c) => [`${slugOf.get(c.organization_id)}/${c.client_id}`, c.name])),
     organization: new Map(orgs.map((o) => [o.slug, o.name])),
     system: new Map(systems.map((s) => [`${slugOf.get(s.organization_id)}/${s.slug}`, s.name])),
     service: new Map(services.map((s) => [`${slugOf.get(s.organization_id)}/${s.slug}`, s.title])),
@@ -90,6 +105,12 @@ export function describeEvent(index: number, event: LedgerEvent, names: Names): 
   const system = text(event.system);
   const service = text(event.service);
   const outcome = text(event.outcome);
+  const official = text(event.official);
+  // A consent service that asks for a citizen names itself where an official would be: no official acted.
+  const client = official && consumer ? names.client.get(`${consumer}/${official}`) : undefined;
+  const fields = Array.isArray(event.fields)
+    ? event.fields.filter((f): f is string => typeof f === 'string')
+    : [];
   return {
     index,
     kind: event.kind,
@@ -98,10 +119,17 @@ export function describeEvent(index: number, event: LedgerEvent, names: Names): 
     code: text(event.code),
     consumer: named(consumer, names.organization),
     system: system && consumer ? named(system, names.system, `${consumer}/${system}`) : null,
-    official: text(event.official),
+    official: client === undefined ? official : null,
+    automatic:
+      client !== undefined && official
+        ? { slug: official, name: client }
+        : official === null && system && consumer
+          ? named(system, names.system, `${consumer}/${system}`)
+          : null,
     provider: named(provider, names.organization),
     service: service && provider ? named(service, names.service, `${provider}/${service}`) : null,
-    fields: Array.isArray(event.fields) ? event.fields.filter((f): f is string => typeof f === 'string') : [],
+    fields,
+    fieldLabels: fields.map((f) => names.fieldLabel(provider, service, f)),
     purpose: named(text(event.purpose), names.purpose),
     agreement: text(event.agreement),
     consent: text(event.consent),
@@ -129,9 +157,11 @@ function notYours(index: number): AccessEventView {
     consumer: null,
     system: null,
     official: null,
+    automatic: null,
     provider: null,
     service: null,
     fields: [],
+    fieldLabels: [],
     purpose: null,
     agreement: null,
     consent: null,

@@ -6,7 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Static } from 'typebox';
-import { aboutPeople, type Sensitivity } from '../domain/index.ts';
+import { aboutPeople, type FieldType, fieldLabel, type Sensitivity, valueInWords } from '../domain/index.ts';
 import type { Database } from '../store/index.ts';
 import type { Fact, MyData, RegisterRecord } from './schemas.ts';
 
@@ -22,8 +22,17 @@ interface DatasetInfo {
   aboutPeople: boolean;
   organization: string;
   organizationName: string;
-  fields: Array<{ name: string; description: string; sensitivity: Sensitivity }>;
+  fields: Array<{
+    name: string;
+    label: string | null;
+    type: FieldType;
+    description: string;
+    sensitivity: Sensitivity;
+  }>;
 }
+
+/** The records a record's fields point to in other registers, by field name (its address, by `address_id`). */
+type Linked = ReadonlyMap<string, Record<string, unknown>>;
 
 /** The value at a dotted path (`birth_place.country`), or undefined. */
 function valueAt(document: unknown, path: string): unknown {
@@ -37,16 +46,31 @@ function valueAt(document: unknown, path: string): unknown {
 }
 
 /** The record's facts in the order its dataset declares them; members it does not declare come last. */
-function factsOf(document: Record<string, unknown>, dataset: DatasetInfo): FactView[] {
+function factsOf(document: Record<string, unknown>, dataset: DatasetInfo, linked: Linked): FactView[] {
   const facts: FactView[] = [];
   for (const field of dataset.fields) {
     const value = valueAt(document, field.name);
     if (value === undefined) continue;
-    facts.push({ field: field.name, description: field.description, sensitivity: field.sensitivity, value });
+    facts.push({
+      field: field.name,
+      label: fieldLabel(field),
+      description: field.description,
+      sensitivity: field.sensitivity,
+      value,
+      text: valueInWords(field, value, { linked: linked.get(field.name) ?? null }),
+    });
   }
   const declaredTops = new Set(dataset.fields.map((f) => f.name.split('.')[0]));
   for (const [key, value] of Object.entries(document)) {
-    if (!declaredTops.has(key)) facts.push({ field: key, description: '', sensitivity: null, value });
+    if (!declaredTops.has(key))
+      facts.push({
+        field: key,
+        label: fieldLabel({ name: key }),
+        description: '',
+        sensitivity: null,
+        value,
+        text: valueInWords({ name: key }, value),
+      });
   }
   return facts;
 }
@@ -70,7 +94,7 @@ async function datasets(db: Kysely<Database>): Promise<Map<string, DatasetInfo>>
     .execute();
   const fields = await db
     .selectFrom('fields')
-    .select(['dataset_id', 'name', 'description', 'sensitivity'])
+    .select(['dataset_id', 'name', 'label', 'type', 'description', 'sensitivity'])
     .orderBy('dataset_id')
     .orderBy('position')
     .execute();
@@ -91,6 +115,8 @@ async function datasets(db: Kysely<Database>): Promise<Map<string, DatasetInfo>>
   for (const field of fields) {
     byDataset.get(field.dataset_id)?.fields.push({
       name: field.name,
+      label: field.label,
+      type: field.type,
       description: field.description,
       sensitivity: field.sensitivity,
     });
@@ -105,7 +131,15 @@ function isAboutPeople(dataset: DatasetInfo): boolean {
 
 type RecordRow = { dataset_id: string; key: string; data: string; updated_at: string };
 
-function toRecord(row: RecordRow, dataset: DatasetInfo, linkedBy: RecordView['linkedBy']): RecordView {
+function toRecord(
+  row: RecordRow,
+  dataset: DatasetInfo,
+  linkedBy: RecordView['linkedBy'],
+  linked: Linked = new Map(),
+): RecordView {
+  const document = JSON.parse(row.data) as Record<string, unknown>;
+  // A record's own key is written as the record (an address register's `address_id` as the address).
+  const withOwnKey = dataset.keyField ? new Map([[dataset.keyField, document], ...linked]) : linked;
   return {
     organization: dataset.organization,
     organizationName: dataset.organizationName,
@@ -114,7 +148,7 @@ function toRecord(row: RecordRow, dataset: DatasetInfo, linkedBy: RecordView['li
     key: row.key,
     updatedAt: row.updated_at,
     linkedBy,
-    facts: factsOf(JSON.parse(row.data) as Record<string, unknown>, dataset),
+    facts: factsOf(document, dataset, withOwnKey),
   };
 }
 
@@ -148,7 +182,8 @@ export async function factsAbout(db: Kysely<Database>, nationalId: string): Prom
           .execute();
   for (const row of own) {
     const dataset = all.get(row.dataset_id)!;
-    records.push(toRecord(row, dataset, null));
+    const linkedRecords: RecordView[] = [];
+    const linkedByField = new Map<string, Record<string, unknown>>();
     // One step along the record's references: its fields named after another register's key.
     const document = JSON.parse(row.data) as unknown;
     for (const field of dataset.fields) {
@@ -166,11 +201,13 @@ export async function factsAbout(db: Kysely<Database>, nationalId: string): Prom
         .where('key', '=', value)
         .execute();
       for (const target of linked) {
-        records.push(
+        linkedByField.set(field.name, JSON.parse(target.data) as Record<string, unknown>);
+        linkedRecords.push(
           toRecord(target, all.get(target.dataset_id)!, { dataset: dataset.slug, field: field.name }),
         );
       }
     }
+    records.push(toRecord(row, dataset, null, linkedByField), ...linkedRecords);
   }
 
   const elsewhere = aboutPeople

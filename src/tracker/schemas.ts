@@ -7,9 +7,13 @@ const Named = Type.Object({ slug: Slug, name: Type.String() });
 
 export const Fact = Type.Object({
   field: Type.String(),
+  label: Type.String({ description: "The field in plain words: the steward's label, or its name in words" }),
   description: Type.String(),
   sensitivity: Nullable(Type.Enum([...SENSITIVITIES])),
   value: Type.Unknown(),
+  text: Type.String({
+    description: 'The value in words: a country by name, an address written out, a day as "3 December 2027"',
+  }),
 });
 
 /** One record a hosted register holds about the person (or that their record points to). */
@@ -57,9 +61,16 @@ export const AccessEvent = Type.Object({
   consumer: Nullable(Named),
   system: Nullable(Named),
   official: Nullable(Type.String({ description: 'The official acting (On-Behalf-Of)' })),
+  automatic: Nullable(
+    Type.Object(
+      { slug: Type.String(), name: Type.String() },
+      { description: 'Set when no official acted: the system or consent service that asked by itself' },
+    ),
+  ),
   provider: Nullable(Named),
   service: Nullable(Named),
   fields: Type.Array(Type.String()),
+  fieldLabels: Type.Array(Type.String(), { description: 'The fields in plain words, in the same order' }),
   purpose: Nullable(Named),
   agreement: Nullable(Type.String()),
   consent: Nullable(Type.String()),

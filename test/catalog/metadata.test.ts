@@ -79,6 +79,41 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(distribution, { ...CSV, description: '' });
     });
 
+    test('each field carries a plain label for citizens, optional, changed with the fields', async () => {
+      const created = await api('POST', PATH, {
+        slug: 'labelled',
+        title: 'Labelled',
+        classification: 'internal',
+        fields: [
+          { name: 'date_of_birth', type: 'date', sensitivity: 'internal', label: 'Date of birth' },
+          { name: 'citizenship', type: 'string', sensitivity: 'internal', description: 'ISO 3166-1 code' },
+        ],
+      });
+      assert.equal(created.status, 201, created.text);
+      assert.deepEqual(
+        created.body.fields.map((f: { label: string | null }) => f.label),
+        ['Date of birth', null],
+      );
+      const changed = await api('PATCH', `${PATH}/labelled`, {
+        fields: created.body.fields.map((f: Record<string, unknown>) =>
+          f.name === 'citizenship' ? { ...f, label: 'Country of citizenship' } : f,
+        ),
+      });
+      assert.equal(changed.status, 200, changed.text);
+      const read = await api('GET', `${PATH}/labelled`);
+      assert.deepEqual(
+        read.body.fields.map((f: { label: string | null; description: string }) => [f.label, f.description]),
+        [
+          ['Date of birth', ''],
+          ['Country of citizenship', 'ISO 3166-1 code'],
+        ],
+      );
+      const tooLong = await api('PATCH', `${PATH}/labelled`, {
+        fields: [{ name: 'x', type: 'string', sensitivity: 'internal', label: 'x'.repeat(201) }],
+      });
+      assert.equal(tooLong.status, 400, tooLong.text);
+    });
+
     test('a change replaces only what it names; distributions are replaced as a whole list', async () => {
       const changed = await api('PATCH', `${PATH}/postcodes`, {
         themes: ['REGI'],

@@ -235,6 +235,15 @@ for (const dialect of DIALECTS) {
       assert.equal(address.key, fact('address_id').value);
       assert.equal(address.organizationName, 'Land and Address Board');
 
+      // Plain words: the steward's label for each field, and no code left unexplained.
+      assert.equal(fact('citizenship').label, 'Country of citizenship');
+      assert.equal(fact('date_of_birth').label, 'Date of birth');
+      assert.doesNotMatch(fact('citizenship').text, /^[A-Z]{2}$/, 'a country by name, not its code');
+      const street = address.facts.find((f: any) => f.field === 'street').value;
+      assert.ok(fact('address_id').text.startsWith(street), fact('address_id').text);
+      assert.doesNotMatch(fact('address_id').text, /AD\d{8}/, 'the address written out, not its code');
+      assert.match(fact('date_of_birth').text, /^\d{1,2} [A-Z][a-z]+ \d{4}$/);
+
       assert.deepEqual(data.elsewhere.map((e: any) => e.dataset).sort(), ['disability-and-care', 'income']);
       assert.ok(!response.text.includes(ben), "nothing of Ben's");
       assert.ok(

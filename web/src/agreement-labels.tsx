@@ -76,30 +76,6 @@ export function FieldTermsTable({ fields, caption }: { fields: FieldTerm[]; capt
   );
 }
 
-/** A span of time in the largest unit that reads naturally: "45 seconds", "12 minutes", "3 days". */
-export function formatDuration(seconds: number): string {
-  const units: Array<[number, string]> = [
-    [86_400, 'day'],
-    [3_600, 'hour'],
-    [60, 'minute'],
-  ];
-  for (const [size, unit] of units) {
-    // A unit is used from 1.5 of it on: "90 minutes" rather than "2 hours" for 1 h 30, but "2 days" for 47 h.
-    if (seconds >= size * 1.5 || (size === 60 && seconds >= 60)) {
-      const n = Math.round(seconds / size);
-      return `${n} ${unit}${n === 1 ? '' : 's'}`;
-    }
-  }
-  const n = Math.round(seconds);
-  return `${n} ${n === 1 ? 'second' : 'seconds'}`;
-}
-
-export function formatDays(days: number): string {
-  return days % 365 === 0 && days >= 365
-    ? `${days / 365} ${days === 365 ? 'year' : 'years'}`
-    : `${days} ${days === 1 ? 'day' : 'days'}`;
-}
-
 /** The banner for an emergency in force, or for an agreement made under one. */
 export function EmergencyBanner({
   emergency,

@@ -53,6 +53,7 @@ export function FieldsTable({ fields, caption }: { fields: Field[]; caption: str
           <tr key={field.name}>
             <th scope="row">
               <code>{field.name}</code>
+              {field.label ? <span className="hint table__hint">Citizens read: {field.label}</span> : null}
             </th>
             <td>{field.type}</td>
             <td>

@@ -3,14 +3,14 @@
  * gives whom which fields, why, under which law, for how long), emergencies in force, how long
  * sharing takes, and each agreement as a machine-readable ODRL policy.
  */
+
 import { type FormEvent, useId } from 'react';
 import { useSearchParams } from 'react-router-dom';
+import { daysInWords, secondsInWords } from '../../../src/domain/index.ts';
 import {
   AGREEMENT_STATUS_LABELS,
   AgreementStatusTag,
   EmergencyBanner,
-  formatDays,
-  formatDuration,
   legalBasisText,
 } from '../agreement-labels.tsx';
 import {
@@ -158,7 +158,7 @@ function RegisterItem({ entry }: { entry: RegisterEntry }) {
           From {formatDate(entry.activatedAt ?? entry.validFrom)}{' '}
           {entry.endedAt ? `until ${formatDate(entry.endedAt)}` : `until ${formatDate(entry.validUntil)}`}
         </SummaryRow>
-        <SummaryRow term="Data may be kept for">{formatDays(entry.retentionDays)}</SummaryRow>
+        <SummaryRow term="Data may be kept for">{daysInWords(entry.retentionDays)}</SummaryRow>
         <SummaryRow term="Passing the data on">{entry.onwardSharing ? 'Allowed' : 'Not allowed'}</SummaryRow>
       </SummaryList>
       <p>
@@ -189,7 +189,7 @@ function TimeToShareFigures() {
           <>
             <p>
               From the request to the agreement being in force, half of all agreements took at most
-              <span className="figure">{formatDuration(figures.data.overall.medianSeconds)}</span>
+              <span className="figure">{secondsInWords(figures.data.overall.medianSeconds)}</span>
               <span className="hint">
                 The median of {figures.data.overall.agreements}{' '}
                 {figures.data.overall.agreements === 1 ? 'agreement' : 'agreements'}.
@@ -209,7 +209,7 @@ function TimeToShareFigures() {
                   <tr key={o.organization}>
                     <th scope="row">{o.name}</th>
                     <td>{o.agreements}</td>
-                    <td>{formatDuration(o.medianSeconds!)}</td>
+                    <td>{secondsInWords(o.medianSeconds!)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -7,12 +7,13 @@ import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import {
   APPROVAL_PARTIES,
+  daysInWords,
   endDateProblem,
   endOfDay,
   requiredApprovals,
   type Sensitivity,
 } from '../../../src/domain/index.ts';
-import { FieldTermsTable, formatDays, legalBasisText } from '../agreement-labels.tsx';
+import { FieldTermsTable, legalBasisText } from '../agreement-labels.tsx';
 import {
   AgreementTermsFields,
   PurposeSelect,
@@ -274,8 +275,8 @@ function TemplateRequest({
         <SummaryRow term="Legal basis">
           {legalBasisText(template.legalBasis, template.specialCategoryBasis)}
         </SummaryRow>
-        <SummaryRow term="Lasts at most">{formatDays(template.maxDurationDays)}</SummaryRow>
-        <SummaryRow term="You may keep the data for">{formatDays(template.retentionDays)}</SummaryRow>
+        <SummaryRow term="Lasts at most">{daysInWords(template.maxDurationDays)}</SummaryRow>
+        <SummaryRow term="You may keep the data for">{daysInWords(template.retentionDays)}</SummaryRow>
         <SummaryRow term="Passing the data on">
           {template.onwardSharing ? 'Allowed, under your own agreements' : 'Not allowed'}
         </SummaryRow>

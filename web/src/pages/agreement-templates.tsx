@@ -3,8 +3,8 @@
  * request that keeps them needs only its data steward's approval. Data stewards publish and retire them.
  */
 import { type FormEvent, useId, useState } from 'react';
-import { type Role, SLUG_PATTERN } from '../../../src/domain/index.ts';
-import { formatDays, legalBasisText } from '../agreement-labels.tsx';
+import { daysInWords, type Role, SLUG_PATTERN } from '../../../src/domain/index.ts';
+import { legalBasisText } from '../agreement-labels.tsx';
 import {
   AgreementTermsFields,
   PurposeSelect,
@@ -115,8 +115,8 @@ export function AgreementTemplates({ org, name, roles }: { org: string; name: st
                   </td>
                   <td>{template.fields.join(', ')}</td>
                   <td>
-                    {formatDays(template.maxDurationDays)}
-                    <span className="hint">Data kept at most {formatDays(template.retentionDays)}</span>
+                    {daysInWords(template.maxDurationDays)}
+                    <span className="hint">Data kept at most {daysInWords(template.retentionDays)}</span>
                   </td>
                   <td>
                     <strong className={template.status === 'published' ? 'tag tag--open' : 'tag tag--grey'}>

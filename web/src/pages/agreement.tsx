@@ -9,17 +9,17 @@ import {
   AGREEMENT_ACTION_REASONS,
   type AgreementAction,
   agreementActionApplies,
+  daysInWords,
   endDateProblem,
   endOfDay,
   mayTakeAgreementAction,
+  secondsInWords,
 } from '../../../src/domain/index.ts';
 import {
   AGREEMENT_STATUS_LABELS,
   AgreementStatusTag,
   EmergencyBanner,
   FieldTermsTable,
-  formatDays,
-  formatDuration,
   legalBasisText,
 } from '../agreement-labels.tsx';
 import { AgreementTermsFields, readAgreementTerms } from '../agreement-terms.tsx';
@@ -304,7 +304,7 @@ function Terms({ agreement: a }: { agreement: Agreement }) {
           until {formatDate(a.validUntil)}
           {a.endedAt ? ` (ended on ${formatDate(a.endedAt)})` : ''}
         </SummaryRow>
-        <SummaryRow term="Data may be kept for">{formatDays(a.retentionDays)}</SummaryRow>
+        <SummaryRow term="Data may be kept for">{daysInWords(a.retentionDays)}</SummaryRow>
         <SummaryRow term="Passing the data on">
           {a.onwardSharing ? 'Allowed, under its own agreements' : 'Not allowed'}
         </SummaryRow>
@@ -323,7 +323,7 @@ function Terms({ agreement: a }: { agreement: Agreement }) {
           )}
         </SummaryRow>
         {a.timeToShareSeconds !== null ? (
-          <SummaryRow term="From request to in force">{formatDuration(a.timeToShareSeconds)}</SummaryRow>
+          <SummaryRow term="From request to in force">{secondsInWords(a.timeToShareSeconds)}</SummaryRow>
         ) : null}
       </SummaryList>
     </>

@@ -4,8 +4,8 @@
  */
 import { type FormEvent, useId } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
-import { AGREEMENT_STATUSES, type Role } from '../../../src/domain/index.ts';
-import { AGREEMENT_STATUS_LABELS, AgreementStatusTag, formatDuration } from '../agreement-labels.tsx';
+import { AGREEMENT_STATUSES, type Role, secondsInWords } from '../../../src/domain/index.ts';
+import { AGREEMENT_STATUS_LABELS, AgreementStatusTag } from '../agreement-labels.tsx';
 import type { Agreement, ApprovalQueue, Organization, TimeToShare } from '../api.ts';
 import { ConsoleNav } from '../console-nav.tsx';
 import { ErrorAlert, formatDate, Page, Pager, Status } from '../page.tsx';
@@ -262,10 +262,10 @@ function OrganizationTimeToShare({ org, name }: { org: string; name: string }) {
         mine && mine.medianSeconds !== null ? (
           <p>
             Half of the agreements of {name} were in force within{' '}
-            <strong>{formatDuration(mine.medianSeconds)}</strong> of being sent for approval (the median of{' '}
+            <strong>{secondsInWords(mine.medianSeconds)}</strong> of being sent for approval (the median of{' '}
             {mine.agreements} {mine.agreements === 1 ? 'agreement' : 'agreements'}).
             {figures.data.overall.medianSeconds !== null
-              ? ` Across government it is ${formatDuration(figures.data.overall.medianSeconds)}.`
+              ? ` Across government it is ${secondsInWords(figures.data.overall.medianSeconds)}.`
               : ''}{' '}
             <Link to="/agreements/register">See the public register</Link>.
           </p>

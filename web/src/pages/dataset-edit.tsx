@@ -163,6 +163,8 @@ function EditForm({ dataset: d, api, path }: { dataset: Dataset; api: string; pa
       return;
     }
     const licence = text('license');
+    const labelled = d.fields.map((f, i) => ({ ...f, label: text(`label-${i}`) || null }));
+    const labelsChanged = labelled.some((f, i) => f.label !== d.fields[i]!.label);
     const changes: DatasetChanges = {
       title: text('title'),
       description: text('description'),
@@ -177,6 +179,7 @@ function EditForm({ dataset: d, api, path }: { dataset: Dataset; api: string; pa
       issued: orNull('issued'),
       modified: orNull('modified'),
       ...(licence === 'current' ? {} : { license: licence || null }),
+      ...(labelsChanged ? { fields: labelled } : {}),
     };
     setBusy(true);
     try {
@@ -400,6 +403,27 @@ function EditForm({ dataset: d, api, path }: { dataset: Dataset; api: string; pa
         defaultValue={d.modified ?? ''}
         error={errors.modified}
       />
+      {d.fields.length > 0 ? (
+        <fieldset className="form-group fieldset">
+          <legend className="label">Plain words for citizens</legend>
+          <p className="hint">
+            Citizens see these words for each field, on the consent page and on “My data”, never the field’s
+            name. Write them as a person would say them, such as “Date of birth”. A field left empty is shown
+            as its name in words.
+          </p>
+          {d.fields.map((f, i) => (
+            <InputField
+              key={f.name}
+              id={`${id}-label-${i}`}
+              label={`Plain words for ${f.name}`}
+              hint={f.description || undefined}
+              name={`label-${i}`}
+              maxLength={200}
+              defaultValue={f.label ?? ''}
+            />
+          ))}
+        </fieldset>
+      ) : null}
       <div className="button-group">
         <button type="submit" className="button" disabled={busy}>
           Save changes

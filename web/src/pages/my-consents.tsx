@@ -1,17 +1,12 @@
 /** The citizen's consents: what each lets an organization receive, its receipt, and withdrawing it. */
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { LEGAL_BASES } from '../../../src/domain/index.ts';
+import { daysInWords, fieldLabel, LEGAL_BASES } from '../../../src/domain/index.ts';
 import { ApiError, type Consent, request } from '../api.ts';
 import { ConfirmPanel } from '../confirm-panel.tsx';
 import { ErrorAlert, formatDate, Pager, Status, SummaryList, SummaryRow } from '../page.tsx';
 import { usePaged } from '../use-api.ts';
 import { Refusal } from './refusal.tsx';
-
-/** `given_name` → "given name", `birth_place.country` → "birth place: country". */
-export function plainField(field: string): string {
-  return field.replaceAll('_', ' ').replaceAll('.', ': ');
-}
 
 const STATES: Record<Consent['state'], { label: string; tone: string }> = {
   active: { label: 'In force', tone: 'open' },
@@ -152,7 +147,7 @@ function ConsentCard({
             <ul className="list">
               {consent.piiCategories.map((p) => (
                 <li key={`${p.field}-${p.source?.organization ?? ''}`}>
-                  {plainField(p.field)}
+                  {p.label ?? fieldLabel({ name: p.field })}
                   {p.source ? ` (from the ${p.source.datasetTitle ?? p.source.organizationName})` : ''}
                 </li>
               ))}
@@ -161,7 +156,7 @@ function ConsentCard({
         </SummaryRow>
         <SummaryRow term="Who receives it">{consent.recipients.map((r) => r.name).join(', ')}</SummaryRow>
         <SummaryRow term="How long they keep it">
-          {consent.retentionDays === null ? 'Not stated' : `${consent.retentionDays} days`}
+          {consent.retentionDays === null ? 'Not stated' : daysInWords(consent.retentionDays)}
         </SummaryRow>
         <SummaryRow term="Given on">{formatDate(consent.givenAt)}</SummaryRow>
         {renewed ? (

@@ -10,7 +10,7 @@ import { checkRecord, type RecordCheck } from '../ledger-proof.ts';
 import { formatDate, formatDateTime, Page, Pager, Status, SummaryList, SummaryRow } from '../page.tsx';
 import { roleLabel } from '../roles.ts';
 import { useApi, usePaged } from '../use-api.ts';
-import { MyConsents, plainField } from './my-consents.tsx';
+import { MyConsents } from './my-consents.tsx';
 import { Refusal } from './refusal.tsx';
 
 export function MyDataPage() {
@@ -67,15 +67,6 @@ export function MyDataPage() {
       ) : null}
     </Page>
   );
-}
-
-function showValue(value: unknown): string {
-  if (value === null || value === undefined || value === '') return 'Not recorded';
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
-    return String(value);
-  if (Array.isArray(value) && value.every((v) => typeof v !== 'object' || v === null))
-    return value.join(', ');
-  return JSON.stringify(value);
 }
 
 function HeldAboutMe() {
@@ -145,8 +136,8 @@ function RecordTable({ record, all }: { record: RegisterRecord; all: RegisterRec
         <tbody>
           {record.facts.map((fact) => (
             <tr key={fact.field}>
-              <th scope="row">{fact.description || fact.field}</th>
-              <td>{showValue(fact.value)}</td>
+              <th scope="row">{fact.label}</th>
+              <td>{fact.text}</td>
             </tr>
           ))}
         </tbody>
@@ -200,7 +191,14 @@ export function whatOf(event: AccessEvent): string {
   const what = event.service
     ? `${event.service.name}${event.provider ? ` at ${event.provider.name}` : ''}`
     : '—';
-  return event.fields.length > 0 ? `${what}: ${event.fields.map(plainField).join(', ')}` : what;
+  return event.fieldLabels.length > 0 ? `${what}: ${event.fieldLabels.join(', ')}` : what;
+}
+
+/** The official who asked, by name; or, plainly, that none did and which service asked by itself. */
+function officialOf(event: AccessEvent): string {
+  if (event.official) return event.official;
+  if (event.automatic) return `No official: ${event.automatic.name} asked automatically`;
+  return event.kind === 'access' ? 'No official named' : '—';
 }
 
 function WhoLooked() {
@@ -292,7 +290,7 @@ function EventRow({ event, onChecked }: { event: AccessEvent; onChecked(message:
           {when}
         </th>
         <td>{who}</td>
-        <td>{event.official ?? '—'}</td>
+        <td>{officialOf(event)}</td>
         <td>{whatOf(event)}</td>
         <td>{why}</td>
         <td>{outcomeOf(event)}</td>

@@ -1,5 +1,6 @@
 export * from './agreement.ts';
 export * from './consent.ts';
+export * from './correction.ts';
 export * from './decide.ts';
 export * from './errors.ts';
 export * from './field-values.ts';

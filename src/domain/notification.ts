@@ -12,6 +12,9 @@ export const NOTIFICATION_KINDS = [
   'emergency_declared',
   'emergency_ended',
   'agreement_ending',
+  'correction_requested',
+  'correction_made',
+  'correction_declined',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -35,7 +38,9 @@ export type Subject =
   | { agreement: string }
   | { catalogChange: string; target: 'dataset' | 'service'; organization: string }
   | { release: string; organization: string }
-  | { emergency: string; name: string; endsAt: string | null; reason: string | null };
+  | { emergency: string; name: string; endsAt: string | null; reason: string | null }
+  /** A citizen's correction request: `forSteward` links to the organization's queue, else to My data. */
+  | { correction: string; organization: string; forSteward: boolean };
 
 export interface NoticePlan {
   kind: NotificationKind;
@@ -141,6 +146,27 @@ export function planNotices(index: number, event: Record<string, unknown>): Noti
     }
     return plans;
   }
+  const correction = text(event.correction);
+  if (kind.startsWith('correction.') && correction !== null && organization !== null) {
+    if (kind === 'correction.requested') {
+      plans.push({
+        kind: 'correction_requested',
+        audience: { stewardsAndAdminsOf: organization },
+        subject: { correction, organization, forSteward: true },
+        key: once,
+        reason: null,
+      });
+    } else if (kind === 'correction.answered') {
+      plans.push({
+        kind: event.outcome === 'corrected' ? 'correction_made' : 'correction_declined',
+        audience: { people: strings(event.requestedBy), organization },
+        subject: { correction, organization, forSteward: false },
+        key: once,
+        reason,
+      });
+    }
+    return plans;
+  }
   const emergency = text(event.emergency);
   if ((kind === 'emergency.declared' || kind === 'emergency.ended') && emergency !== null) {
     plans.push({
@@ -175,7 +201,9 @@ export function noticeTitle(kind: NotificationKind, subject: Subject, words: Not
         ? `the change to ${words.thing}`
         : 'release' in subject
           ? `the release "${words.thing}"`
-          : words.thing;
+          : 'correction' in subject
+            ? `your entry in the ${words.thing}`
+            : words.thing;
   switch (kind) {
     case 'approval_waiting':
       return `Your approval is needed: ${what}${words.role ? ` (as ${words.role.toLowerCase()})` : ''}`;
@@ -191,6 +219,12 @@ export function noticeTitle(kind: NotificationKind, subject: Subject, words: Not
       return `Emergency ended: ${words.thing}`;
     case 'agreement_ending':
       return `Ending within 30 days: ${what}`;
+    case 'correction_requested':
+      return `A correction is asked for: the ${words.thing}`;
+    case 'correction_made':
+      return `Corrected: ${what}`;
+    case 'correction_declined':
+      return `Not corrected: ${what}`;
   }
 }
 
@@ -215,6 +249,12 @@ export function noticeBody(kind: NotificationKind, words: NoticeWords, endsAt: s
       return withReason('Agreements made under it have ended.', words.reason);
     case 'agreement_ending':
       return `It ends on ${day ?? 'its end date'}. Ask for an amendment or a new agreement if the data is still needed.`;
+    case 'correction_requested':
+      return 'A person asks your organization to correct their entry in this register. Open the queue to answer: corrected, or declined with a reason.';
+    case 'correction_made':
+      return withReason('The register’s keeper has corrected your entry, as you asked.', words.reason);
+    case 'correction_declined':
+      return withReason('The register’s keeper did not correct your entry.', words.reason);
   }
 }
 

@@ -136,6 +136,15 @@ export async function wordsOf(
       .executeTakeFirst();
     return release ? { thing: release.title, endsAt: null } : null;
   }
+  if ('correction' in subject) {
+    const request = await db
+      .selectFrom('correction_requests')
+      .innerJoin('datasets', 'datasets.id', 'correction_requests.dataset_id')
+      .select('datasets.title')
+      .where('correction_requests.id', '=', subject.correction)
+      .executeTakeFirst();
+    return request ? { thing: request.title.toLowerCase(), endsAt: null } : null;
+  }
   return { thing: subject.name, endsAt: subject.endsAt };
 }
 
@@ -150,6 +159,11 @@ export function linkOf(subject: Subject, organization: string | null): string {
   if ('catalogChange' in subject) return `/agency-console#org-${encodeURIComponent(subject.organization)}`;
   if ('release' in subject) {
     return `/releases/${encodeURIComponent(subject.organization)}/${encodeURIComponent(subject.release)}`;
+  }
+  if ('correction' in subject) {
+    return subject.forSteward
+      ? `/agency-console/${encodeURIComponent(subject.organization)}/corrections`
+      : '/my-data#corrections-heading';
   }
   return '/agency-console';
 }

@@ -8,7 +8,8 @@ export const Notification = Type.Object({
     description:
       'approval_waiting: an agreement waits for a sign-off you can give; sign_off_waiting: a catalog change or ' +
       'release waits for a data protection officer; request_approved, request_turned_down: what you asked for was ' +
-      'decided; emergency_declared, emergency_ended; agreement_ending: an agreement of your organization ends within 30 days',
+      'decided; emergency_declared, emergency_ended; agreement_ending: an agreement of your organization ends within 30 days; correction_requested: a person asks your ' +
+      'organization to correct their entry in a register; correction_made, correction_declined: the answer to your request',
   }),
   title: Type.String({ description: 'One plain sentence (also the email subject)' }),
   body: Type.String(),

@@ -379,6 +379,31 @@ export interface ProviderOriginTable {
   added_at: string;
 }
 
+/** A citizen's request to correct their entry in a register, and its answer (issue 16, migration 0026). */
+export interface CorrectionRequestTable {
+  id: string;
+  person_id: string;
+  /** The person's national ID, as their sign-in gave it when they asked. */
+  subject: string;
+  /** The register's organization: its stewards answer. */
+  organization_id: string;
+  dataset_id: string;
+  record_key: string;
+  field: string;
+  /** The value the register held when they asked, as text. */
+  recorded_value: string;
+  problem: string;
+  proposed: string;
+  /** domain/correction.ts: CORRECTION_STATUSES. */
+  status: 'waiting' | 'corrected' | 'declined';
+  /** The steward's words: what was corrected, or why it was declined. */
+  answer: string | null;
+  answered_by: string | null;
+  answered_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 /** One notification for one person (issue 16): the inbox row, its read state, and its email in the outbox. */
 export interface NotificationTable {
   id: string;
@@ -798,4 +823,5 @@ export interface Database {
   provider_origins: ProviderOriginTable;
   usage_daily: UsageDailyTable;
   notifications: NotificationTable;
+  correction_requests: CorrectionRequestTable;
 }

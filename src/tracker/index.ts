@@ -9,6 +9,13 @@ export {
   describeEvent,
   type LedgerReader,
 } from './access-events.ts';
+export {
+  answerCorrection,
+  askCorrection,
+  type CorrectionRequestView,
+  listCorrectionQueue,
+  listMyCorrections,
+} from './corrections.ts';
 export { exportMyData, type MyExportView } from './export.ts';
 export { factsAbout } from './facts.ts';
 export { type Misfiled, SubjectIndexCheck } from './index-check.ts';

@@ -1,7 +1,14 @@
 /** API shapes of the citizen's tracker ("My data"). */
 import { Type } from 'typebox';
 import { schemas as consent } from '../consent/index.ts';
-import { Nullable, SENSITIVITIES, Slug, Timestamp } from '../domain/index.ts';
+import {
+  CORRECTION_OUTCOMES,
+  CORRECTION_STATUSES,
+  Nullable,
+  SENSITIVITIES,
+  Slug,
+  Timestamp,
+} from '../domain/index.ts';
 
 const Named = Type.Object({ slug: Slug, name: Type.String() });
 
@@ -136,3 +143,60 @@ export const MyExport = Type.Object({
     checkpoint: Type.String(),
   }),
 });
+
+/** A citizen's request to correct their entry in a register (issue 16). */
+export const CorrectionRequest = Type.Object({
+  id: Type.String(),
+  status: Type.Enum([...CORRECTION_STATUSES], {
+    description:
+      '`waiting` for the register’s stewards; `corrected`; `declined` (with the reason in `answer`)',
+  }),
+  organization: Named,
+  dataset: Type.Object({ slug: Slug, title: Type.String() }),
+  key: Type.String({ description: 'The entry’s key in its register' }),
+  field: Type.String(),
+  fieldDescription: Type.String({ description: 'What the field holds, as its register describes it' }),
+  recordedValue: Type.String({ description: 'What the register held when the request was made' }),
+  problem: Type.String(),
+  proposed: Type.String(),
+  answer: Nullable(Type.String()),
+  answeredAt: Nullable(Timestamp),
+  createdAt: Timestamp,
+});
+
+const Text = (maxLength: number, description: string) =>
+  Type.String({ minLength: 1, maxLength, pattern: '\\S', description });
+
+export const NewCorrectionRequest = Type.Object(
+  {
+    organization: Slug,
+    dataset: Slug,
+    key: Type.String({ minLength: 1, maxLength: 200, description: 'The entry’s key (from GET /me/data)' }),
+    field: Type.String({ minLength: 1, maxLength: 200, description: 'One of the entry’s fields' }),
+    problem: Text(2000, 'What is wrong'),
+    proposed: Text(2000, 'What it should be'),
+  },
+  { additionalProperties: false },
+);
+
+export const CorrectionAnswer = Type.Object(
+  {
+    outcome: Type.Enum([...CORRECTION_OUTCOMES]),
+    reason: Type.Optional(
+      Type.String({
+        maxLength: 2000,
+        description: 'Required when declined: the person is told it. When corrected, what was changed.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const CorrectionQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Enum([...CORRECTION_STATUSES])),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    cursor: Type.Optional(Type.String({ maxLength: 512 })),
+  },
+  { additionalProperties: false },
+);

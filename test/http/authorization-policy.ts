@@ -448,7 +448,22 @@ export const POLICY: Record<string, Rule> = {
     because:
       "another person's event is refused (that an entry exists at an index is public, in the ledger's tiles)",
   },
+  'GET /api/v1/me/access-events/{index}': CITIZEN_ONLY,
+  'GET /api/v1/me/access-events/{index} · an event about someone else': {
+    cells: { ...CITIZEN_ONLY.cells, citizen: 'NOT_FOUND' },
+    because: "issue 16: another person's readable receipt is not found",
+  },
   'GET /api/v1/me/consents': CITIZEN_ONLY,
+  'POST /api/v1/me/corrections': CITIZEN_ONLY,
+  'GET /api/v1/me/corrections': CITIZEN_ONLY,
+  'GET /api/v1/organizations/{org}/corrections': only(
+    STEWARDS,
+    "issue 16: the stewards of the register's organization answer the requests to correct it",
+  ),
+  'POST /api/v1/organizations/{org}/corrections/{id}/answer': only(
+    STEWARDS,
+    "issue 16: the stewards of the register's organization answer the requests to correct it",
+  ),
   'GET /api/v1/me/consents/{id}': CITIZEN_ONLY,
   'GET /api/v1/me/consents/{id}/receipt': CITIZEN_ONLY,
   'POST /api/v1/me/consents/{id}/revoke': CITIZEN_ONLY,

@@ -903,7 +903,35 @@ describe('the authorization matrix: every operation × every kind of caller', ()
       'GET /api/v1/me/access-events/{index}/receipt · an event about someone else': get(
         `/api/v1/me/access-events/${creatorEvent}/receipt`,
       ),
+      'GET /api/v1/me/access-events/{index}': get(`/api/v1/me/access-events/${citizenEvent}`),
+      'GET /api/v1/me/access-events/{index} · an event about someone else': get(
+        `/api/v1/me/access-events/${creatorEvent}`,
+      ),
       'GET /api/v1/me/consents': get('/api/v1/me/consents'),
+      // No entry of the citizen's in this testbed's registers: an allowed request is answered 404.
+      'POST /api/v1/me/corrections': {
+        request: () => ({
+          path: '/api/v1/me/corrections',
+          body: {
+            organization: 'home',
+            dataset: 'people',
+            key: CITIZEN_ID,
+            field: 'name',
+            problem: 'My name is misspelt.',
+            proposed: 'Anna',
+          },
+        }),
+        answers: [404],
+      },
+      'GET /api/v1/me/corrections': get('/api/v1/me/corrections'),
+      'GET /api/v1/organizations/{org}/corrections': get(`${homePath}/corrections?status=waiting`),
+      'POST /api/v1/organizations/{org}/corrections/{id}/answer': {
+        request: () => ({
+          path: `${homePath}/corrections/${crypto.randomUUID()}/answer`,
+          body: { outcome: 'declined', reason: 'The register is right.' },
+        }),
+        answers: [404],
+      },
       'GET /api/v1/me/consents/{id}': get(`/api/v1/me/consents/${readConsent}`),
       'GET /api/v1/me/consents/{id}/receipt': get(`/api/v1/me/consents/${readConsent}/receipt`),
       'POST /api/v1/me/consents/{id}/revoke': {

@@ -11,6 +11,7 @@ import { ckanRoutes } from './ckan.ts';
 import { consentClientRoutes } from './consent-clients.ts';
 import { consentServerRoutes } from './consent-server.ts';
 import { consentRoutes } from './consents.ts';
+import { correctionRoutes } from './corrections.ts';
 import { exchangeFreshness, exchangeRoutes } from './exchange.ts';
 import { governanceRoutes } from './governance.ts';
 import { healthRoutes } from './health.ts';
@@ -58,6 +59,7 @@ export const routes: FastifyPluginAsync = async (app) => {
       await api.register(consentRoutes);
       await api.register(consentClientRoutes);
       await api.register(trackerRoutes);
+      await api.register(correctionRoutes);
       await api.register(usageRoutes);
       await api.register(webhookRoutes);
       await api.register(catalogQualityRoutes);

@@ -111,13 +111,20 @@ describe('web app accessibility: WCAG 2.1 A and AA by axe', { skip: skipWithoutC
   test('the agency console of a data steward has no violations', () =>
     inWindow(async (page) => {
       await signIn(page, site, 'steward.population', '/agency-console');
-      await page.getByRole('table').first().waitFor();
+      await page.getByRole('heading', { name: 'What waits for you' }).waitFor();
+      await settled(page);
       await assertAccessible(page, 'the agency console (data steward)');
+      await page
+        .getByRole('navigation', { name: `Agency console of ${populationOffice.name}` })
+        .getByRole('link', { name: 'Datasets' })
+        .click();
+      await page.getByRole('table').first().waitFor();
+      await assertAccessible(page, "the agency console's datasets (data steward)");
     }));
 
   test('the agency console lists the services that ask citizens for consent, with where they send citizens back', () =>
     inWindow(async (page) => {
-      await signIn(page, site, 'steward.housing', '/agency-console');
+      await signIn(page, site, 'steward.housing', '/agency-console/housing-agency/consent-services');
       const table = page.getByRole('table', {
         name: 'Services of Housing Agency that ask citizens for consent',
       });
@@ -132,7 +139,7 @@ describe('web app accessibility: WCAG 2.1 A and AA by axe', { skip: skipWithoutC
 
   test('the agency console of an organization admin has no violations, with a new token and a revoke question', () =>
     inWindow(async (page) => {
-      await signIn(page, site, 'admin.population', '/agency-console');
+      await signIn(page, site, 'admin.population', '/agency-console/population-register/tokens');
       await page.getByRole('heading', { name: 'Personal access tokens' }).waitFor();
       await assertAccessible(page, 'the agency console (organization admin)');
 

@@ -78,7 +78,7 @@ describe('web app: usage of the exchange', { skip: skipWithoutChromium() }, () =
 
   test("a provider's data steward sees who used each service, by day, as a chart, a table and CSV", () =>
     inNewWindow(browser, async (page) => {
-      await signIn(page, site, 'steward.population', '/agency-console');
+      await signIn(page, site, 'steward.population', '/agency-console/population-register/usage');
       await page.getByRole('heading', { name: 'Use of your services' }).waitFor();
       const chart = page.getByRole('img', { name: /^Bar chart of calls per day .*: 4 calls, 3 answered/ });
       await chart.first().waitFor();
@@ -111,7 +111,7 @@ describe('web app: usage of the exchange', { skip: skipWithoutChromium() }, () =
 
   test("a consumer's data steward sees the organization's own calls", () =>
     inNewWindow(browser, async (page) => {
-      await signIn(page, site, 'steward.housing', '/agency-console');
+      await signIn(page, site, 'steward.housing', '/agency-console/housing-agency/usage');
       await page.getByRole('heading', { name: 'Your calls through the exchange' }).waitFor();
       const totals = page.getByRole('table', { name: /Calls by Housing Agency: by service and purpose/ });
       const cells = await totals

@@ -73,8 +73,10 @@ describe('web app: signing in, and what each person is offered', { skip: skipWit
       await page.waitForURL(/\/agency-console$/);
       await settled(page);
       assert.equal(await page.title(), 'Agency console – govdx');
-      await page.getByRole('heading', { level: 2, name: populationOffice.name }).waitFor();
-      await page.getByRole('heading', { level: 4, name: populationRegister.title }).waitFor();
+      const sections = page.getByRole('navigation', { name: `Agency console of ${populationOffice.name}` });
+      await sections.getByRole('link', { name: 'Datasets' }).click();
+      await page.waitForURL(/\/agency-console\/population-register\/datasets$/);
+      await page.getByRole('heading', { level: 2, name: populationRegister.title }).waitFor();
 
       const fields = page.getByRole('table', { name: `Fields of ${populationRegister.title}` });
       for (const field of populationRegister.fields) {
@@ -114,7 +116,7 @@ describe('web app: signing in, and what each person is offered', { skip: skipWit
   test('an organization admin creates an access token, sees its secret once, and revokes it after confirming', async () => {
     const { context, page } = await newPage(browser);
     try {
-      await signIn(page, site, 'admin.population', '/agency-console');
+      await signIn(page, site, 'admin.population', '/agency-console/population-register/tokens');
       await page.getByRole('heading', { name: 'Personal access tokens' }).waitFor();
       await page.getByLabel('Name', { exact: true }).fill('nightly export');
       await page.getByRole('checkbox', { name: 'Organization administrator' }).check();

@@ -10,6 +10,8 @@ import { RegisterPage } from './pages/agreement-register.tsx';
 import { RequestAgreementPage } from './pages/agreement-request.tsx';
 import { OrganizationAgreementsPage } from './pages/agreements.tsx';
 import { AuditorOrganizationPage, AuditorPage, AuditorUsagePage } from './pages/auditor.tsx';
+import { ConsentServicePage } from './pages/console-consent-services.tsx';
+import { SystemPage } from './pages/console-systems.tsx';
 import { EditDatasetPage } from './pages/dataset-edit.tsx';
 import { DatasetImportsPage } from './pages/dataset-imports.tsx';
 import { DatasetQualityPage } from './pages/dataset-quality.tsx';
@@ -84,6 +86,10 @@ function Layout() {
             <Route path="/my-data" element={<MyDataPage />} />
             <Route path="/my-details" element={<MyDataPage />} />
             <Route path="/agency-console" element={<AgencyConsolePage />} />
+            <Route path="/agency-console/:org" element={<AgencyConsolePage />} />
+            <Route path="/agency-console/:org/:section" element={<AgencyConsolePage />} />
+            <Route path="/agency-console/:org/systems/:slug" element={<SystemPage />} />
+            <Route path="/agency-console/:org/consent-services/:clientId" element={<ConsentServicePage />} />
             <Route path="/agency-console/:org/agreements" element={<OrganizationAgreementsPage />} />
             <Route path="/agency-console/:org/agreements/new" element={<RequestAgreementPage />} />
             <Route path="/agency-console/:org/agreements/:id" element={<AgreementPage />} />

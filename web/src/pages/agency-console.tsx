@@ -1,37 +1,69 @@
+/**
+ * The agency console: one organization's work, in sections that each have their own address
+ * (`/agency-console/{org}/{section}`): an overview of what waits for the person, agreements, datasets,
+ * services, the use of the exchange, consent services, systems, members and access tokens, each offered
+ * to the roles that may use it. `/agency-console` is the overview of a person's one organization, or the
+ * list of their organizations.
+ */
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useParams } from 'react-router-dom';
 import { type Grant, grantableRoles, type Role } from '../../../src/domain/index.ts';
 import {
   type AccessToken,
   ApiError,
-  type ConsentClient,
   type Dataset,
   type Me,
+  type Member,
   request,
   type Service,
-  type System,
 } from '../api.ts';
 import { ConfirmPanel } from '../confirm-panel.tsx';
+import {
+  CONSOLE_SECTIONS,
+  ConsoleNav,
+  type ConsoleSection,
+  consolePath,
+  isConsoleSection,
+} from '../console-nav.tsx';
 import { CLASSIFICATION_LABELS, FieldsTable, SensitivityKey, sensitivitySummary } from '../labels.tsx';
 import { ErrorAlert, formatDate, Page, Pager, Status } from '../page.tsx';
 import { consoleOrganizations, roleLabel } from '../roles.ts';
 import { UsageView } from '../usage-view.tsx';
 import { useApi, usePaged } from '../use-api.ts';
 import { AgreementsOverview } from './agreements.tsx';
-import { SystemTable } from './auditor.tsx';
 import { CatalogChanges } from './catalog-changes.tsx';
+import { ConsentServicesSection } from './console-consent-services.tsx';
+import { SystemsSection } from './console-systems.tsx';
 import { datasetPath } from './datasets.tsx';
 import { Refusal } from './refusal.tsx';
 import { ServiceTable, ServiceUsagePanel } from './services.tsx';
 
 export function AgencyConsolePage() {
+  const { org, section = 'overview' } = useParams();
   const me = useApi<Me>('/api/v1/me');
   const organizations = me.data ? [...consoleOrganizations(me.data.roles)] : [];
   const nameOf = (slug: string) =>
     me.data?.person.memberships.find((m) => m.organization === slug)?.organizationName ?? slug;
   // Organizations are addressed by slug throughout the API, so grants are compared by slug here too.
   const grants: Grant[] = me.data?.roles.map((r) => ({ role: r.role, organizationId: r.organization })) ?? [];
+  // Without an organization in the address, a person with one organization sees its overview.
+  const slug = org ?? (organizations.length === 1 ? organizations[0]?.[0] : undefined);
+  const roles = slug ? (organizations.find(([s]) => s === slug)?.[1] ?? []) : [];
+  const offered = CONSOLE_SECTIONS.find((s) => s.id === section)?.offered(roles) ?? false;
 
+  if (me.data && slug && roles.length > 0 && isConsoleSection(section) && offered) {
+    return (
+      <OrganizationConsole
+        key={slug}
+        slug={slug}
+        name={nameOf(slug)}
+        roles={roles}
+        grants={grants}
+        personId={me.data.person.id}
+        section={section}
+      />
+    );
+  }
   return (
     <Page title="Agency console">
       <Status loading={me.loading} label="Loading your organizations…" />
@@ -42,30 +74,54 @@ export function AgencyConsolePage() {
           can give you one.
         </p>
       ) : null}
-      {organizations.length > 1 ? (
-        <nav aria-label="Your organizations" className="contents">
-          <h2 className="contents__title">Your organizations</h2>
+      {me.data && organizations.length > 0 && org && roles.length === 0 ? (
+        <p>
+          You do not hold a role in {nameOf(org)}. <Link to="/agency-console">Go to your organizations</Link>.
+        </p>
+      ) : null}
+      {me.data && roles.length > 0 && !offered ? (
+        <p>
+          The console of {nameOf(slug ?? '')} has no such section for your roles.{' '}
+          <Link to={consolePath(slug ?? '')}>Go to its overview</Link>.
+        </p>
+      ) : null}
+      {me.data && !org && organizations.length > 1 ? (
+        <>
+          <h2>Your organizations</h2>
           <ul className="list">
-            {organizations.map(([slug]) => (
-              <li key={slug}>
-                <a href={`#org-${slug}`}>{nameOf(slug)}</a>
+            {organizations.map(([s, held]) => (
+              <li key={s}>
+                <Link to={consolePath(s)}>{nameOf(s)}</Link>
+                <span className="hint">{held.map(roleLabel).join(', ')}</span>
               </li>
             ))}
           </ul>
-        </nav>
+        </>
       ) : null}
-      {organizations.map(([slug, roles]) => (
-        <OrganizationConsole
-          key={slug}
-          slug={slug}
-          name={nameOf(slug)}
-          roles={roles}
-          grants={grants}
-          personId={me.data?.person.id}
-        />
-      ))}
     </Page>
   );
+}
+
+function sectionTitle(section: ConsoleSection, name: string): string {
+  switch (section) {
+    case 'overview':
+    case 'agreements':
+      return 'Agency console';
+    case 'datasets':
+      return `Datasets of ${name}`;
+    case 'services':
+      return `Services of ${name}`;
+    case 'usage':
+      return `Use of the exchange by ${name}`;
+    case 'consent-services':
+      return `Consent services of ${name}`;
+    case 'systems':
+      return `Systems of ${name}`;
+    case 'members':
+      return `Members of ${name}`;
+    case 'tokens':
+      return `Access tokens of ${name}`;
+  }
 }
 
 function OrganizationConsole({
@@ -74,104 +130,36 @@ function OrganizationConsole({
   roles,
   grants,
   personId,
+  section,
 }: {
   slug: string;
   name: string;
   roles: Role[];
   grants: Grant[];
-  personId: string | undefined;
+  personId: string;
+  section: ConsoleSection;
 }) {
   const base = `/api/v1/organizations/${encodeURIComponent(slug)}`;
-  const datasets = usePaged<Dataset>(`${base}/datasets`, 20);
-  const services = usePaged<Service>(`${base}/services`, 50);
-  const isAdmin = roles.includes('organization_admin');
-  // A legal reviewer only signs agreements off; the use of services is for those who run them.
-  const seesUsage = roles.some((r) => r !== 'legal_reviewer');
   return (
-    <section className="console-organization" aria-labelledby={`org-${slug}`}>
-      <h2 id={`org-${slug}`}>{name}</h2>
-      <p>
-        Your {roles.length === 1 ? 'role' : 'roles'} here: {roles.map(roleLabel).join(', ')}.{' '}
-        <Link to={`/organizations/${slug}`}>Public page of {name}</Link>
-      </p>
-
-      <AgreementsOverview slug={slug} name={name} />
-
-      {roles.some((r) => CATALOG_CHANGE_READERS.includes(r)) ? (
-        <CatalogChanges
-          base={base}
+    <Page title={sectionTitle(section, name)} caption={section === 'overview' ? name : 'Agency console'}>
+      <ConsoleNav org={slug} name={name} roles={roles} current={section} />
+      {section === 'overview' ? (
+        <Overview slug={slug} base={base} name={name} roles={roles} personId={personId} />
+      ) : null}
+      {section === 'datasets' ? <DatasetsSection slug={slug} base={base} name={name} roles={roles} /> : null}
+      {section === 'services' ? <ServicesSection base={base} name={name} /> : null}
+      {section === 'usage' ? <UsageSection base={base} name={name} /> : null}
+      {section === 'consent-services' ? (
+        <ConsentServicesSection
+          org={slug}
           name={name}
-          canDecide={roles.includes('data_protection_officer')}
-          personId={personId}
+          canChange={roles.some((r) => r === 'organization_admin' || r === 'data_steward')}
         />
       ) : null}
-
-      <h3>Datasets</h3>
-      <SensitivityKey />
-      <Status loading={datasets.loading} label="Loading datasets…" />
-      {datasets.error ? <ErrorAlert error={datasets.error} /> : null}
-      {datasets.data?.items.length === 0 ? <p>{name} has no datasets yet.</p> : null}
-      {datasets.data?.items.map((dataset) => (
-        <div className="console-dataset" key={dataset.id}>
-          <h4>
-            <Link to={datasetPath(dataset)}>{dataset.title}</Link>
-          </h4>
-          <p className="results__meta">
-            {CLASSIFICATION_LABELS[dataset.classification]} · Data steward:{' '}
-            {dataset.steward?.name ?? 'not named'} · {sensitivitySummary(dataset.fields)}
-          </p>
-          <FieldsTable fields={dataset.fields} caption={`Fields of ${dataset.title}`} />
-        </div>
-      ))}
-      <Pager paged={datasets} label={`datasets of ${name}`} />
-
-      <h3>Services</h3>
-      <Status loading={services.loading} label="Loading services…" />
-      {services.error ? <ErrorAlert error={services.error} /> : null}
-      {services.data ? <ServiceTable services={services.data.items} caption={`Services of ${name}`} /> : null}
-      <Pager paged={services} label={`services of ${name}`} />
-
-      {seesUsage && services.data && services.data.items.length > 0 ? (
-        <>
-          <h3>Use of your services</h3>
-          <p>
-            Who called each service through the exchange, for which purpose, what they got and how fast, day
-            by day (UTC). These are statistics, the same on every govdx node and up to a few seconds behind;
-            the ledger records every call itself.
-          </p>
-          {services.data.items.map((service) => (
-            <ServiceUsagePanel key={service.id} service={service} />
-          ))}
-        </>
-      ) : null}
-
-      {seesUsage ? (
-        <>
-          <h3>Your calls through the exchange</h3>
-          <p>
-            What the systems of {name} asked other organizations for, for which purpose, and what they got,
-            day by day (UTC).
-          </p>
-          <UsageView
-            path={`${base}/usage`}
-            title={`Calls by ${name}`}
-            columns="service"
-            none={`${name} made no calls through the exchange in these days.`}
-          />
-        </>
-      ) : null}
-
-      {roles.some((r) => CONSENT_CLIENT_READERS.includes(r)) ? (
-        <ConsentClients base={base} name={name} />
-      ) : null}
-
-      {isAdmin ? (
-        <>
-          <Systems base={base} name={name} />
-          <AccessTokens base={base} slug={slug} name={name} grants={grants} />
-        </>
-      ) : null}
-    </section>
+      {section === 'systems' ? <SystemsSection org={slug} name={name} /> : null}
+      {section === 'members' ? <MembersSection base={base} name={name} /> : null}
+      {section === 'tokens' ? <AccessTokens base={base} slug={slug} name={name} grants={grants} /> : null}
+    </Page>
   );
 }
 
@@ -182,84 +170,195 @@ const CATALOG_CHANGE_READERS: readonly Role[] = [
   'data_protection_officer',
 ];
 
-/** Who may see an organization's consent clients (the API's readers in the organization). */
-const CONSENT_CLIENT_READERS: readonly Role[] = [
-  'organization_admin',
-  'data_steward',
-  'data_protection_officer',
-];
-
-/** The organization's services that ask citizens for consent, as registered: what citizens see and are sent back to. */
-function ConsentClients({ base, name }: { base: string; name: string }) {
-  const clients = usePaged<ConsentClient>(`${base}/consent-clients`, 50);
-  const caption = `Services of ${name} that ask citizens for consent`;
+/** What waits for the person in the organization, and where the rest of its work is. */
+function Overview({
+  slug,
+  base,
+  name,
+  roles,
+  personId,
+}: {
+  slug: string;
+  base: string;
+  name: string;
+  roles: Role[];
+  personId: string;
+}) {
   return (
     <>
-      <h3>Services that ask citizens for consent</h3>
       <p>
-        Online services of {name} that send citizens to govdx to agree to share facts about themselves.
-        Citizens see the service&rsquo;s name on the consent page and are sent back only to the addresses
-        listed here. Your technical team changes them through <a href="/docs">govdx&rsquo;s API</a>; every
-        change of an address or a key is recorded in the ledger.
+        Your {roles.length === 1 ? 'role' : 'roles'} in {name}: {roles.map(roleLabel).join(', ')}.{' '}
+        <Link to={`/organizations/${slug}`}>Public page of {name}</Link>
       </p>
-      <Status loading={clients.loading} label="Loading services…" />
-      {clients.error ? <ErrorAlert error={clients.error} /> : null}
-      {clients.data?.items.length === 0 ? <p>{name} has no such services.</p> : null}
-      {clients.data && clients.data.items.length > 0 ? (
+      <h2>What waits for you</h2>
+      <AgreementsOverview slug={slug} name={name} />
+      {roles.some((r) => CATALOG_CHANGE_READERS.includes(r)) ? (
+        <CatalogChanges
+          base={base}
+          name={name}
+          canDecide={roles.includes('data_protection_officer')}
+          personId={personId}
+        />
+      ) : null}
+    </>
+  );
+}
+
+/** Who prepares and reads the organization's releases of open data (the API's readers). */
+const RELEASE_READERS: readonly Role[] = ['organization_admin', 'data_steward', 'data_protection_officer'];
+const STEWARDS: readonly Role[] = ['organization_admin', 'data_steward'];
+
+function DatasetsSection({
+  slug,
+  base,
+  name,
+  roles,
+}: {
+  slug: string;
+  base: string;
+  name: string;
+  roles: Role[];
+}) {
+  const datasets = usePaged<Dataset>(`${base}/datasets`, 20);
+  const steward = roles.some((r) => STEWARDS.includes(r));
+  return (
+    <>
+      <p className="lead">
+        The data {name} is the authoritative source for, each field with how sensitive it is.
+      </p>
+      {roles.some((r) => RELEASE_READERS.includes(r)) ? (
+        <p>
+          To publish open data made from a register without exposing the people in it, prepare a release:{' '}
+          <Link to={`/releases?organization=${encodeURIComponent(slug)}`}>
+            releases of open data of {name}
+          </Link>
+          .
+        </p>
+      ) : null}
+      <SensitivityKey />
+      <Status loading={datasets.loading} label="Loading datasets…" />
+      {datasets.error ? <ErrorAlert error={datasets.error} /> : null}
+      {datasets.data?.items.length === 0 ? <p>{name} has no datasets yet.</p> : null}
+      {datasets.data?.items.map((dataset) => (
+        <div className="console-dataset" key={dataset.id}>
+          <h2>
+            <Link to={datasetPath(dataset)}>{dataset.title}</Link>
+          </h2>
+          <p className="results__meta">
+            {CLASSIFICATION_LABELS[dataset.classification]} · Data steward:{' '}
+            {dataset.steward?.name ?? 'not named'} · {sensitivitySummary(dataset.fields)}
+          </p>
+          {steward ? (
+            <ul className="list list--inline steward-links">
+              <li>
+                <Link to={`${datasetPath(dataset)}/edit`}>
+                  Edit description<span className="visually-hidden"> of {dataset.title}</span>
+                </Link>
+              </li>
+              <li>
+                <Link to={`${datasetPath(dataset)}/quality`}>
+                  Check its quality<span className="visually-hidden">: {dataset.title}</span>
+                </Link>
+              </li>
+              {dataset.keyField ? (
+                <li>
+                  <Link to={`${datasetPath(dataset)}/imports`}>
+                    Import records<span className="visually-hidden"> into {dataset.title}</span>
+                  </Link>
+                </li>
+              ) : null}
+            </ul>
+          ) : null}
+          <FieldsTable fields={dataset.fields} caption={`Fields of ${dataset.title}`} />
+        </div>
+      ))}
+      <Pager paged={datasets} label={`datasets of ${name}`} />
+    </>
+  );
+}
+
+function ServicesSection({ base, name }: { base: string; name: string }) {
+  const services = usePaged<Service>(`${base}/services`, 50);
+  return (
+    <>
+      <p className="lead">The ways other organizations reach the data of {name} through the exchange.</p>
+      <Status loading={services.loading} label="Loading services…" />
+      {services.error ? <ErrorAlert error={services.error} /> : null}
+      {services.data ? <ServiceTable services={services.data.items} caption={`Services of ${name}`} /> : null}
+      <Pager paged={services} label={`services of ${name}`} />
+    </>
+  );
+}
+
+function UsageSection({ base, name }: { base: string; name: string }) {
+  const services = usePaged<Service>(`${base}/services`, 50);
+  return (
+    <>
+      <p className="lead">
+        Who called the services of {name}, and what its own systems asked others for, day by day (UTC).
+      </p>
+      <Status loading={services.loading} label="Loading services…" />
+      {services.error ? <ErrorAlert error={services.error} /> : null}
+      {services.data && services.data.items.length > 0 ? (
+        <>
+          <h2>Use of your services</h2>
+          <p>
+            Who called each service through the exchange, for which purpose, what they got and how fast, day
+            by day (UTC). These are statistics, the same on every govdx node and up to a few seconds behind;
+            the ledger records every call itself.
+          </p>
+          {services.data.items.map((service) => (
+            <ServiceUsagePanel key={service.id} service={service} />
+          ))}
+          <Pager paged={services} label={`services of ${name}`} />
+        </>
+      ) : null}
+      <h2>Your calls through the exchange</h2>
+      <p>
+        What the systems of {name} asked other organizations for, for which purpose, and what they got, day by
+        day (UTC).
+      </p>
+      <UsageView
+        path={`${base}/usage`}
+        title={`Calls by ${name}`}
+        columns="service"
+        none={`${name} made no calls through the exchange in these days.`}
+      />
+    </>
+  );
+}
+
+/** The people who hold roles in the organization; an administrator changes them through the API. */
+function MembersSection({ base, name }: { base: string; name: string }) {
+  const members = usePaged<Member>(`${base}/members`, 50);
+  return (
+    <>
+      <p className="lead">The people who hold roles in {name}, and what each role lets them do here.</p>
+      <Status loading={members.loading} label="Loading members…" />
+      {members.error ? <ErrorAlert error={members.error} /> : null}
+      {members.data?.items.length === 0 ? <p>Nobody holds a role in {name}.</p> : null}
+      {members.data && members.data.items.length > 0 ? (
         <table className="table">
-          <caption className="table__caption">{caption}</caption>
+          <caption className="table__caption">Members of {name}</caption>
           <thead>
             <tr>
-              <th scope="col">Service</th>
-              <th scope="col">Purposes it may ask for</th>
-              <th scope="col">Sends citizens back to</th>
-              <th scope="col">Keys</th>
-              <th scope="col">Citizens see the facts first</th>
-              <th scope="col">Last changed</th>
+              <th scope="col">Name</th>
+              <th scope="col">Email</th>
+              <th scope="col">Roles</th>
             </tr>
           </thead>
           <tbody>
-            {clients.data.items.map((client) => (
-              <tr key={client.clientId}>
-                <th scope="row">
-                  {client.name}
-                  <span className="hint">
-                    <code>{client.clientId}</code>
-                  </span>
-                </th>
-                <td>{client.purposes.join(', ')}</td>
-                <td>
-                  {client.redirectUris.map((uri) => (
-                    <div key={uri}>
-                      <code>{uri}</code>
-                    </div>
-                  ))}
-                </td>
-                <td>
-                  {client.jwks.keys.length} {client.jwks.keys.length === 1 ? 'key' : 'keys'}
-                </td>
-                <td>{client.preview ? 'Yes' : 'No'}</td>
-                <td>{formatDate(client.updatedAt)}</td>
+            {members.data.items.map((member) => (
+              <tr key={member.personId}>
+                <th scope="row">{member.name}</th>
+                <td>{member.email ?? '—'}</td>
+                <td>{member.roles.map(roleLabel).join(', ')}</td>
               </tr>
             ))}
           </tbody>
         </table>
       ) : null}
-      <Pager paged={clients} label={`services of ${name} that ask for consent`} />
-    </>
-  );
-}
-
-function Systems({ base, name }: { base: string; name: string }) {
-  const systems = usePaged<System>(`${base}/systems`, 50);
-  return (
-    <>
-      <h3>Systems</h3>
-      <p>The machines of {name} that call the exchange, each with its own keys.</p>
-      <Status loading={systems.loading} label="Loading systems…" />
-      {systems.error ? <ErrorAlert error={systems.error} /> : null}
-      {systems.data ? <SystemTable systems={systems.data.items} caption={`Systems of ${name}`} /> : null}
-      <Pager paged={systems} label={`systems of ${name}`} />
+      <Pager paged={members} label={`members of ${name}`} />
     </>
   );
 }
@@ -349,7 +448,7 @@ function AccessTokens({
 
   return (
     <>
-      <h3>Personal access tokens</h3>
+      <h2>Personal access tokens</h2>
       <p>
         A token lets a script use the govdx API on your behalf, with the roles you choose. It stops working
         when it expires, when it is revoked, or when you no longer hold those roles.
@@ -424,7 +523,7 @@ function AccessTokens({
       <Pager paged={tokens} label={`tokens of ${name}`} />
 
       <form className="form" onSubmit={create} noValidate>
-        <h4>Create a token</h4>
+        <h2>Create a token</h2>
         <div className={`form-group${fieldErrors.name ? ' form-group--error' : ''}`}>
           <label className="label" htmlFor={ids.name}>
             Name
@@ -507,9 +606,9 @@ function NewSecret({ token, onDone }: { token: AccessToken & { secret: string };
 
   return (
     <div className="panel panel--secret">
-      <h4 ref={heading} tabIndex={-1}>
+      <h2 ref={heading} tabIndex={-1}>
         Token “{token.name}” created
-      </h4>
+      </h2>
       <p>
         <strong>Copy it now. You will not be able to see it again.</strong> Keep it as secret as a password.
       </p>
@@ -544,7 +643,7 @@ function ConfirmRevoke({
   return (
     <ConfirmPanel
       heading={<>Revoke the token “{token.name}”?</>}
-      level={4}
+      level={2}
       confirmLabel="Yes, revoke it"
       busy={busy}
       onConfirm={() => onConfirm(token)}

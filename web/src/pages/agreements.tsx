@@ -7,6 +7,7 @@ import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { AGREEMENT_STATUSES, type Role } from '../../../src/domain/index.ts';
 import { AGREEMENT_STATUS_LABELS, AgreementStatusTag, formatDuration } from '../agreement-labels.tsx';
 import type { Agreement, ApprovalQueue, Organization, TimeToShare } from '../api.ts';
+import { ConsoleNav } from '../console-nav.tsx';
 import { ErrorAlert, formatDate, Page, Pager, Status } from '../page.tsx';
 import { consoleOrganizations } from '../roles.ts';
 import { useSession } from '../session.tsx';
@@ -173,6 +174,7 @@ export function OrganizationAgreementsPage() {
 
   return (
     <Page title={`Agreements of ${name}`} caption="Agency console">
+      {roles.length > 0 ? <ConsoleNav org={org} name={name} roles={roles} current="agreements" /> : null}
       <Status loading={organization.loading} label="Loading the organization…" />
       {organization.error ? <ErrorAlert error={organization.error} /> : null}
       {agreements.error && agreements.pageNumber === 1 ? (

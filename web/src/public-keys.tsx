@@ -4,7 +4,7 @@
  * with a way to revoke each.
  */
 import { type ChangeEvent, type ReactNode, useId, useState } from 'react';
-import type { System } from './api.ts';
+import { ApiError, request, type System } from './api.ts';
 import { ErrorMessage } from './form.tsx';
 
 export type Jwks = NonNullable<System['jwks']>;
@@ -208,4 +208,27 @@ export function withKeysAdded(current: Jwk[], added: Jwk[]): { keys: Jwk[] } | {
     taken.add(key.kid);
   }
   return { keys: [...current, ...added] };
+}
+
+/**
+ * Changes the key set of the system or consent service at `path`: the API takes the whole set, so it is
+ * read afresh just before, and a key another person added or revoked since the page was loaded is kept
+ * added or revoked. What `change` finds wrong is refused as INVALID_JWKS, beside the keys.
+ */
+export async function changeKeys(
+  path: string,
+  change: (keys: Jwk[]) => { keys: Jwk[] } | { error: string },
+): Promise<unknown> {
+  const current = await request<{ jwks: Jwks | null }>('GET', path);
+  const changed = change(current.jwks?.keys ?? []);
+  if ('error' in changed) throw new ApiError('INVALID_JWKS', changed.error, 0);
+  return request('PATCH', path, { body: { jwks: { keys: changed.keys } } });
+}
+
+/** The key set without the key `kid`; a set cannot be left empty. */
+export function withKeyRevoked(keys: Jwk[], kid: string): { keys: Jwk[] } | { error: string } {
+  const left = keys.filter((key) => key.kid !== kid);
+  if (left.length === keys.length) return { keys };
+  if (left.length === 0) return { error: `“${kid}” is the only key left: add another before revoking it.` };
+  return { keys: left };
 }

@@ -13,7 +13,7 @@ import { ConsoleNav, consolePath, useConsoleOrganization } from '../console-nav.
 import { ErrorMessage, InputField, TextareaField } from '../form.tsx';
 import { useConfirmedAction, useFormSubmit } from '../form-submit.ts';
 import { ErrorAlert, formatDate, Page, Pager, Status, SummaryList, SummaryRow } from '../page.tsx';
-import { type Jwk, KeysField, KeysTable, parseKeys } from '../public-keys.tsx';
+import { changeKeys, type Jwk, KeysField, KeysTable, parseKeys, withKeyRevoked } from '../public-keys.tsx';
 import { roleLabel } from '../roles.ts';
 import { useApi, usePaged } from '../use-api.ts';
 import { AddKeys, issuesByField } from './console-systems.tsx';
@@ -394,17 +394,14 @@ export function ConsentServicePage() {
   const c = client.data;
   const canChange = roles.some((role) => (WRITERS as readonly string[]).includes(role));
 
-  async function revoke(key: Jwk, keys: Jwk[]) {
-    await act(
-      () => request('PATCH', path, { body: { jwks: { keys: keys.filter((k) => k.kid !== key.kid) } } }),
-      {
-        done: `The key “${key.kid}” is revoked. The service can no longer sign in with it.`,
-        failed: 'The key was not revoked.',
-        refresh: client.reload,
-        // Taking a key away stands even when the ledger could not record it.
-        refreshAfterFailure: client.reload,
-      },
-    );
+  async function revoke(key: Jwk) {
+    await act(() => changeKeys(path, (keys) => withKeyRevoked(keys, key.kid)), {
+      done: `The key “${key.kid}” is revoked. The service can no longer sign in with it.`,
+      failed: 'The key was not revoked.',
+      refresh: client.reload,
+      // Taking a key away stands even when the ledger could not record it.
+      refreshAfterFailure: client.reload,
+    });
   }
 
   return (
@@ -459,7 +456,7 @@ export function ConsentServicePage() {
               level={3}
               confirmLabel="Yes, revoke it"
               busy={busy}
-              onConfirm={() => void revoke(confirming, c.jwks.keys)}
+              onConfirm={() => void revoke(confirming)}
               onCancel={() => setConfirming(null)}
             >
               <p>

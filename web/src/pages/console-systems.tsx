@@ -12,7 +12,15 @@ import { ConsoleNav, consolePath, useConsoleOrganization } from '../console-nav.
 import { InputField, RadioGroup, TextareaField } from '../form.tsx';
 import { useConfirmedAction, useFormSubmit } from '../form-submit.ts';
 import { ErrorAlert, formatDate, Page, Pager, Status, SummaryList, SummaryRow } from '../page.tsx';
-import { type Jwk, KeysField, KeysTable, parseKeys, withKeysAdded } from '../public-keys.tsx';
+import {
+  changeKeys,
+  type Jwk,
+  KeysField,
+  KeysTable,
+  parseKeys,
+  withKeyRevoked,
+  withKeysAdded,
+} from '../public-keys.tsx';
 import { useApi, usePaged } from '../use-api.ts';
 import { Refusal } from './refusal.tsx';
 
@@ -406,11 +414,12 @@ export function SystemPage() {
                   confirmLabel="Yes, revoke it"
                   busy={busy}
                   onConfirm={() =>
-                    void change(
-                      { jwks: { keys: (s.jwks?.keys ?? []).filter((k) => k.kid !== confirming.key.kid) } },
-                      `The key “${confirming.key.kid}” is revoked. Requests signed with it are refused.`,
-                      'The key was not revoked.',
-                    )
+                    void act(() => changeKeys(path, (keys) => withKeyRevoked(keys, confirming.key.kid)), {
+                      done: `The key “${confirming.key.kid}” is revoked. Requests signed with it are refused.`,
+                      failed: 'The key was not revoked.',
+                      refresh: system.reload,
+                      refreshAfterFailure: system.reload,
+                    })
                   }
                   onCancel={() => setConfirming(null)}
                 >
@@ -476,8 +485,7 @@ export function AddKeys({
     const parsed = parseKeys(text);
     const combined = 'keys' in parsed ? withKeysAdded(current, parsed.keys) : parsed;
     await submit(event.currentTarget, 'error' in combined ? { keys: combined.error } : {}, {
-      send: () =>
-        request('PATCH', path, { body: { jwks: { keys: 'keys' in combined ? combined.keys : [] } } }),
+      send: () => changeKeys(path, (keys) => withKeysAdded(keys, 'keys' in parsed ? parsed.keys : [])),
       done: () => {
         setText('');
         if ('keys' in parsed) onAdded(parsed.keys);

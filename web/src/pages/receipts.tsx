@@ -5,13 +5,11 @@
  */
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { LEGAL_BASES, SPECIAL_CATEGORY_BASES } from '../../../src/domain/index.ts';
-import { formatDays } from '../agreement-labels.tsx';
+import { daysInWords, fieldLabel, LEGAL_BASES, SPECIAL_CATEGORY_BASES } from '../../../src/domain/index.ts';
 import type { AccessReceipt, Consent } from '../api.ts';
 import { checkRecord, type RecordCheck } from '../ledger-proof.ts';
 import { formatDate, formatDateTime, Page, Status, SummaryList, SummaryRow } from '../page.tsx';
 import { useApi } from '../use-api.ts';
-import { plainField } from './my-consents.tsx';
 import { CheckResult, outcomeOf, whatOf } from './my-data.tsx';
 import { Refusal } from './refusal.tsx';
 
@@ -124,8 +122,8 @@ export function AccessReceiptPage() {
             {event.fields.length > 0 ? (
               <SummaryRow term="Which details">
                 <ul className="list">
-                  {event.fields.map((field) => (
-                    <li key={field}>{plainField(field)}</li>
+                  {event.fields.map((field, i) => (
+                    <li key={field}>{event.fieldLabels[i] ?? fieldLabel({ name: field })}</li>
                   ))}
                 </ul>
               </SummaryRow>
@@ -151,7 +149,7 @@ export function AccessReceiptPage() {
             </SummaryRow>
             {receipt.data.agreement ? (
               <SummaryRow term="How long they may keep it">
-                {formatDays(receipt.data.agreement.retentionDays)}
+                {daysInWords(receipt.data.agreement.retentionDays)}
               </SummaryRow>
             ) : null}
             {event.consent ? (
@@ -211,7 +209,7 @@ export function ConsentReceiptPage() {
                 <ul className="list">
                   {c.piiCategories.map((p) => (
                     <li key={`${p.field}-${p.source?.organization ?? ''}`}>
-                      {plainField(p.field)}
+                      {p.label ?? fieldLabel({ name: p.field })}
                       {p.source ? ` (from the ${p.source.datasetTitle ?? p.source.organizationName})` : ''}
                     </li>
                   ))}
@@ -219,7 +217,7 @@ export function ConsentReceiptPage() {
               )}
             </SummaryRow>
             <SummaryRow term="How long they keep it">
-              {c.retentionDays === null ? 'Not stated' : formatDays(c.retentionDays)}
+              {c.retentionDays === null ? 'Not stated' : daysInWords(c.retentionDays)}
             </SummaryRow>
             <SummaryRow term="Given on">{formatDateTime(c.givenAt)}</SummaryRow>
             <SummaryRow term="Ends">

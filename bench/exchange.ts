@@ -18,6 +18,10 @@
  * prints the best ratio a governed call could reach if everything else it does (token check, decision,
  * minimization, JSON, metrics) cost nothing.
  *
+ * It also times each step of every governed call in (c) as it happens (token, decision, assertion, provider round
+ * trip, parse and minimize, ledger, metrics) and prints µs per call for each: what the gateway's CPU goes to,
+ * beside what it waits for.
+ *
  *   npm run bench -- exchange [--seconds 15] [--rounds 5] [--connections 32] [--dialect sqlite|postgres]
  *                             [--cases direct,proxy,governed,hosted]   (a subset, for profiling; no ratios)
  */
@@ -35,6 +39,8 @@ import {
   accessToken,
   type RequestAssertionClaims,
   readPrivateJwk,
+  STEPS,
+  type Step,
   signRequestAssertion,
 } from '../src/exchange/index.ts';
 import { freePort, startNode } from '../src/node/index.ts';
@@ -224,6 +230,12 @@ export async function main(args: string[]): Promise<void> {
       { runs: [] as LoadResult[], ownUs: 0, providerUs: 0, machineUs: 0, calls: 0, busy: 0 },
     ]),
   );
+  /** Each step's milliseconds over every governed call in (c), and how many calls reached it. */
+  const stepTotals = Object.fromEntries(STEPS.map((s) => [s, { ms: 0, count: 0 }])) as Record<
+    Step,
+    { ms: number; count: number }
+  >;
+  const steps = node.app.exchange.steps;
   /** The parts no governed call can leave out, measured alone after the rounds (CPU µs each). */
   let unavoidable = { signatureUs: 0, ledgerAppendUs: 0 };
   try {
@@ -244,8 +256,18 @@ export async function main(args: string[]): Promise<void> {
         const [ownBefore, providerBefore] = [process.cpuUsage(), cpuSecondsOf(provider.pid)];
         const machineBefore = machineBusyMicros();
         const loopBefore = loopUtilization();
+        if (c.key === 'governed') steps.start();
         const run = await load(c.name, c.url, { connections, seconds: perRound, headers });
         const own = process.cpuUsage(ownBefore);
+        if (c.key === 'governed') {
+          steps.stop();
+          for (const [step, t] of Object.entries(steps.totals()) as Array<
+            [Step, { ms: number; count: number }]
+          >) {
+            stepTotals[step].ms += t.ms;
+            stepTotals[step].count += t.count;
+          }
+        }
         m.runs.push(run);
         m.ownUs += own.user + own.system;
         m.providerUs += (cpuSecondsOf(provider.pid) - providerBefore) * 1e6;
@@ -340,6 +362,16 @@ export async function main(args: string[]): Promise<void> {
       return [k, v, Math.min(...all), Math.max(...all)];
     }),
   );
+  const stepsPerCall = governedSteps(stepTotals, cpu.governed?.gatewayUs ?? 0);
+  if (stepsPerCall) {
+    printTable(
+      '(c) step by step: µs per governed call, timed in each call of the rounds above. Synchronous steps are CPU ' +
+        "of govdx's event loop; the provider round trip and the ledger are mostly waiting (for the provider, and for " +
+        "the group commit's fsync); 'everything else' is govdx's CPU per call less the synchronous steps",
+      ['step', 'µs per call', 'kind'],
+      stepsPerCall.rows.map((r) => [r.step, r.us, r.kind]),
+    );
+  }
   const ceiling = bestGoverned(cpu, unavoidable);
   printTable(
     'At best: a governed call that costs the machine only what (b) costs, plus one signature and one ledger append ' +
@@ -371,9 +403,37 @@ export async function main(args: string[]): Promise<void> {
     ratios,
     perRoundRatios,
     unavoidableMicroseconds: unavoidable,
+    governedStepsMicrosecondsPerCall: stepsPerCall?.perCall ?? null,
     ceiling,
   });
   process.stdout.write(`\nWritten to ${file}\n`);
+}
+
+const STEP_NAMES: Record<Step, [string, 'CPU' | 'waiting']> = {
+  token: ['token (remembered, or verified)', 'CPU'],
+  decision: ['decision (service, limits, agreement, consent)', 'CPU'],
+  assertion: ['request assertion for the provider', 'CPU'],
+  provider: ['provider round trip', 'waiting'],
+  minimize: ["parse the provider's JSON, minimize, serialize", 'CPU'],
+  ledger: ['ledger: digest, append, durable (group commit)', 'waiting'],
+  metrics: ['metrics', 'CPU'],
+};
+
+/** µs per governed call of each step, and the gateway CPU the steps do not account for. */
+function governedSteps(totals: Record<Step, { ms: number; count: number }>, gatewayUs: number) {
+  const calls = totals.token.count;
+  if (calls === 0) return null;
+  const perCall = Object.fromEntries(
+    STEPS.map((s) => [s, Math.round((totals[s].ms * 1000 * 10) / calls) / 10]),
+  ) as Record<Step, number>;
+  const synchronous = STEPS.filter((s) => STEP_NAMES[s][1] === 'CPU').reduce((sum, s) => sum + perCall[s], 0);
+  const rows = STEPS.map((s) => ({ step: STEP_NAMES[s][0], us: perCall[s], kind: STEP_NAMES[s][1] }));
+  rows.push({
+    step: 'everything else: HTTP, Fastify, undici, the ledger writer, GC',
+    us: Math.round(gatewayUs - synchronous),
+    kind: 'CPU',
+  });
+  return { perCall: { ...perCall, everythingElse: Math.round(gatewayUs - synchronous) }, rows };
 }
 
 /** What govdx tells the tax agency's API about a request of the Housing Agency's case system for `subject`. */

@@ -60,6 +60,7 @@ function asSystem(client: ConsentClientView, organization: IndexedOrganization):
     status: 'active',
     jwks: null,
     jwksUri: null,
+    keyThumbprints: null,
     version: client.updatedAt,
   };
 }

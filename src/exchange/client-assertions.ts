@@ -5,6 +5,8 @@
  * The IDs of assertions already used are kept in the database until they expire, so a replay is refused
  * by every node.
  */
+
+import type { KeyObject } from 'node:crypto';
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
@@ -20,6 +22,7 @@ import { outboundFetch } from '../outbound/index.ts';
 import { type Database, isUniqueViolation } from '../store/index.ts';
 import { CLIENT_ASSERTION_TYPE } from './caller/index.ts';
 import type { DecisionIndex, IndexedSystem } from './decision-index.ts';
+import { keyThumbprint } from './key-thumbprints.ts';
 
 export { CLIENT_ASSERTION_TYPE };
 
@@ -92,8 +95,14 @@ export class ClientAssertions {
     return keys;
   }
 
-  /** The system that signed `assertion`; ASSERTION_INVALID, ASSERTION_REPLAYED or SYSTEM_DISABLED otherwise. */
-  async authenticate(assertion: string, clientId: string | undefined): Promise<IndexedSystem> {
+  /**
+   * The system that signed `assertion`, and the thumbprint of the key it signed with (null when the key has
+   * no thumbprint); ASSERTION_INVALID, ASSERTION_REPLAYED or SYSTEM_DISABLED otherwise.
+   */
+  async authenticate(
+    assertion: string,
+    clientId: string | undefined,
+  ): Promise<{ system: IndexedSystem; keyThumbprint: string | null }> {
     let unverified: { iss?: unknown };
     try {
       unverified = decodeJwt(assertion);
@@ -118,8 +127,9 @@ export class ClientAssertions {
     }
 
     let payload: { exp?: number; jti?: string };
+    let key: KeyObject | CryptoKey | Uint8Array;
     try {
-      ({ payload } = await jwtVerify(assertion, this.#keysOf(system), {
+      ({ payload, key } = await jwtVerify(assertion, this.#keysOf(system), {
         algorithms: ALGORITHMS,
         issuer: system.clientId,
         subject: system.clientId,
@@ -148,7 +158,7 @@ export class ClientAssertions {
       throw invalid(`A client assertion may be valid for at most ${MAX_ASSERTION_SECONDS} seconds.`);
     }
     await this.#acceptOnce(system.clientId, String(payload.jti), exp);
-    return system;
+    return { system, keyThumbprint: key instanceof Uint8Array ? null : keyThumbprint(key) };
   }
 
   async #acceptOnce(clientId: string, jti: string, exp: number): Promise<void> {

@@ -16,6 +16,7 @@ import {
   type SpecialCategoryBasis,
 } from '../domain/index.ts';
 import type { AgreementTable, ConsentTable, Database } from '../store/index.ts';
+import { jwkThumbprint } from './key-thumbprints.ts';
 
 export interface IndexedOrganization {
   id: string;
@@ -32,6 +33,11 @@ export interface IndexedSystem {
   status: 'active' | 'disabled';
   jwks: JSONWebKeySet | null;
   jwksUri: string | null;
+  /**
+   * RFC 7638 thumbprints of the keys in `jwks`: an access token obtained with a key no longer among them is
+   * refused. Null when the keys are at `jwksUri` (govdx learns of a key gone from there when it next fetches it).
+   */
+  keyThumbprints: ReadonlySet<string> | null;
   /** Changes when the keys may have: key sets are cached per version. */
   version: string;
 }
@@ -107,6 +113,11 @@ function toConsent(row: ConsentTable): IndexedConsent {
     expiresAt: row.expires_at ? Date.parse(row.expires_at) : null,
     changedAt: Date.parse(row.updated_at),
   };
+}
+
+function thumbprints(jwks: JSONWebKeySet): ReadonlySet<string> {
+  const all = jwks.keys.map((key) => jwkThumbprint(key as Record<string, unknown>));
+  return new Set(all.filter((t): t is string => t !== null));
 }
 
 function providerApi(baseUrl: string | null): IndexedService['providerApi'] {
@@ -277,14 +288,16 @@ export class DecisionIndex {
       const organization = organizations.get(s.organization_id);
       if (!organization) continue;
       const clientId = `${organization.slug}/${s.slug}`;
+      const jwks = s.jwks ? (JSON.parse(s.jwks) as JSONWebKeySet) : null;
       systems.set(clientId, {
         id: s.id,
         clientId,
         slug: s.slug,
         organization,
         status: s.status,
-        jwks: s.jwks ? (JSON.parse(s.jwks) as JSONWebKeySet) : null,
+        jwks,
         jwksUri: s.jwks_uri,
+        keyThumbprints: jwks ? thumbprints(jwks) : null,
         version: `${s.updated_at} ${s.jwks ?? ''} ${s.jwks_uri ?? ''}`,
       });
     }

@@ -13,6 +13,7 @@ import type { ExchangeKeys } from './keys.ts';
 import type { ProviderAnswer, ProviderClient } from './provider-client.ts';
 import { Refusal } from './record-access.ts';
 import { signRequestAssertion } from './request-assertions.ts';
+import type { StepTimes } from './step-times.ts';
 
 export type Target =
   | { kind: 'hosted'; key: string; recordSubject: string | null }
@@ -26,6 +27,7 @@ export interface Fetcher {
   keys: ExchangeKeys;
   providers: ProviderClient;
   readRecord: RecordReader;
+  steps: StepTimes;
   config: Pick<Config, 'publicUrl' | 'outboundPrivateNetworks'>;
 }
 
@@ -114,9 +116,10 @@ export async function fetchDocument(
     return JSON.parse(text);
   }
 
-  const { config } = parts;
+  const { config, steps } = parts;
   let answer: ProviderAnswer;
   try {
+    const signing = steps.now();
     const assertion = signRequestAssertion(parts.keys, config.publicUrl, {
       service: `${service.provider.slug}/${service.slug}`,
       subject: call.subject,
@@ -137,6 +140,8 @@ export async function fetchDocument(
       'exchange-request-id': requestId,
     };
     if (call.body !== undefined) headers['content-type'] = 'application/json';
+    steps.add('assertion', signing);
+    const asking = steps.now();
     answer = await parts.providers.request(
       {
         origin: target.origin,
@@ -146,6 +151,7 @@ export async function fetchDocument(
       { method: call.method, headers, body: call.body },
       service.provider,
     );
+    steps.add('provider', asking);
   } catch (error) {
     return new Refusal(asGovdxError(error), 'failed');
   }
@@ -167,7 +173,10 @@ export async function fetchDocument(
       'failed',
     );
   }
-  return parseJson(answer);
+  const parsing = steps.now();
+  const document = parseJson(answer);
+  steps.add('minimize', parsing);
+  return document;
 }
 
 function parseJson(answer: ProviderAnswer): unknown {

@@ -22,6 +22,7 @@ import type { ExchangeKeys } from './keys.ts';
 import { DailyQuota, RateLimiter } from './limits.ts';
 import type { ProviderClient } from './provider-client.ts';
 import { Refusal, recordAnswer, recordRefusal } from './record-access.ts';
+import type { StepTimes } from './step-times.ts';
 import type { ExchangeUsage } from './usage.ts';
 
 export interface ExchangeCall {
@@ -67,6 +68,7 @@ export interface GatewayParts {
   providers: ProviderClient;
   readRecord: RecordReader;
   usage: ExchangeUsage;
+  steps: StepTimes;
   config: Pick<
     Config,
     | 'publicUrl'
@@ -96,7 +98,8 @@ export class Gateway {
   async call(system: IndexedSystem, call: ExchangeCall): Promise<ExchangeResult> {
     const started = performance.now();
     const requestId = crypto.randomUUID();
-    const { follower, index } = this.#parts;
+    const { follower, index, steps } = this.#parts;
+    const deciding = steps.now();
     if (follower.pending) await follower.pending;
     if (!follower.live) return catchingUp(requestId);
 
@@ -117,6 +120,7 @@ export class Gateway {
     if (target instanceof Refusal) return recordRefusal(this.#parts, record, target);
     const decision = this.#decide(system, call, service, purpose, target, record.event);
     if (decision instanceof Refusal) return recordRefusal(this.#parts, record, decision);
+    steps.add('decision', deciding);
 
     const document = await fetchDocument(
       this.#parts,
@@ -131,11 +135,14 @@ export class Gateway {
     );
     if (document instanceof Refusal) return recordRefusal(this.#parts, record, document);
 
+    const minimizing = steps.now();
     const minimized = minimize(document, this.#tree(decision.fields));
     if (minimized === undefined || minimized === null) {
       return recordRefusal(this.#parts, record, notARecord(service));
     }
-    return recordAnswer(this.#parts, record, JSON.stringify(minimized));
+    const body = JSON.stringify(minimized);
+    steps.add('minimize', minimizing);
+    return recordAnswer(this.#parts, record, body);
   }
 
   /** The system's own limits, then where the call goes (and whether the exchange may call it). */

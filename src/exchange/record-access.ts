@@ -7,6 +7,7 @@ import { GovdxError } from '../domain/index.ts';
 import type { Ledger } from '../ledger/index.ts';
 import { type AccessRecord, digest } from './access-event.ts';
 import type { ExchangeResult } from './gateway.ts';
+import type { StepTimes } from './step-times.ts';
 import type { ExchangeUsage, Outcome } from './usage.ts';
 
 /** Why a call ends without an answer, and how it is recorded. */
@@ -22,11 +23,12 @@ export class Refusal {
 interface Recorder {
   ledger: Ledger;
   usage: ExchangeUsage;
+  steps: StepTimes;
 }
 
 /** Records a refusal (or failure) and answers with it. */
 export async function recordRefusal(
-  { ledger, usage }: Recorder,
+  { ledger, usage, steps }: Recorder,
   record: AccessRecord,
   { error, outcome, retryAfter }: Refusal,
 ): Promise<ExchangeResult> {
@@ -34,35 +36,44 @@ export async function recordRefusal(
   event.outcome = outcome;
   event.code = error.code;
   try {
+    const appending = steps.now();
     const receipt = await ledger.append(event);
-    finish(usage, record, outcome, error.code);
+    steps.add('ledger', appending);
+    finish(usage, steps, record, outcome, error.code);
     return { ok: false, error, receipt, retryAfter, requestId: record.requestId };
   } catch (cause) {
-    return notRecorded(usage, record, cause);
+    return notRecorded(usage, steps, record, cause);
   }
 }
 
 /** Records the answer as allowed and releases it once the ledger holds its event. */
 export async function recordAnswer(
-  { ledger, usage }: Recorder,
+  { ledger, usage, steps }: Recorder,
   record: AccessRecord,
   body: string,
 ): Promise<ExchangeResult> {
   const { event } = record;
   event.outcome = 'allowed';
   event.status = 200;
+  const appending = steps.now();
   event.responseDigest = digest(body);
   try {
     const receipt = await ledger.append(event);
-    finish(usage, record, 'allowed', '');
+    steps.add('ledger', appending);
+    finish(usage, steps, record, 'allowed', '');
     return { ok: true, status: 200, body, receipt, requestId: record.requestId };
   } catch (cause) {
-    return notRecorded(usage, record, cause);
+    return notRecorded(usage, steps, record, cause);
   }
 }
 
-function notRecorded(usage: ExchangeUsage, record: AccessRecord, cause: unknown): ExchangeResult {
-  finish(usage, record, 'failed', 'LEDGER_UNAVAILABLE');
+function notRecorded(
+  usage: ExchangeUsage,
+  steps: StepTimes,
+  record: AccessRecord,
+  cause: unknown,
+): ExchangeResult {
+  finish(usage, steps, record, 'failed', 'LEDGER_UNAVAILABLE');
   const error = new GovdxError(
     'LEDGER_UNAVAILABLE',
     'The exchange could not record this call in the ledger, so it released nothing. Try again shortly.',
@@ -71,6 +82,14 @@ function notRecorded(usage: ExchangeUsage, record: AccessRecord, cause: unknown)
   return { ok: false, error, receipt: null, retryAfter: null, requestId: record.requestId };
 }
 
-function finish(usage: ExchangeUsage, record: AccessRecord, outcome: Outcome, code: string): void {
+function finish(
+  usage: ExchangeUsage,
+  steps: StepTimes,
+  record: AccessRecord,
+  outcome: Outcome,
+  code: string,
+): void {
+  const counting = steps.now();
   usage.record(record.labels, outcome, code, (performance.now() - record.started) / 1000);
+  steps.add('metrics', counting);
 }

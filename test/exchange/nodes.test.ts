@@ -67,6 +67,7 @@ describe('two govdx nodes on one PostgreSQL', { skip: await skipUnless('postgres
   let publicUrl: string;
   let admin: string;
   let official: string;
+  let housingAdmin: string;
   /** The population register's data steward, who suspends and resumes its agreements. */
   let steward: string;
   const person = citizen('citizen');
@@ -185,6 +186,32 @@ describe('two govdx nodes on one PostgreSQL', { skip: await skipUnless('postgres
         last_used_at: null,
       })
       .execute();
+    // The same official is the Housing Agency's organization admin, who may disable its systems.
+    await store.db
+      .insertInto('memberships')
+      .values({
+        person_id: officialId,
+        organization_id: housing.id,
+        role: 'organization_admin',
+        created_at: now(),
+      })
+      .execute();
+    housingAdmin = newSecret(TOKEN_PREFIX);
+    await store.db
+      .insertInto('access_tokens')
+      .values({
+        id: crypto.randomUUID(),
+        organization_id: housing.id,
+        person_id: officialId,
+        name: 'nodes test organization admin',
+        secret_hash: sha256Hex(housingAdmin),
+        roles: JSON.stringify(['organization_admin']),
+        created_at: now(),
+        expires_at: null,
+        revoked_at: null,
+        last_used_at: null,
+      })
+      .execute();
     const register = await store.db
       .selectFrom('organizations')
       .select('id')
@@ -235,6 +262,22 @@ describe('two govdx nodes on one PostgreSQL', { skip: await skipUnless('postgres
     const response = await exchange(b.url, fromA, path, request);
     assert.equal(response.status, 200, response.text);
     assert.deepEqual(Object.keys(response.body).sort(), ['address_id', 'family_name', 'given_name']);
+  });
+
+  test('a token already verified at one node is refused there on the next call once its system is disabled through the other', async () => {
+    const tokenB = await token(b);
+    assert.equal((await exchange(b.url, tokenB, path, request)).status, 200, 'verified and remembered at B');
+    const system = '/api/v1/organizations/housing-agency/systems/benefit-system';
+    const set = (status: string) => call(a.url, 'PATCH', system, { token: housingAdmin, body: { status } });
+    assert.equal((await set('disabled')).status, 200);
+    try {
+      const next = await exchange(b.url, tokenB, path, request);
+      assert.equal(next.status, 403, next.text);
+      assert.equal(next.body.error.code, 'SYSTEM_DISABLED');
+    } finally {
+      assert.equal((await set('active')).status, 200);
+    }
+    assert.equal((await exchange(b.url, tokenB, path, request)).status, 200, 'enabled again through A');
   });
 
   test('a consent revoked through one node is refused on the next call at the other', async () => {

@@ -248,6 +248,50 @@ for (const dialect of DIALECTS) {
       assert.equal((await withAssertion(await clientAssertion(key, HOUSING, tb.url))).status, 200);
     });
 
+    test('a token already verified is refused on the next call once its system is disabled or its key taken off', async () => {
+      const admin = (await tb.server.user([{ role: 'organization_admin', organization: 'housing-agency' }]))
+        .token;
+      const systemUrl = '/api/v1/organizations/housing-agency/systems/benefit-system';
+      const patch = (body: Record<string, unknown>) =>
+        call(tb.url, 'PATCH', systemUrl, { token: admin, body });
+      const registered = (await call(tb.url, 'GET', systemUrl, { token: admin })).body.jwks;
+      const path = `/population-register/person/${person}`;
+      const request = { purpose: 'housing-benefit-eligibility', subject: person, official: OFFICIAL };
+      const token = (await withAssertion(await clientAssertion(key, HOUSING, tb.url))).body.access_token;
+      const remembered = tb.server.node.app.exchange.tokens.rememberedCount;
+      assert.equal((await exchange(tb.url, token, path, request)).status, 200);
+      assert.equal(
+        tb.server.node.app.exchange.tokens.rememberedCount,
+        remembered + 1,
+        'the token is remembered',
+      );
+      assert.equal((await exchange(tb.url, token, path, request)).status, 200, 'and answered from memory');
+
+      assert.equal((await patch({ status: 'disabled' })).status, 200);
+      const disabled = await exchange(tb.url, token, path, request);
+      assert.equal(disabled.status, 403, disabled.text);
+      assert.equal(disabled.body.error.code, 'SYSTEM_DISABLED');
+      assert.equal((await patch({ status: 'active' })).status, 200);
+      assert.equal((await exchange(tb.url, token, path, request)).status, 200, 'enabled again');
+
+      // The organization replaces the key the token was obtained with by a new one.
+      const next = await generateKeyPair('ES256', { extractable: true });
+      const nextKey = { ...(await exportJWK(next.privateKey)), kid: 'rotated-1', alg: 'ES256' };
+      const { d: _private, ...nextPublic } = nextKey;
+      try {
+        assert.equal((await patch({ jwks: { keys: [nextPublic] } })).status, 200);
+        const revoked = await exchange(tb.url, token, path, request);
+        assert.equal(revoked.status, 401, revoked.text);
+        assert.equal(revoked.body.error.code, 'TOKEN_INVALID');
+        assert.match(revoked.body.error.message, /taken off its registered keys/);
+        const fresh = await withAssertion(await clientAssertion(nextKey, HOUSING, tb.url));
+        assert.equal(fresh.status, 200, JSON.stringify(fresh.body));
+        assert.equal((await exchange(tb.url, fresh.body.access_token, path, request)).status, 200);
+      } finally {
+        assert.equal((await patch({ jwks: registered })).status, 200);
+      }
+    });
+
     describe('a system that publishes its keys at a JWKS URL', () => {
       let keyServer: Server;
       let fetches = 0;

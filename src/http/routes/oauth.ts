@@ -109,8 +109,11 @@ export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
           });
       }
       if (exchange.follower.pending) await exchange.follower.pending;
-      const system = await exchange.assertions.authenticate(body.client_assertion, body.client_id);
-      const { token, expiresIn } = await exchange.tokens.issue(system);
+      const { system, keyThumbprint } = await exchange.assertions.authenticate(
+        body.client_assertion,
+        body.client_id,
+      );
+      const { token, expiresIn } = await exchange.tokens.issue(system, undefined, keyThumbprint);
       return reply
         .header('cache-control', 'no-store')
         .header('pragma', 'no-cache')

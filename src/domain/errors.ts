@@ -34,6 +34,12 @@ export const ERROR_CODES = [
   // Releases of open data (issue 20): the dataset's privacy budget (409), no safe generalisation (422)
   'PRIVACY_BUDGET_EXCEEDED',
   'NO_SAFE_RELEASE',
+  // Sources and their linkage to a register (issue 18): a job already running, a decision already taken, a
+  // record linked elsewhere (409), a source with no field to compare with its register (422)
+  'LINKAGE_RUNNING',
+  'PAIR_DECIDED',
+  'RECORD_LINKED',
+  'NO_COMMON_FIELDS',
   // The exchange: a system's credentials (401)
   'TOKEN_EXPIRED',
   'ASSERTION_INVALID',

@@ -824,4 +824,78 @@ export interface Database {
   usage_daily: UsageDailyTable;
   notifications: NotificationTable;
   correction_requests: CorrectionRequestTable;
+  sources: SourceTable;
+  linkage_jobs: LinkageJobTable;
+  source_links: SourceLinkTable;
+  link_pairs: LinkPairTable;
+}
+
+/** Issue 18: an organization's own copy of people, addresses or businesses (a dataset), linked to a register. */
+export interface SourceTable {
+  id: string;
+  organization_id: string;
+  /** The source's own dataset: its records are imported like any dataset's. */
+  dataset_id: string;
+  /** The authoritative register it is linked to; never changed by the source. */
+  register_id: string;
+  /** Pairs at or above this probability, and below the upper threshold, go to the steward's review. */
+  lower_threshold: number;
+  /** A pair at or above this probability links the source record by itself. */
+  upper_threshold: number;
+  created_by: string | null;
+  created_at: string;
+}
+
+export type LinkageJobStatus = 'running' | 'completed' | 'failed' | 'cancelled';
+
+/** One run of the linkage engine between a source and its register. */
+export interface LinkageJobTable {
+  id: string;
+  source_id: string;
+  status: LinkageJobStatus;
+  /** The engine's stage while running: reading, blocking, comparing, training, scoring, writing. */
+  stage: string | null;
+  started_by: string | null;
+  started_at: string;
+  updated_at: string;
+  finished_at: string | null;
+  /** 1 once someone asked to cancel the job. */
+  cancel_requested: number;
+  source_records: number;
+  register_records: number;
+  linked: number;
+  queued: number;
+  /** Records whose link a steward decided, left as decided. */
+  kept: number;
+  failure: string | null;
+}
+
+/** A source record's common identifier: the key of the register record it stands for. */
+export interface SourceLinkTable {
+  source_id: string;
+  record_key: string;
+  entity_id: string;
+  /** job: linked by a job above the upper threshold; accepted: a steward accepted the pair; merged: a steward linked it by hand. */
+  origin: 'job' | 'accepted' | 'merged';
+  probability: number | null;
+  job_id: string | null;
+  at: string;
+}
+
+/** A pair the steward reviews (pending) or decided (accepted, rejected): decisions hold across jobs. */
+export interface LinkPairTable {
+  id: string;
+  source_id: string;
+  record_key: string;
+  entity_id: string;
+  status: 'pending' | 'accepted' | 'rejected';
+  probability: number | null;
+  weight: number | null;
+  /** The pair's explanation (PairExplanation) as JSON, when a job proposed it. */
+  explanation: string | null;
+  job_id: string | null;
+  created_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  reason: string | null;
 }

@@ -162,6 +162,63 @@ for (const dialect of DIALECTS) {
         });
         assert.equal(prepared.status, 201, prepared.text);
       }
+      // Sources of a register (issue 18), and the jobs, pairs and links of the first, written straight into the store.
+      const person = { name: 'given_name', type: 'string', sensitivity: 'personal' };
+      for (const slug of ['people-reg', ...Array.from({ length: ITEMS }, (_, i) => `copy-${i}`)])
+        await post('/api/v1/organizations/paged/datasets', {
+          slug,
+          title: slug,
+          classification: 'restricted',
+          keyField: 'id',
+          fields: [{ name: 'id', type: 'string', sensitivity: 'personal' }, person],
+        });
+      const sourceIds: string[] = [];
+      for (let i = 0; i < ITEMS; i++) {
+        const made = await call(server.url, 'POST', '/api/v1/organizations/paged/sources', {
+          token: steward.token,
+          body: { dataset: `copy-${i}`, register: { organization: 'paged', dataset: 'people-reg' } },
+        });
+        assert.equal(made.status, 201, made.text);
+        sourceIds.push(made.body.id);
+      }
+      const source = sourceIds[0]!;
+      const at = new Date().toISOString();
+      for (let i = 0; i < ITEMS; i++) {
+        await server.fresh.store.db
+          .insertInto('linkage_jobs')
+          .values({
+            ...{
+              id: crypto.randomUUID(),
+              source_id: source,
+              status: 'completed',
+              stage: null,
+              started_by: null,
+            },
+            ...{ started_at: at, updated_at: at, finished_at: at, cancel_requested: 0, failure: null },
+            ...{ source_records: 0, register_records: 0, linked: 0, queued: 0, kept: 0 },
+          })
+          .execute();
+        await server.fresh.store.db
+          .insertInto('link_pairs')
+          .values({
+            ...{ id: crypto.randomUUID(), source_id: source, record_key: `r${i}`, entity_id: `e${i}` },
+            ...{ status: 'pending', probability: 0.6, weight: 0.6, explanation: null, job_id: null },
+            ...{ created_at: at, decided_by: null, decided_at: null, reason: null },
+          })
+          .execute();
+        await server.fresh.store.db
+          .insertInto('source_links')
+          .values({
+            source_id: source,
+            record_key: `l${i}`,
+            entity_id: `e${i}`,
+            origin: 'job',
+            probability: 1,
+            job_id: null,
+            at,
+          })
+          .execute();
+      }
       await server.node.app.notifications.run();
       lists = [
         { template: '/api/v1/organizations', path: '/api/v1/organizations', key: 'slug' },
@@ -247,6 +304,18 @@ for (const dialect of DIALECTS) {
           key: 'id',
           token: steward.token,
         },
+        {
+          template: '/api/v1/organizations/{org}/sources',
+          path: '/api/v1/organizations/paged/sources',
+          key: 'id',
+          token: steward.token,
+        },
+        ...(['linkage-jobs', 'review', 'links'] as const).map((list) => ({
+          template: `/api/v1/sources/{id}/${list}`,
+          path: `/api/v1/sources/${source}/${list}`,
+          key: list === 'links' ? 'recordKey' : 'id',
+          token: steward.token,
+        })),
         {
           template: '/api/v1/me/notifications',
           path: '/api/v1/me/notifications',

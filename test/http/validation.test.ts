@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { putRecords } from '../../src/registry/index.ts';
 import { activeAgreement, signers } from '../support/agreements.ts';
 import { populationFields, publicJwks, tableCounts } from '../support/fixtures.ts';
 import { call, startTestServer, type TestServer } from '../support/server.ts';
@@ -275,6 +276,85 @@ for (const dialect of DIALECTS) {
         body: { subject: 'EX100000033', ...onPaper },
       });
       assert.equal(own.status, 201, own.text);
+      // Sources of the people register (issue 18): one with a running job, a pair waiting, a linked record
+      // and a record to merge (written straight into the store); one with nothing running, to start a job.
+      const clientFields = [
+        { name: 'client_id', type: 'string', sensitivity: 'personal' },
+        { name: 'given_name', type: 'string', sensitivity: 'personal' },
+      ];
+      for (const slug of ['clients', 'clients-b', 'clients-new']) {
+        const copy: { status: number; text: string } = await call(
+          server.url,
+          'POST',
+          '/api/v1/organizations/elsewhere/datasets',
+          {
+            ...as(tokens.consumer!),
+            body: {
+              slug,
+              title: slug,
+              classification: 'restricted',
+              keyField: 'client_id',
+              fields: clientFields,
+            },
+          },
+        );
+        assert.equal(copy.status, 201, copy.text);
+      }
+      const sources: string[] = [];
+      for (const dataset of ['clients', 'clients-b']) {
+        const registered: { status: number; text: string; body: { id: string } } = await call(
+          server.url,
+          'POST',
+          '/api/v1/organizations/elsewhere/sources',
+          {
+            ...as(tokens.consumer!),
+            body: { dataset, register: { organization: 'provider', dataset: 'people' } },
+          },
+        );
+        assert.equal(registered.status, 201, registered.text);
+        sources.push(registered.body.id);
+      }
+      const [source, idleSource] = sources as [string, string];
+      const db = server.fresh.store.db;
+      const at = new Date().toISOString();
+      const runningJob = crypto.randomUUID();
+      await db
+        .insertInto('linkage_jobs')
+        .values({
+          ...{ id: runningJob, source_id: source, status: 'running', stage: null, started_by: null },
+          ...{ started_at: at, updated_at: at, finished_at: null, cancel_requested: 0, failure: null },
+          ...{ source_records: 0, register_records: 0, linked: 0, queued: 0, kept: 0 },
+        })
+        .execute();
+      const waitingPair = crypto.randomUUID();
+      await db
+        .insertInto('link_pairs')
+        .values({
+          ...{ id: waitingPair, source_id: source, record_key: 'k0', entity_id: 'EX100000058' },
+          ...{ status: 'pending', probability: 0.6, weight: 0.6, explanation: null, job_id: null },
+          ...{ created_at: at, decided_by: null, decided_at: null, reason: null },
+        })
+        .execute();
+      await db
+        .insertInto('source_links')
+        .values({
+          source_id: source,
+          record_key: 'k1',
+          entity_id: 'EX100000058',
+          origin: 'job',
+          probability: 1,
+          job_id: null,
+          at,
+        })
+        .execute();
+      const datasetIdOf = async (slug: string) =>
+        (await db.selectFrom('datasets').select('id').where('slug', '=', slug).executeTakeFirstOrThrow()).id;
+      await putRecords(db, await datasetIdOf('clients'), [
+        { key: 'k2', data: { client_id: 'k2', given_name: 'Ada' } },
+      ]);
+      await putRecords(db, await datasetIdOf('people'), [
+        { key: 'EX100000058', data: { national_id: 'EX100000058', given_name: 'Ada' } },
+      ]);
       tokens.citizen = await server.session((await server.user([], { nationalId: 'EX100000033' })).personId);
       /** Who acts, and who may not: the receiving side for its own moves, the providing side for the rest. */
       const receiving = ['submit', 'withdraw'];
@@ -669,6 +749,63 @@ for (const dialect of DIALECTS) {
           wrongType: { before: 5 },
           allowed: () => tokens.steward!,
           forbidden: null,
+        },
+        {
+          method: 'POST',
+          path: '/api/v1/organizations/elsewhere/sources',
+          template: '/api/v1/organizations/{org}/sources',
+          valid: () => ({
+            dataset: 'clients-new',
+            register: { organization: 'provider', dataset: 'people' },
+          }),
+          wrongType: { dataset: 5, register: { organization: 'provider', dataset: 'people' } },
+          allowed: () => tokens.consumer!,
+          forbidden: () => tokens.dpo!,
+        },
+        {
+          method: 'POST',
+          path: `/api/v1/sources/${idleSource}/linkage-jobs`,
+          template: '/api/v1/sources/{id}/linkage-jobs',
+          valid: () => ({}),
+          wrongType: { wait: true },
+          allowed: () => tokens.consumer!,
+          forbidden: () => tokens.dpo!,
+        },
+        {
+          method: 'POST',
+          path: `/api/v1/sources/${source}/linkage-jobs/${runningJob}/cancel`,
+          template: '/api/v1/sources/{id}/linkage-jobs/{job}/cancel',
+          valid: () => ({}),
+          wrongType: { now: true },
+          allowed: () => tokens.consumer!,
+          forbidden: () => tokens.dpo!,
+        },
+        {
+          method: 'POST',
+          path: `/api/v1/sources/${source}/review/${waitingPair}`,
+          template: '/api/v1/sources/{id}/review/{pair}',
+          valid: () => ({ decision: 'accept', reason: 'Same person.' }),
+          wrongType: { decision: 5 },
+          allowed: () => tokens.steward!,
+          forbidden: () => tokens.dpo!,
+        },
+        {
+          method: 'POST',
+          path: `/api/v1/sources/${source}/links/k1/split`,
+          template: '/api/v1/sources/{id}/links/{key}/split',
+          valid: () => ({ reason: 'Not the same person.' }),
+          wrongType: { reason: 5 },
+          allowed: () => tokens.steward!,
+          forbidden: () => tokens.dpo!,
+        },
+        {
+          method: 'POST',
+          path: `/api/v1/sources/${source}/links/k2/merge`,
+          template: '/api/v1/sources/{id}/links/{key}/merge',
+          valid: () => ({ entityId: 'EX100000058' }),
+          wrongType: { entityId: 58 },
+          allowed: () => tokens.steward!,
+          forbidden: () => tokens.dpo!,
         },
         {
           method: 'POST',

@@ -50,6 +50,10 @@ export async function tableCounts(db: import('kysely').Kysely<any>): Promise<Rec
     'webhooks',
     'consents',
     'consent_events',
+    'sources',
+    'linkage_jobs',
+    'source_links',
+    'link_pairs',
   ];
   const counts: Record<string, number> = {};
   for (const table of tables) {

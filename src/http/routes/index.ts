@@ -24,6 +24,7 @@ import { organizationRoutes, peopleRoutes } from './organizations.ts';
 import { providerOriginRoutes } from './provider-origins.ts';
 import { publicReleaseRoutes, releaseRoutes } from './releases.ts';
 import { datasetRoutes, purposeRoutes, serviceRoutes, systemRoutes } from './resources.ts';
+import { sourceRoutes } from './sources.ts';
 import { trackerRoutes } from './tracker.ts';
 import { usageRoutes } from './usage.ts';
 import { webhookRoutes } from './webhooks.ts';
@@ -54,6 +55,7 @@ export const routes: FastifyPluginAsync = async (app) => {
       await api.register(catalogChangeRoutes);
       await api.register(releaseRoutes);
       await api.register(importRoutes);
+      await api.register(sourceRoutes);
       await api.register(purposeRoutes);
       await api.register(agreementRoutes);
       await api.register(consentRoutes);

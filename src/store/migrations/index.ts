@@ -24,6 +24,7 @@ import * as m0022 from './0022_usage_daily.ts';
 import * as m0024 from './0024_notifications.ts';
 import * as m0025 from './0025_field_labels.ts';
 import * as m0026 from './0026_correction_requests.ts';
+import * as m0030 from './0030_sources.ts';
 
 /**
  * Every migration, in order. Names sort in the order they run; each runs on SQLite and PostgreSQL.
@@ -55,4 +56,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0024_notifications': m0024,
   '0025_field_labels': m0025,
   '0026_correction_requests': m0026,
+  '0030_sources': m0030,
 };

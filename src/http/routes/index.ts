@@ -12,6 +12,7 @@ import { consentClientRoutes } from './consent-clients.ts';
 import { consentServerRoutes } from './consent-server.ts';
 import { consentRoutes } from './consents.ts';
 import { exchangeFreshness, exchangeRoutes } from './exchange.ts';
+import { systemFeedRoutes } from './feeds.ts';
 import { governanceRoutes } from './governance.ts';
 import { healthRoutes } from './health.ts';
 import { idpRoutes } from './idp.ts';
@@ -60,6 +61,7 @@ export const routes: FastifyPluginAsync = async (app) => {
       await api.register(trackerRoutes);
       await api.register(usageRoutes);
       await api.register(webhookRoutes);
+      await api.register(systemFeedRoutes);
       await api.register(catalogQualityRoutes);
       await api.register(providerOriginRoutes);
       await api.register(governanceRoutes);

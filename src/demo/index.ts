@@ -17,6 +17,7 @@ import { demoKeyDir, seedDemo } from './seed.ts';
 
 export { DEMO_ACCOUNTS, DEMO_PASSWORD, type DemoAccount } from './accounts.ts';
 export { housingAppKeyFile } from './consent-clients.ts';
+export { type DemoFeed, FEEDS } from './feeds.ts';
 export {
   AGREEMENT_STORIES,
   AGREEMENTS,

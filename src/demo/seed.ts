@@ -35,6 +35,7 @@ import { type Database, now, type Store } from '../store/index.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './accounts.ts';
 import { seedAgreements, seedTemplates } from './agreements.ts';
 import { defaultServiceUrl, seedConsentClients } from './consent-clients.ts';
+import { seedFeeds } from './feeds.ts';
 import {
   CONSENTS,
   DATASETS,
@@ -564,6 +565,7 @@ export async function seedDemo(
   await seedConsents(db, owners, people, tally);
   await seedConsentClients(db, owners, keyDir, options.serviceUrl ?? defaultServiceUrl(config), tally);
   const registers = await seedRegisters(db, owners, config.demoPopulation, options.progress);
+  await seedFeeds(db, owners, registers.written);
   const openIds = new Map<string, string>();
   for (const d of OPEN_DATASETS) openIds.set(d.slug, await datasetId(db, owners, d.organization, d.slug));
   const openRecords = await seedOpenDataRecords(db, openIds);

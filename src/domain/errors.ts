@@ -64,6 +64,8 @@ export const ERROR_CODES = [
   'CONSENT_REQUIRED',
   'CONSENT_REVOKED',
   'CONSENT_EXPIRED',
+  // Change feeds (issue 18): a subscription names only fields its agreement releases, and the key field (403)
+  'FIELD_NOT_AGREED',
   // The exchange: limits (429) and providers (502, 504)
   'QUOTA_EXCEEDED',
   'PROVIDER_TIMEOUT',

@@ -1,4 +1,5 @@
 export * from './agreement.ts';
+export * from './change-feed.ts';
 export * from './consent.ts';
 export * from './correction.ts';
 export * from './decide.ts';

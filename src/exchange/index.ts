@@ -14,6 +14,7 @@ import { AccessTokens } from './access-tokens.ts';
 import { type Change, ChangeFollower } from './changes.ts';
 import { ClientAssertions } from './client-assertions.ts';
 import { DecisionIndex, type IndexedSystem } from './decision-index.ts';
+import { ChangeFeeds } from './feeds.ts';
 import { Gateway } from './gateway.ts';
 import { recordReader } from './hosted.ts';
 import { type ExchangeKeys, loadExchangeKeys } from './keys.ts';
@@ -33,6 +34,14 @@ export {
   type IndexedService,
   type IndexedSystem,
 } from './decision-index.ts';
+export * as feedSchemas from './feed-schemas.ts';
+export {
+  ChangeFeeds,
+  type ChangeView,
+  type FeedPageView,
+  type NewSubscriptionInput,
+  type SubscriptionView,
+} from './feeds.ts';
 export { type ExchangeCall, type ExchangeResult, Gateway } from './gateway.ts';
 export { type ExchangeKeys, loadExchangeKeys, SIGNING_ALG, SIGNING_KEY_SETTING } from './keys.ts';
 export { DailyQuota, RateLimiter } from './limits.ts';
@@ -75,6 +84,8 @@ export class Exchange {
   readonly gateway: Gateway;
   /** Where governed calls' time goes, step by step: off unless a benchmark turns it on. */
   readonly steps = new StepTimes();
+  /** Systems' subscriptions to the changes of hosted registers, read after a cursor. */
+  readonly feeds: ChangeFeeds;
   /** The URL systems ask for tokens at; their client assertions name it as audience. */
   readonly tokenEndpoint: string;
   readonly #providers: ProviderClient;
@@ -113,6 +124,7 @@ export class Exchange {
       maxResponseBytes: config.providerMaxResponseBytes,
       onError: options.onError,
     });
+    this.feeds = new ChangeFeeds({ db: store.db, index, follower, ledger: options.ledger });
     this.gateway = new Gateway({
       index,
       follower,

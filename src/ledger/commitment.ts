@@ -64,6 +64,9 @@ export const EVENT_KINDS = {
   /** Where an organization is told about its agreements (never the signing secret). */
   webhookRegistered: 'webhook.registered',
   webhookDeleted: 'webhook.deleted',
+  /** A system subscribed to (or stopped following) the changes of a register under an agreement. */
+  feedSubscribed: 'feed.subscribed',
+  feedCancelled: 'feed.cancelled',
 } as const;
 
 export const KIND_PATTERN = new RegExp(EVENT_KIND_PATTERN);

@@ -293,6 +293,24 @@ export interface RecordChangeTable {
   at: string;
 }
 
+/** A system's subscription to the changes of a hosted register, under an agreement (migration 0031). */
+export interface ChangeSubscriptionTable {
+  id: string;
+  system_id: string;
+  service_id: string;
+  purpose_id: string;
+  /** JSON array of the kinds of change delivered (created, updated, deleted); [] = every kind. */
+  kinds: string;
+  /** JSON array of fields: only changes to one of them are delivered; [] = any agreed field. */
+  fields: string;
+  /** Sequences of record_changes; pg returns int8 as text. */
+  start_seq: number | string;
+  acknowledged_seq: number | string;
+  created_by: string | null;
+  created_at: string;
+  read_at: string | null;
+}
+
 export type RecordImportStatus = 'running' | 'completed' | 'failed';
 
 /** An import of records into a hosted dataset from a file, with its progress and outcome. */
@@ -794,6 +812,7 @@ export interface Database {
   sessions: SessionTable;
   records: RecordTable;
   record_changes: RecordChangeTable;
+  change_subscriptions: ChangeSubscriptionTable;
   record_imports: RecordImportTable;
   record_import_errors: RecordImportErrorTable;
   idp_accounts: IdpAccountTable;

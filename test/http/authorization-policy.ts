@@ -169,6 +169,14 @@ export const POLICY: Record<string, Rule> = {
   'POST /exchange/v1/{provider}/{service}': SYSTEMS_ONLY,
   'GET /exchange/v1/{provider}/{service}/{*}': SYSTEMS_ONLY,
   'POST /exchange/v1/{provider}/{service}/{*}': SYSTEMS_ONLY,
+  // Change feeds (issue 18): a system's own subscriptions; its organization's stewards on its behalf
+  'POST /exchange/feeds': SYSTEMS_ONLY,
+  'GET /exchange/feeds': SYSTEMS_ONLY,
+  'DELETE /exchange/feeds/{id}': SYSTEMS_ONLY,
+  'GET /exchange/feeds/{id}/changes': SYSTEMS_ONLY,
+  'POST /api/v1/organizations/{org}/systems/{slug}/feeds': only(STEWARDS),
+  'GET /api/v1/organizations/{org}/systems/{slug}/feeds': only(STEWARDS),
+  'DELETE /api/v1/organizations/{org}/systems/{slug}/feeds/{id}': only(STEWARDS),
   // The person API: only an access token of the consent server opens it, which none of these callers holds
   'GET /consent/v1/person': {
     cells: {

@@ -620,6 +620,19 @@ describe('the authorization matrix: every operation × every kind of caller', ()
       },
       'GET /api/v1/organizations/{org}/systems/{slug}': get(`${homePath}/systems/backend`),
       'GET /api/v1/organizations/{org}/systems/{slug}/keys': get(`${homePath}/systems/backend/keys`),
+      // Once let through, a kind of change that does not exist is refused (400): home has nothing to follow.
+      'POST /api/v1/organizations/{org}/systems/{slug}/feeds': {
+        request: () => ({
+          path: `${homePath}/systems/backend/feeds`,
+          body: { provider: 'home', service: 'people-lookup', purpose: PURPOSE, kinds: ['moved'] },
+        }),
+        answers: [400],
+      },
+      'GET /api/v1/organizations/{org}/systems/{slug}/feeds': get(`${homePath}/systems/backend/feeds`),
+      'DELETE /api/v1/organizations/{org}/systems/{slug}/feeds/{id}': {
+        request: () => ({ path: `${homePath}/systems/backend/feeds/none` }),
+        answers: [404],
+      },
       'PATCH /api/v1/organizations/{org}/systems/{slug}': {
         request: () => ({ path: `${homePath}/systems/backend`, body: { description: 'Ours' } }),
       },
@@ -1003,6 +1016,21 @@ describe('the authorization matrix: every operation × every kind of caller', ()
         'POST /exchange/v1/{provider}/{service}': lookup(service, [400], {}),
         'GET /exchange/v1/{provider}/{service}/{*}': lookup(`${service}/${CITIZEN_ID}`, [404]),
         'POST /exchange/v1/{provider}/{service}/{*}': lookup(`${service}/${CITIZEN_ID}`, [400], {}),
+        // Partner's system may follow home's register (201, then 409: it already does); the feeds named
+        // here do not exist (404).
+        'POST /exchange/feeds': {
+          request: () => ({
+            path: '/exchange/feeds',
+            body: { provider: 'home', service: 'people-lookup', purpose: PURPOSE },
+          }),
+          answers: [409],
+        },
+        'GET /exchange/feeds': { request: () => ({ path: '/exchange/feeds' }) },
+        'DELETE /exchange/feeds/{id}': { request: () => ({ path: '/exchange/feeds/none' }), answers: [404] },
+        'GET /exchange/feeds/{id}/changes': {
+          request: () => ({ path: '/exchange/feeds/none/changes' }),
+          answers: [404],
+        },
       };
     }
 

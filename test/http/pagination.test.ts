@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { enqueueWebhookEvent } from '../../src/agreements/index.ts';
+import { accessToken } from '../../src/exchange/index.ts';
 import { activeAgreement, signers } from '../support/agreements.ts';
-import { publicJwks } from '../support/fixtures.ts';
+import { privateJwk, publicJwks } from '../support/fixtures.ts';
 import { call, startTestServer, type TestServer } from '../support/server.ts';
 import { DIALECTS, skipUnless } from '../support/stores.ts';
 
@@ -219,6 +220,31 @@ for (const dialect of DIALECTS) {
           })
           .execute();
       }
+      // A system that follows the changes of each of paged's registers, under an agreement for each (issue 18).
+      await post('/api/v1/organizations', { slug: 'follower', name: 'Follower', kind: 'agency' });
+      const followerKey = await privateJwk('follower-key');
+      const { d: _private, ...followerPublic } = followerKey;
+      await post('/api/v1/organizations/follower/systems', {
+        slug: 'reader',
+        name: 'Reader',
+        jwks: { keys: [{ ...followerPublic, alg: 'ES256', use: 'sig' }] },
+      });
+      for (let i = 0; i < ITEMS; i++) {
+        await activeAgreement(server.url, sign, {
+          provider: 'paged',
+          consumer: 'follower',
+          service: `service-${i}`,
+          purpose: `purpose-${i}`,
+          fields: ['id'],
+          validUntil: '2099-01-01T00:00:00Z',
+        });
+        await post('/api/v1/organizations/follower/systems/reader/feeds', {
+          provider: 'paged',
+          service: `service-${i}`,
+          purpose: `purpose-${i}`,
+        });
+      }
+      const reader = await accessToken(followerKey, 'follower/reader', server.url);
       await server.node.app.notifications.run();
       lists = [
         { template: '/api/v1/organizations', path: '/api/v1/organizations', key: 'slug' },
@@ -322,6 +348,12 @@ for (const dialect of DIALECTS) {
           key: 'id',
           token: steward.token,
         },
+        {
+          template: '/api/v1/organizations/{org}/systems/{slug}/feeds',
+          path: '/api/v1/organizations/follower/systems/reader/feeds',
+          key: 'id',
+        },
+        { template: '/exchange/feeds', path: '/exchange/feeds', key: 'id', token: reader },
         {
           template: '/api/v1/organizations/{org}/webhooks/{id}/deliveries',
           path: `/api/v1/organizations/paged/webhooks/${webhook.id}/deliveries`,

@@ -227,6 +227,30 @@ for (const dialect of DIALECTS) {
       };
       const active = async () =>
         (await activeAgreement(server.url, sign, { ...newAgreement(), consumer: 'elsewhere' })).id;
+      // A system of elsewhere's, and an agreement of its own purpose that releases the register's key: the
+      // steward subscribes the system to the register's changes (issue 18).
+      const following = [
+        await call(server.url, 'POST', '/api/v1/organizations/provider/purposes', {
+          ...as(tokens.dpo!),
+          body: {
+            slug: 'following',
+            title: 'Following',
+            description: 'To follow changes.',
+            legalBasis: 'gdpr-6-1-e',
+          },
+        }),
+        await call(server.url, 'POST', '/api/v1/organizations/elsewhere/systems', {
+          ...as(tokens.outsider!),
+          body: { slug: 'follower', name: 'Follower', jwks },
+        }),
+      ];
+      for (const response of following) assert.equal(response.status, 201, response.text);
+      await activeAgreement(server.url, sign, {
+        ...newAgreement(),
+        consumer: 'elsewhere',
+        purpose: 'following',
+        fields: ['national_id', 'given_name'],
+      });
       const agreementIds = {
         submit: await requested(false),
         withdraw: await requested(false),
@@ -684,6 +708,15 @@ for (const dialect of DIALECTS) {
           wrongType: { preview: 'yes' },
           allowed: () => tokens.steward!,
           forbidden: () => tokens.dpo!,
+        },
+        {
+          method: 'POST',
+          path: '/api/v1/organizations/elsewhere/systems/follower/feeds',
+          template: '/api/v1/organizations/{org}/systems/{slug}/feeds',
+          valid: () => ({ provider: 'provider', service: 'people-lookup', purpose: 'following' }),
+          wrongType: { provider: 'provider', service: 'people-lookup', purpose: 'following', kinds: 'all' },
+          allowed: () => tokens.consumer!,
+          forbidden: () => tokens.steward!,
         },
         {
           method: 'POST',

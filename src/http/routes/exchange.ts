@@ -11,6 +11,7 @@ import { GovdxError } from '../../domain/index.ts';
 import type { ExchangeCall, IndexedSystem } from '../../exchange/index.ts';
 import { limitJsonDepth, tooDeep } from '../json-body.ts';
 import { errorResponses, Slug } from '../schemas.ts';
+import { feedRoutes } from './feeds.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -166,6 +167,8 @@ export const exchangeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     return reply.type('application/json; charset=utf-8').send(result.body);
   };
+
+  await app.register(feedRoutes);
 
   for (const url of ['/v1/:provider/:service', '/v1/:provider/:service/*']) {
     const params = url.endsWith('*') ? ServicePathParams : ServiceParams;

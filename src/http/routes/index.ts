@@ -13,6 +13,7 @@ import { consentServerRoutes } from './consent-server.ts';
 import { consentRoutes } from './consents.ts';
 import { correctionRoutes } from './corrections.ts';
 import { exchangeFreshness, exchangeRoutes } from './exchange.ts';
+import { systemFeedRoutes } from './feeds.ts';
 import { governanceRoutes } from './governance.ts';
 import { healthRoutes } from './health.ts';
 import { idpRoutes } from './idp.ts';
@@ -64,6 +65,7 @@ export const routes: FastifyPluginAsync = async (app) => {
       await api.register(correctionRoutes);
       await api.register(usageRoutes);
       await api.register(webhookRoutes);
+      await api.register(systemFeedRoutes);
       await api.register(catalogQualityRoutes);
       await api.register(providerOriginRoutes);
       await api.register(governanceRoutes);

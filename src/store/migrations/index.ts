@@ -25,6 +25,7 @@ import * as m0024 from './0024_notifications.ts';
 import * as m0025 from './0025_field_labels.ts';
 import * as m0026 from './0026_correction_requests.ts';
 import * as m0030 from './0030_sources.ts';
+import * as m0031 from './0031_change_feeds.ts';
 
 /**
  * Every migration, in order. Names sort in the order they run; each runs on SQLite and PostgreSQL.
@@ -57,4 +58,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0025_field_labels': m0025,
   '0026_correction_requests': m0026,
   '0030_sources': m0030,
+  '0031_change_feeds': m0031,
 };

@@ -73,9 +73,6 @@ export function ConsentServicesSection({
               <th scope="col">Service</th>
               <th scope="col">Purposes it may ask for</th>
               <th scope="col">Sends citizens back to</th>
-              <th scope="col">Keys</th>
-              <th scope="col">Citizens see the facts first</th>
-              <th scope="col">Last changed</th>
             </tr>
           </thead>
           <tbody>
@@ -95,11 +92,6 @@ export function ConsentServicesSection({
                     </div>
                   ))}
                 </td>
-                <td>
-                  {client.jwks.keys.length} {client.jwks.keys.length === 1 ? 'key' : 'keys'}
-                </td>
-                <td>{client.preview ? 'Yes' : 'No'}</td>
-                <td>{formatDate(client.updatedAt)}</td>
               </tr>
             ))}
           </tbody>

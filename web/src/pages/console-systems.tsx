@@ -74,7 +74,6 @@ export function SystemsSection({ org, name }: { org: string; name: string }) {
               <th scope="col">System</th>
               <th scope="col">Status</th>
               <th scope="col">Keys</th>
-              <th scope="col">Registered</th>
             </tr>
           </thead>
           <tbody>
@@ -90,7 +89,6 @@ export function SystemsSection({ org, name }: { org: string; name: string }) {
                   <SystemStatus system={system} />
                 </td>
                 <td>{keysSummary(system)}</td>
-                <td>{formatDate(system.createdAt)}</td>
               </tr>
             ))}
           </tbody>

@@ -1,5 +1,7 @@
 /**
- * `npm run bench -- registry [--records 1000000] [--dialects sqlite,postgres]`: imports of records.
+ * `npm run bench -- registry [--records 1000000] [--dialects sqlite,postgres] [--feed-changes 2000]
+ * [--subscribers 10]`: imports of records, then change-feed delivery (bench/children/change-feeds.ts).
+ * `--records 0` skips the imports; `--feed-changes 0` the feeds.
  *
  * For each store: a CSV file of N people is imported into a register the way the API does it (parsed as
  * a stream, each row checked against the fields, written by key in batches with the change log), in rows
@@ -16,6 +18,7 @@ import type { Kysely } from 'kysely';
 import { importRecords } from '../src/registry/index.ts';
 import { type Database, migrateToLatest, now, openStore } from '../src/store/index.ts';
 import { countingLedger, makeRegister, type Register } from '../test/registry/imports-support.ts';
+import { type FeedResult, measureFeeds } from './children/change-feeds.ts';
 import { machine, postgresDatabase, printTable, writeResult } from './harness.ts';
 
 function option(args: string[], name: string, fallback: string): string {
@@ -84,6 +87,8 @@ async function importCsv(db: Kysely<Database>, register: Register, file: string)
 
 export async function main(args: string[]): Promise<void> {
   const n = Number(option(args, '--records', '1000000'));
+  const feedChanges = Number(option(args, '--feed-changes', '2000'));
+  const subscribers = Number(option(args, '--subscribers', '10'));
   const dialects = option(args, '--dialects', 'sqlite').split(',');
   const dir = mkdtempSync(join(tmpdir(), 'govdx-bench-registry-'));
   const file = join(dir, 'people.csv');
@@ -91,6 +96,7 @@ export async function main(args: string[]): Promise<void> {
   const results: Array<Record<string, number | string>> = [];
   try {
     for (const dialect of dialects) {
+      if (n === 0) continue;
       // Each in a database of its own, so that neither writes into a table the other has grown.
       const measure = async <T>(
         label: string,
@@ -126,16 +132,27 @@ export async function main(args: string[]): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  printTable(
-    `Import of ${n.toLocaleString('en')} records (CSV), beside a raw batched insert of the same rows — ${machine().cpuModel}`,
-    ['store', 'raw insert rows/s', 'import rows/s', 'import / raw', 're-import (no change) rows/s'],
-    results.map((r) => [
-      r.dialect!,
-      r.rawRowsPerSecond!,
-      r.importRowsPerSecond!,
-      r.ratio!,
-      r.reimportRowsPerSecond!,
-    ]),
-  );
-  process.stdout.write(`\nwritten: ${writeResult('registry', { records: n, results })}\n`);
+  const feeds: FeedResult[] = [];
+  if (feedChanges > 0)
+    for (const dialect of dialects)
+      feeds.push(await measureFeeds(dialect as 'sqlite' | 'postgres', feedChanges, subscribers));
+  if (n > 0)
+    printTable(
+      `Import of ${n.toLocaleString('en')} records (CSV), beside a raw batched insert of the same rows — ${machine().cpuModel}`,
+      ['store', 'raw insert rows/s', 'import rows/s', 'import / raw', 're-import (no change) rows/s'],
+      results.map((r) => [
+        r.dialect!,
+        r.rawRowsPerSecond!,
+        r.importRowsPerSecond!,
+        r.ratio!,
+        r.reimportRowsPerSecond!,
+      ]),
+    );
+  if (feeds.length > 0)
+    printTable(
+      `Change-feed delivery: ${feedChanges.toLocaleString('en')} changes to ${subscribers} subscribers, each read after its cursor over HTTP — ${machine().cpuModel}`,
+      ['store', 'changes', 'deliveries', 'delivered changes/s', 'commit → delivery p50 ms', 'p99 ms'],
+      feeds.map((f) => [f.dialect, f.changes, f.deliveries, f.changesPerSecond, f.p50Ms, f.p99Ms]),
+    );
+  process.stdout.write(`\nwritten: ${writeResult('registry', { records: n, results, feeds })}\n`);
 }

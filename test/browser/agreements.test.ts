@@ -146,9 +146,9 @@ describe('web app: a data-sharing agreement from request to revocation', {
       await page.getByRole('link', { name: /which organizations share people's data/ }).click();
       await settled(page);
       assert.equal(new URL(page.url()).pathname, '/agreements/register');
-      await page.getByLabel('Organization').selectOption(housing.slug);
+      await page.getByLabel('Who receives the data').selectOption(housing.slug);
       await page.getByLabel('Status').selectOption('active');
-      await page.getByRole('button', { name: 'Apply filters' }).click();
+      await page.getByRole('button', { name: 'Search' }).click();
       await settled(page);
       const entry = page
         .getByRole('listitem')

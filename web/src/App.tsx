@@ -6,7 +6,7 @@ import { useUnreadCount } from './notifications.ts';
 import { Status } from './page.tsx';
 import { AgencyConsolePage } from './pages/agency-console.tsx';
 import { AgreementPage } from './pages/agreement.tsx';
-import { RegisterPage } from './pages/agreement-register.tsx';
+import { RegisterAgreementPage, RegisterPage } from './pages/agreement-register.tsx';
 import { RequestAgreementPage } from './pages/agreement-request.tsx';
 import { OrganizationAgreementsPage } from './pages/agreements.tsx';
 import { AuditorOrganizationPage, AuditorPage, AuditorUsagePage } from './pages/auditor.tsx';
@@ -19,6 +19,8 @@ import { DatasetPage, DatasetsPage } from './pages/datasets.tsx';
 import { EmergenciesPage } from './pages/emergencies.tsx';
 import { GovernanceEventsPage } from './pages/governance-events.tsx';
 import { HomePage } from './pages/home.tsx';
+import { LedgerCheckPage } from './pages/ledger-check.tsx';
+import { LedgerSearchPage } from './pages/ledger-search.tsx';
 import { MyDataPage } from './pages/my-data.tsx';
 import { NotFoundPage } from './pages/not-found.tsx';
 import { NotificationsPage } from './pages/notifications.tsx';
@@ -97,6 +99,7 @@ function Layout() {
             <Route path="/agency-console/:org/agreements/new" element={<RequestAgreementPage />} />
             <Route path="/agency-console/:org/agreements/:id" element={<AgreementPage />} />
             <Route path="/agreements/register" element={<RegisterPage />} />
+            <Route path="/agreements/register/:id" element={<RegisterAgreementPage />} />
             <Route path="/emergencies" element={<EmergenciesPage />} />
             <Route path="/provider-addresses" element={<ProviderOriginsPage />} />
             <Route
@@ -122,6 +125,8 @@ function Layout() {
             {/* An organization's slug has no slash: this path never names one. */}
             <Route path="/auditor/ledger/governance-events" element={<GovernanceEventsPage />} />
             <Route path="/auditor/usage" element={<AuditorUsagePage />} />
+            <Route path="/auditor/ledger/events" element={<LedgerSearchPage />} />
+            <Route path="/auditor/ledger/check" element={<LedgerCheckPage />} />
             <Route path="/auditor/:org" element={<AuditorOrganizationPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Routes>

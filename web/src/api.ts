@@ -44,6 +44,7 @@ export type AgreementAmendment = Static<typeof agreements.AgreementAmendment>;
 export type NewTemplate = Static<typeof agreements.NewTemplate>;
 export type Emergency = Static<typeof agreements.Emergency>;
 export type RegisterEntry = Static<typeof agreements.RegisterEntry>;
+export type PublicAgreement = Static<typeof agreements.PublicAgreement>;
 export type TimeToShare = Static<typeof agreements.TimeToShare>;
 export type Consent = Static<typeof consent.Consent>;
 export type MyData = Static<typeof tracker.MyData>;

@@ -96,6 +96,11 @@ function OrganizationConsole({
       </p>
 
       <AgreementsOverview slug={slug} name={name} />
+      {roles.includes('data_steward') || isAdmin ? (
+        <p>
+          <Link to={`/agency-console/${slug}/sources`}>Sources and their links to registers</Link>
+        </p>
+      ) : null}
 
       {roles.some((r) => CATALOG_CHANGE_READERS.includes(r)) ? (
         <CatalogChanges

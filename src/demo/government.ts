@@ -378,8 +378,44 @@ const REGISTERS: readonly DemoDataset[] = [
   },
 ];
 
-/** Every dataset of the demo catalog: the base registers first, then the open datasets. */
-export const DATASETS: readonly DemoDataset[] = [...REGISTERS, ...OPEN_DATASETS];
+/**
+ * Copies of a register that organizations keep for their own work (issue 18): each is registered as a
+ * source of its register, and linked to it (src/demo/social-clients.ts).
+ */
+export const SOCIAL_CLIENTS: DemoDataset = {
+  organization: 'exampleton-social',
+  slug: 'social-clients',
+  title: 'Social services clients',
+  description:
+    "The City of Exampleton's own list of the residents its social services work with: typed in over the years, with typos, old addresses and missing dates.",
+  classification: 'confidential',
+  keyField: 'client_id',
+  keywords: ['clients', 'social assistance'],
+  themes: ['SOCI'],
+  license: null,
+  accessRights: 'NON_PUBLIC',
+  updateFrequency: 'DAILY',
+  contactPoint: { name: 'Social services records', email: 'records@social.example' },
+  issued: '2024-01-01',
+  fields: [
+    field('client_id', 'string', 'personal', "The social services' own case number", 'Case number'),
+    field(
+      'national_id',
+      'string',
+      'personal',
+      'National identification number, when the client gave it',
+      'National ID number',
+    ),
+    field('given_name', 'string', 'personal', 'Given name(s), as written down', 'First name'),
+    field('family_name', 'string', 'personal', 'Family name, as written down', 'Last name'),
+    field('date_of_birth', 'date', 'personal', 'Date of birth, when known', 'Date of birth'),
+    field('sex', 'string', 'personal', 'female or male', 'Sex'),
+    field('address_id', 'string', 'personal', 'The address last known to the social services', 'Address'),
+  ],
+};
+
+/** Every dataset of the demo catalog: the base registers first, then the copies, then the open datasets. */
+export const DATASETS: readonly DemoDataset[] = [...REGISTERS, SOCIAL_CLIENTS, ...OPEN_DATASETS];
 
 type NewService = Static<typeof catalog.NewService>;
 

@@ -43,12 +43,14 @@ import {
   ORGANIZATIONS,
   PURPOSES,
   SERVICES,
+  SOCIAL_CLIENTS,
   SYSTEMS,
   systemKeyId,
 } from './government.ts';
 import { OPEN_DATASETS } from './open-data.ts';
 import { seedOpenDataRecords } from './open-data-records.ts';
 import { businessAt, businessCount, demoCitizens, isAdult, population } from './population.ts';
+import { seedSocialClients } from './social-clients.ts';
 
 export interface SeedOptions {
   /** Draw a progress bar (on a terminal) while the registers are written. */
@@ -565,6 +567,15 @@ export async function seedDemo(
   await seedConsents(db, owners, people, tally);
   await seedConsentClients(db, owners, keyDir, options.serviceUrl ?? defaultServiceUrl(config), tally);
   const registers = await seedRegisters(db, owners, config.demoPopulation, options.progress);
+  const linked = await seedSocialClients(
+    db,
+    owners,
+    {
+      clients: await datasetId(db, owners, SOCIAL_CLIENTS.organization, SOCIAL_CLIENTS.slug),
+      population: await datasetId(db, owners, 'population-register', 'population'),
+    },
+    config.demoPopulation,
+  );
   await seedFeeds(db, owners, registers.written);
   const openIds = new Map<string, string>();
   for (const d of OPEN_DATASETS) openIds.set(d.slug, await datasetId(db, owners, d.organization, d.slug));
@@ -587,6 +598,7 @@ export async function seedDemo(
     });
   if (registers.written) changes.push(holding);
   if (openRecords > 0) changes.push(`${count(openRecords)} open-data records`);
+  if (linked) changes.push("the social services' client list, linked to the population register");
   const summary =
     changes.length === 0
       ? `The Republic of Example is already seeded (${holding}); nothing changed.`

@@ -290,6 +290,58 @@ export const POLICY: Record<string, Rule> = {
     ['dataSteward', 'organizationAdmin', 'personalAccessToken'],
     "issue 18: an import's refused rows hold the register's data: only those who may import read them",
   ),
+  'POST /api/v1/organizations/{org}/sources': only(
+    ['dataSteward', 'organizationAdmin', 'personalAccessToken'],
+    "issue 18: a dataset's steward and its organization's administrators register it as a source; the platform admin does not act for an organization",
+  ),
+  'GET /api/v1/organizations/{org}/sources': only(
+    ['dataSteward', 'organizationAdmin', 'personalAccessToken'],
+    "issue 18: the organization's stewards and administrators see its sources and those of its registers",
+  ),
+  'GET /api/v1/sources/{id}': only(
+    ['dataSteward', 'organizationAdmin', 'personalAccessToken'],
+    'issue 18: the stewards and administrators of the source and of its register',
+  ),
+  'POST /api/v1/sources/{id}/linkage-jobs': only(
+    ['dataSteward', 'organizationAdmin', 'personalAccessToken'],
+    'issue 18: the stewards and administrators of the source and of its register run its linkage',
+  ),
+  'GET /api/v1/sources/{id}/linkage-jobs': only(
+    ['dataSteward', 'organizationAdmin', 'personalAccessToken'],
+    'issue 18: the stewards and administrators of the source and of its register',
+  ),
+  'GET /api/v1/sources/{id}/linkage-jobs/{job}': only(
+    ['dataSteward', 'organizationAdmin', 'personalAccessToken'],
+    'issue 18: the stewards and administrators of the source and of its register',
+  ),
+  'POST /api/v1/sources/{id}/linkage-jobs/{job}/cancel': only(
+    ['dataSteward', 'organizationAdmin', 'personalAccessToken'],
+    'issue 18: the stewards and administrators of the source and of its register',
+  ),
+  'GET /api/v1/sources/{id}/review': only(
+    ['dataSteward', 'organizationAdmin', 'personalAccessToken'],
+    "issue 18: the register's steward and administrators review its links",
+  ),
+  'GET /api/v1/sources/{id}/review/{pair}': only(
+    ['dataSteward', 'organizationAdmin', 'personalAccessToken'],
+    "issue 18: the register's steward and administrators review its links",
+  ),
+  'POST /api/v1/sources/{id}/review/{pair}': only(
+    ['dataSteward', 'organizationAdmin', 'personalAccessToken'],
+    "issue 18: only the register's steward and administrators decide which entity a record is",
+  ),
+  'GET /api/v1/sources/{id}/links': only(
+    ['dataSteward', 'organizationAdmin', 'personalAccessToken'],
+    'issue 18: the stewards and administrators of the source and of its register',
+  ),
+  'POST /api/v1/sources/{id}/links/{key}/split': only(
+    ['dataSteward', 'organizationAdmin', 'personalAccessToken'],
+    "issue 18: only the register's steward and administrators decide which entity a record is",
+  ),
+  'POST /api/v1/sources/{id}/links/{key}/merge': only(
+    ['dataSteward', 'organizationAdmin', 'personalAccessToken'],
+    "issue 18: only the register's steward and administrators decide which entity a record is",
+  ),
   'GET /api/v1/organizations/{org}/releases': only(ORG_READERS),
   'POST /api/v1/organizations/{org}/releases': only(
     ['dataSteward', 'organizationAdmin', 'personalAccessToken'],

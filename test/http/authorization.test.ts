@@ -11,6 +11,7 @@ import * as consent from '../../src/consent/index.ts';
 import type { MembershipRole } from '../../src/domain/index.ts';
 import { clientAssertion } from '../../src/exchange/index.ts';
 import { SESSION_COOKIE, startSession } from '../../src/identity/index.ts';
+import { putRecords } from '../../src/registry/index.ts';
 import { activeAgreement, type Signers, signers } from '../support/agreements.ts';
 import { populationFields, privateJwk } from '../support/fixtures.ts';
 import { type ApiResponse, call, startTestServer, type TestServer } from '../support/server.ts';
@@ -429,6 +430,82 @@ describe('the authorization matrix: every operation × every kind of caller', ()
       headers: { 'content-type': importFile.contentType },
     });
     assert.equal(readImport.status, 201, readImport.text);
+    // Sources of home's people register (issue 18): a fresh copy or source for each call that uses one up,
+    // and the running job, pairs, links and records written straight into the store.
+    const newCopy = async () => {
+      const slug = `copy-${crypto.randomUUID().slice(0, 8)}`;
+      await setUp('POST', '/api/v1/organizations/home/datasets', homeSteward, {
+        slug,
+        title: slug,
+        classification: 'restricted',
+        keyField: 'client_id',
+        fields: [
+          { name: 'client_id', type: 'string', sensitivity: 'personal' },
+          { name: 'given_name', type: 'string', sensitivity: 'personal' },
+        ],
+      });
+      return slug;
+    };
+    const newSource = async () =>
+      (
+        await setUp('POST', '/api/v1/organizations/home/sources', homeSteward, {
+          dataset: await newCopy(),
+          register: { organization: 'home', dataset: 'people' },
+        })
+      ).id as string;
+    const sourceId = await newSource();
+    const sourceDb = server.fresh.store.db;
+    const stamp = new Date().toISOString();
+    const runningJob = crypto.randomUUID();
+    await sourceDb
+      .insertInto('linkage_jobs')
+      .values({
+        ...{ id: runningJob, source_id: sourceId, status: 'running', stage: null, started_by: null },
+        ...{ started_at: stamp, updated_at: stamp, finished_at: null, cancel_requested: 0, failure: null },
+        ...{ source_records: 0, register_records: 0, linked: 0, queued: 0, kept: 0 },
+      })
+      .execute();
+    const clientsId = (
+      await sourceDb
+        .selectFrom('sources')
+        .select('dataset_id')
+        .where('id', '=', sourceId)
+        .executeTakeFirstOrThrow()
+    ).dataset_id;
+    const pendingPair = async () => {
+      const id = crypto.randomUUID();
+      await sourceDb
+        .insertInto('link_pairs')
+        .values({
+          ...{ id, source_id: sourceId, record_key: `k-${id}`, entity_id: 'EX100000017', status: 'pending' },
+          ...{ probability: 0.6, weight: 0.6, explanation: null, job_id: null, created_at: stamp },
+          ...{ decided_by: null, decided_at: null, reason: null },
+        })
+        .execute();
+      return id;
+    };
+    const readPair = await pendingPair();
+    const linkedRecord = async () => {
+      const key = `l-${crypto.randomUUID()}`;
+      await sourceDb
+        .insertInto('source_links')
+        .values({
+          source_id: sourceId,
+          record_key: key,
+          entity_id: 'EX100000017',
+          origin: 'job',
+          probability: 1,
+          job_id: null,
+          at: stamp,
+        })
+        .execute();
+      return key;
+    };
+    const unlinkedRecord = async () => {
+      const key = `m-${crypto.randomUUID()}`;
+      await putRecords(sourceDb, clientsId, [{ key, data: { client_id: key, given_name: 'Ada' } }]);
+      return key;
+    };
     await setUp('PUT', '/api/v1/organizations/home/datasets/people/privacy-budget', homeDpo, {
       total: '1000000',
       reason: 'Room for every release the test makes.',
@@ -687,6 +764,45 @@ describe('the authorization matrix: every operation × every kind of caller', ()
         `${homePath}/datasets/people/imports/${readImport.body.id}`,
       ),
       'GET /api/v1/organizations/{org}/releases': get(`${homePath}/releases`),
+      'POST /api/v1/organizations/{org}/sources': {
+        request: async () => ({
+          path: `${homePath}/sources`,
+          body: { dataset: await newCopy(), register: { organization: 'home', dataset: 'people' } },
+        }),
+      },
+      'GET /api/v1/organizations/{org}/sources': get(`${homePath}/sources`),
+      'GET /api/v1/sources/{id}': get(`/api/v1/sources/${sourceId}`),
+      'POST /api/v1/sources/{id}/linkage-jobs': {
+        request: async () => ({ path: `/api/v1/sources/${await newSource()}/linkage-jobs`, body: {} }),
+      },
+      'GET /api/v1/sources/{id}/linkage-jobs': get(`/api/v1/sources/${sourceId}/linkage-jobs`),
+      'GET /api/v1/sources/{id}/linkage-jobs/{job}': get(
+        `/api/v1/sources/${sourceId}/linkage-jobs/${runningJob}`,
+      ),
+      'POST /api/v1/sources/{id}/linkage-jobs/{job}/cancel': {
+        request: () => ({ path: `/api/v1/sources/${sourceId}/linkage-jobs/${runningJob}/cancel`, body: {} }),
+      },
+      'GET /api/v1/sources/{id}/review': get(`/api/v1/sources/${sourceId}/review`),
+      'GET /api/v1/sources/{id}/review/{pair}': get(`/api/v1/sources/${sourceId}/review/${readPair}`),
+      'POST /api/v1/sources/{id}/review/{pair}': {
+        request: async () => ({
+          path: `/api/v1/sources/${sourceId}/review/${await pendingPair()}`,
+          body: { decision: 'reject' },
+        }),
+      },
+      'GET /api/v1/sources/{id}/links': get(`/api/v1/sources/${sourceId}/links`),
+      'POST /api/v1/sources/{id}/links/{key}/split': {
+        request: async () => ({
+          path: `/api/v1/sources/${sourceId}/links/${await linkedRecord()}/split`,
+          body: {},
+        }),
+      },
+      'POST /api/v1/sources/{id}/links/{key}/merge': {
+        request: async () => ({
+          path: `/api/v1/sources/${sourceId}/links/${await unlinkedRecord()}/merge`,
+          body: { entityId: 'EX100000017' },
+        }),
+      },
       'POST /api/v1/organizations/{org}/releases': {
         request: () => ({
           path: `${homePath}/releases`,

@@ -32,6 +32,7 @@ import { ChangeReleasePage, NewReleasePage } from './pages/release-form.tsx';
 import { ReleasesPage } from './pages/releases.tsx';
 import { ServicePage, ServicesPage } from './pages/services.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
+import { SourcesPage } from './pages/sources.tsx';
 import { readsReleases } from './release-labels.tsx';
 import { consoleOrganizations, isAuditor, isCitizen, isPlatformAdmin } from './roles.ts';
 import { SessionProvider, useSession } from './session.tsx';
@@ -39,6 +40,9 @@ import { SessionProvider, useSession } from './session.tsx';
 // The chart library is loaded only by the page that draws charts: every other page stays light.
 const LinkageExplanationsPage = lazy(() =>
   import('./pages/linkage-explanations.tsx').then((page) => ({ default: page.LinkageExplanationsPage })),
+);
+const SourceReviewPage = lazy(() =>
+  import('./pages/source-review.tsx').then((page) => ({ default: page.SourceReviewPage })),
 );
 const ReleasePage = lazy(() => import('./pages/release.tsx').then((page) => ({ default: page.ReleasePage })));
 
@@ -100,6 +104,15 @@ function Layout() {
             <Route path="/agency-console/:org/agreements/:id" element={<AgreementPage />} />
             <Route path="/agreements/register" element={<RegisterPage />} />
             <Route path="/agreements/register/:id" element={<RegisterAgreementPage />} />
+            <Route path="/agency-console/:org/sources" element={<SourcesPage />} />
+            <Route
+              path="/sources/:id/review"
+              element={
+                <Suspense fallback={<Status loading label="Loading the page…" />}>
+                  <SourceReviewPage />
+                </Suspense>
+              }
+            />
             <Route path="/emergencies" element={<EmergenciesPage />} />
             <Route path="/provider-addresses" element={<ProviderOriginsPage />} />
             <Route

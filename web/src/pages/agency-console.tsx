@@ -192,6 +192,12 @@ function Overview({
       </p>
       <h2>What waits for you</h2>
       <AgreementsOverview slug={slug} name={name} />
+      {roles.includes('data_steward') || roles.includes('organization_admin') ? (
+        <p>
+          <Link to={`/agency-console/${slug}/sources`}>Sources and their links to registers</Link>: copies of
+          people, addresses or businesses linked to a register, and the pairs waiting for a steward's review.
+        </p>
+      ) : null}
       {roles.some((r) => CATALOG_CHANGE_READERS.includes(r)) ? (
         <CatalogChanges
           base={base}

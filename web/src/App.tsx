@@ -10,6 +10,7 @@ import { RegisterPage } from './pages/agreement-register.tsx';
 import { RequestAgreementPage } from './pages/agreement-request.tsx';
 import { OrganizationAgreementsPage } from './pages/agreements.tsx';
 import { AuditorOrganizationPage, AuditorPage, AuditorUsagePage } from './pages/auditor.tsx';
+import { AskCorrectionPage, CorrectionQueuePage } from './pages/corrections.tsx';
 import { EditDatasetPage } from './pages/dataset-edit.tsx';
 import { DatasetImportsPage } from './pages/dataset-imports.tsx';
 import { DatasetQualityPage } from './pages/dataset-quality.tsx';
@@ -86,6 +87,8 @@ function Layout() {
             <Route path="/my-details" element={<MyDataPage />} />
             <Route path="/my-data/receipts/:index" element={<AccessReceiptPage />} />
             <Route path="/my-data/consents/:id/receipt" element={<ConsentReceiptPage />} />
+            <Route path="/my-data/corrections/new" element={<AskCorrectionPage />} />
+            <Route path="/agency-console/:org/corrections" element={<CorrectionQueuePage />} />
             <Route path="/agency-console" element={<AgencyConsolePage />} />
             <Route path="/agency-console/:org/agreements" element={<OrganizationAgreementsPage />} />
             <Route path="/agency-console/:org/agreements/new" element={<RequestAgreementPage />} />

@@ -50,6 +50,7 @@ export type MyData = Static<typeof tracker.MyData>;
 export type RegisterRecord = MyData['records'][number];
 export type AccessEvent = Static<typeof tracker.AccessEvent>;
 export type AccessReceipt = Static<typeof tracker.AccessReceipt>;
+export type CorrectionRequest = Static<typeof tracker.CorrectionRequest>;
 export type Release = Static<typeof releases.Release>;
 export type ReleaseSummary = Static<typeof releases.ReleaseSummary>;
 export type NewRelease = Static<typeof releases.NewRelease>;

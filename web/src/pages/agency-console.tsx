@@ -96,6 +96,13 @@ function OrganizationConsole({
       </p>
 
       <AgreementsOverview slug={slug} name={name} />
+      {roles.includes('organization_admin') || roles.includes('data_steward') ? (
+        <p>
+          <Link to={`/agency-console/${slug}/corrections`}>
+            Requests from people to correct {name}’s registers
+          </Link>
+        </p>
+      ) : null}
 
       {roles.some((r) => CATALOG_CHANGE_READERS.includes(r)) ? (
         <CatalogChanges

@@ -87,6 +87,8 @@ export interface SearchResults {
   pageSize: number;
   items: Dataset[];
   facets: Partial<Record<FacetName, FacetValue[]>>;
+  /** Set when the words as typed found nothing: the results are for this text instead. */
+  correctedText?: string;
 }
 
 /** A dataset's metadata quality, after the EU's Metadata Quality Assessment (MQA). */

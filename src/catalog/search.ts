@@ -12,6 +12,7 @@ import type { Database, Dialect } from '../store/index.ts';
 import { THEME_LABELS, type Theme } from './authority-tables.ts';
 import { type DatasetView, datasetsById } from './datasets.ts';
 import { FACETS, type Facet } from './search-index.ts';
+import { correctedText, searchVocabulary } from './search-spelling.ts';
 import { parseTextQuery, type TextQuery, toFts5, toTsquery } from './search-text.ts';
 
 export { FACETS, type Facet, indexDatasets, reindexCatalog, reindexPublisher } from './search-index.ts';
@@ -40,6 +41,8 @@ export interface SearchQuery {
   limit: number;
   /** Most values listed per facet; values chosen in the filters are always listed too. */
   facetLimit: number;
+  /** When the text finds nothing, search for the closest words the catalog holds (search-spelling.ts). */
+  correct?: boolean;
 }
 
 export interface FacetValue {
@@ -52,6 +55,8 @@ export interface SearchResult {
   total: number;
   items: DatasetView[];
   facets: Record<Facet, FacetValue[]>;
+  /** Set when the text as typed found nothing and these are the results for this text instead. */
+  correctedText?: string;
 }
 
 const CLASSIFICATION_LABELS: Record<string, string> = {
@@ -327,6 +332,20 @@ async function labelled(
  * asked, their total, and the facet counts. Every dataset is searched (open or not); only metadata.
  */
 export async function searchDatasets(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  query: SearchQuery,
+): Promise<SearchResult> {
+  const found = await searchExactly(db, dialect, query);
+  if (found.total > 0 || !query.correct || !query.text?.trim()) return found;
+  // Nothing for the words as typed: try the closest words the catalog holds ("brths" → "births").
+  const corrected = correctedText(query.text, await searchVocabulary(db));
+  if (corrected === null) return found;
+  const instead = await searchExactly(db, dialect, { ...query, text: corrected });
+  return instead.total > 0 ? { ...instead, correctedText: corrected } : found;
+}
+
+async function searchExactly(
   db: Kysely<Database>,
   dialect: Dialect,
   query: SearchQuery,

@@ -10,6 +10,7 @@ import { DATASETS, DEMO_ACCOUNTS, ORGANIZATIONS, TEMPLATES } from '../../src/dem
 import { DIALECTS, skipUnless } from '../support/stores.ts';
 import {
   accessibilityViolations,
+  assertReflows,
   type DemoSite,
   inNewWindow,
   launchChromium,
@@ -107,6 +108,16 @@ for (const dialect of DIALECTS) {
         await countReads(page, `${withChildren.length} open datasets found for “children”`);
         assert.deepEqual(new URL(page.url()).searchParams.getAll('theme'), []);
         assert.equal(await topics.getByRole('checkbox', { name: /^Health/ }).isChecked(), false);
+      }));
+
+    test('a misspelt word still finds what was meant, and the page says what it searched for', () =>
+      inWindow(async (page) => {
+        await page.goto(`${site.url}/open-data?q=brths`);
+        await countReads(page, 'Nothing found for “brths”. Showing results for “births”:');
+        const titles = await page.locator('.results__title').allTextContents();
+        assert.ok(titles.includes('Births and deaths'), titles.join(', '));
+        await assertAccessible(page, 'the open-data portal, showing results for a corrected word');
+        await assertReflows(page, 'the open-data portal, showing results for a corrected word');
       }));
 
     test('ticking the personal-data sensitivities finds every dataset holding data about people', () =>

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Migrator } from 'kysely';
 import { parseTextQuery, searchDatasets, searchWords } from '../../src/catalog/index.ts';
+import { closestWord, correctedText, editDistance } from '../../src/catalog/search-spelling.ts';
 import { toFts5, toTsquery } from '../../src/catalog/search-text.ts';
 import { migrateToLatest } from '../../src/store/index.ts';
 import { MIGRATIONS } from '../../src/store/migrations/index.ts';
@@ -110,6 +111,7 @@ type Found = {
   pageSize: number;
   items: Array<{ slug: string; organization: string }>;
   facets: Record<string, Array<{ value: string; label: string; count: number }>>;
+  correctedText?: string;
 };
 
 for (const dialect of DIALECTS) {
@@ -262,6 +264,26 @@ for (const dialect of DIALECTS) {
       // Not a word before the last one, unless it says so with *.
       assert.deepEqual(await slugs('q=hosp%20beds'), []);
       assert.deepEqual(await slugs('q=hosp*%20beds'), ['hospital-beds']);
+    });
+
+    test('a misspelt word that finds nothing finds the closest word the catalog holds, and says so', async () => {
+      const misspelt = await search('q=trafic');
+      assert.deepEqual(
+        misspelt.items.map((i) => i.slug),
+        ['traffic-counts'],
+      );
+      assert.equal(misspelt.correctedText, 'traffic');
+      const swapped = await search('q=hospital%20bdes');
+      assert.deepEqual(
+        swapped.items.map((i) => i.slug),
+        ['hospital-beds'],
+      );
+      assert.equal(swapped.correctedText, 'hospital beds');
+      assert.equal((await search('q=traffic')).correctedText, undefined, 'found as typed: nothing corrected');
+      const nothing = await search('q=zyxwvut');
+      assert.equal(nothing.total, 0);
+      assert.equal(nothing.correctedText, undefined);
+      assert.equal((await search('q=%22trafic%22')).total, 0, 'a quoted phrase is taken as meant');
     });
 
     test('accents do not matter, either way', async () => {
@@ -566,6 +588,35 @@ for (const dialect of DIALECTS) {
     }
   });
 }
+
+describe('the closest words to a misspelt one (no server)', () => {
+  const vocabulary = new Map([
+    ['births', 3],
+    ['deaths', 5],
+    ['berths', 1],
+    ['roads', 2],
+  ]);
+  test('one edit for words of 4 or 5 letters, two for longer, none for shorter', () => {
+    assert.equal(closestWord('brths', vocabulary), 'births');
+    assert.equal(closestWord('rods', vocabulary), 'roads');
+    assert.equal(closestWord('daehts', vocabulary), 'deaths');
+    assert.equal(closestWord('rds', vocabulary), null);
+    assert.equal(closestWord('brt', vocabulary), null);
+  });
+  test('a transposition is one edit; ties go to the word more datasets use', () => {
+    assert.equal(editDistance('beds', 'bdes', 2), 1);
+    assert.equal(editDistance('births', 'berths', 2), 1);
+    assert.equal(closestWord('births', vocabulary), 'births', 'a known word stays');
+    assert.equal(closestWord('bxrths', vocabulary), 'births', 'births (3) over berths (1)');
+  });
+  test('the text is corrected word by word; search syntax is taken as meant', () => {
+    assert.equal(correctedText('brths rods', vocabulary), 'births roads');
+    assert.equal(correctedText('births', vocabulary), null);
+    assert.equal(correctedText('"brths"', vocabulary), null);
+    assert.equal(correctedText('-brths roads', vocabulary), null);
+    assert.equal(correctedText('brths*', vocabulary), null);
+  });
+});
 
 describe('what a person types, read as a query (no server)', () => {
   const both = (input: string) => {

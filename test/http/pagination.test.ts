@@ -245,6 +245,51 @@ for (const dialect of DIALECTS) {
         });
       }
       const reader = await accessToken(followerKey, 'follower/reader', server.url);
+      // A register about people holding the subject's entry, and their requests to correct it.
+      await post('/api/v1/organizations/paged/datasets', {
+        slug: 'residents',
+        title: 'Residents',
+        classification: 'restricted',
+        keyField: 'national_id',
+        fields: [
+          { name: 'national_id', type: 'string', sensitivity: 'personal' },
+          { name: 'given_name', type: 'string', sensitivity: 'personal' },
+        ],
+      });
+      await post('/api/v1/organizations/paged/services', {
+        slug: 'residents',
+        dataset: 'residents',
+        title: 'Residents',
+        kind: 'hosted',
+      });
+      const residents = await server.fresh.store.db
+        .selectFrom('datasets')
+        .select('id')
+        .where('slug', '=', 'residents')
+        .executeTakeFirstOrThrow();
+      await server.fresh.store.db
+        .insertInto('records')
+        .values({
+          dataset_id: residents.id,
+          key: 'PAGED-SUBJECT',
+          data: JSON.stringify({ national_id: 'PAGED-SUBJECT', given_name: 'Paged' }),
+          updated_at: new Date().toISOString(),
+        })
+        .execute();
+      for (let i = 0; i < ITEMS; i++) {
+        const asked = await call(server.url, 'POST', '/api/v1/me/corrections', {
+          session: subject,
+          body: {
+            organization: 'paged',
+            dataset: 'residents',
+            key: 'PAGED-SUBJECT',
+            field: 'given_name',
+            problem: `Wrong, ${i}.`,
+            proposed: 'Right',
+          },
+        });
+        assert.equal(asked.status, 201, asked.text);
+      }
       await server.node.app.notifications.run();
       lists = [
         { template: '/api/v1/organizations', path: '/api/v1/organizations', key: 'slug' },
@@ -304,6 +349,12 @@ for (const dialect of DIALECTS) {
           path: '/api/v1/me/access-events',
           key: 'index',
           session: subject,
+        },
+        { template: '/api/v1/me/corrections', path: '/api/v1/me/corrections', key: 'id', session: subject },
+        {
+          template: '/api/v1/organizations/{org}/corrections',
+          path: '/api/v1/organizations/paged/corrections',
+          key: 'id',
         },
         { template: '/agreements/register', path: '/agreements/register?organization=paged', key: 'id' },
         {

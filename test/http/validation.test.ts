@@ -380,6 +380,34 @@ for (const dialect of DIALECTS) {
         { key: 'EX100000058', data: { national_id: 'EX100000058', given_name: 'Ada' } },
       ]);
       tokens.citizen = await server.session((await server.user([], { nationalId: 'EX100000033' })).personId);
+      // The citizen's entry in the people register, which they ask to correct; one request waits for an answer.
+      const people = await server.fresh.store.db
+        .selectFrom('datasets')
+        .select('id')
+        .where('slug', '=', 'people')
+        .executeTakeFirstOrThrow();
+      await server.fresh.store.db
+        .insertInto('records')
+        .values({
+          dataset_id: people.id,
+          key: 'EX100000033',
+          data: JSON.stringify({ national_id: 'EX100000033', given_name: 'Ana' }),
+          updated_at: new Date().toISOString(),
+        })
+        .execute();
+      const correction = () => ({
+        organization: 'provider',
+        dataset: 'people',
+        key: 'EX100000033',
+        field: 'given_name',
+        problem: 'My name is misspelt.',
+        proposed: 'Anna',
+      });
+      const waitingCorrection = await call(server.url, 'POST', '/api/v1/me/corrections', {
+        session: tokens.citizen,
+        body: correction(),
+      });
+      assert.equal(waitingCorrection.status, 201, waitingCorrection.text);
       /** Who acts, and who may not: the receiving side for its own moves, the providing side for the rest. */
       const receiving = ['submit', 'withdraw'];
       const agreementAction = (action: keyof typeof agreementIds): WriteRoute => ({
@@ -764,6 +792,25 @@ for (const dialect of DIALECTS) {
           allowed: () => tokens.citizen!,
           forbidden: () => tokens.admin!,
           signedIn: true,
+        },
+        {
+          method: 'POST',
+          path: '/api/v1/me/corrections',
+          template: '/api/v1/me/corrections',
+          valid: correction,
+          wrongType: { ...correction(), problem: 5 },
+          allowed: () => tokens.citizen!,
+          forbidden: () => tokens.admin!,
+          signedIn: true,
+        },
+        {
+          method: 'POST',
+          path: `/api/v1/organizations/provider/corrections/${waitingCorrection.body.id}/answer`,
+          template: '/api/v1/organizations/{org}/corrections/{id}/answer',
+          valid: () => ({ outcome: 'corrected', reason: 'Spelling corrected.' }),
+          wrongType: { outcome: 'corrected', reason: 5 },
+          allowed: () => tokens.steward!,
+          forbidden: () => tokens.outsider!,
         },
         {
           method: 'POST',

@@ -48,6 +48,7 @@ export async function tableCounts(db: import('kysely').Kysely<any>): Promise<Rec
     'agreement_templates',
     'emergencies',
     'webhooks',
+    'correction_requests',
     'consents',
     'consent_events',
     'sources',

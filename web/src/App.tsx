@@ -12,6 +12,7 @@ import { OrganizationAgreementsPage } from './pages/agreements.tsx';
 import { AuditorOrganizationPage, AuditorPage, AuditorUsagePage } from './pages/auditor.tsx';
 import { ConsentServicePage } from './pages/console-consent-services.tsx';
 import { SystemPage } from './pages/console-systems.tsx';
+import { AskCorrectionPage, CorrectionQueuePage } from './pages/corrections.tsx';
 import { EditDatasetPage } from './pages/dataset-edit.tsx';
 import { DatasetImportsPage } from './pages/dataset-imports.tsx';
 import { DatasetQualityPage } from './pages/dataset-quality.tsx';
@@ -94,6 +95,8 @@ function Layout() {
             <Route path="/my-details" element={<MyDataPage />} />
             <Route path="/my-data/receipts/:index" element={<AccessReceiptPage />} />
             <Route path="/my-data/consents/:id/receipt" element={<ConsentReceiptPage />} />
+            <Route path="/my-data/corrections/new" element={<AskCorrectionPage />} />
+            <Route path="/agency-console/:org/corrections" element={<CorrectionQueuePage />} />
             <Route path="/agency-console" element={<AgencyConsolePage />} />
             <Route path="/agency-console/:org" element={<AgencyConsolePage />} />
             <Route path="/agency-console/:org/:section" element={<AgencyConsolePage />} />

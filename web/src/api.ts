@@ -56,6 +56,7 @@ export type MyData = Static<typeof tracker.MyData>;
 export type RegisterRecord = MyData['records'][number];
 export type AccessEvent = Static<typeof tracker.AccessEvent>;
 export type AccessReceipt = Static<typeof tracker.AccessReceipt>;
+export type CorrectionRequest = Static<typeof tracker.CorrectionRequest>;
 export type Release = Static<typeof releases.Release>;
 export type ReleaseSummary = Static<typeof releases.ReleaseSummary>;
 export type NewRelease = Static<typeof releases.NewRelease>;
@@ -92,6 +93,8 @@ export interface SearchResults {
   pageSize: number;
   items: Dataset[];
   facets: Partial<Record<FacetName, FacetValue[]>>;
+  /** Set when the words as typed found nothing: the results are for this text instead. */
+  correctedText?: string;
 }
 
 /** A dataset's metadata quality, after the EU's Metadata Quality Assessment (MQA). */

@@ -66,6 +66,12 @@ const FacetValue = Type.Object({
 export const SearchResponse = Type.Object(
   {
     total: Type.Integer({ description: 'Datasets matching, on all pages' }),
+    correctedText: Type.Optional(
+      Type.String({
+        description:
+          'Set when the words as typed found nothing: the results are for this text, each unknown word replaced by the closest word in the catalog ("brths" → "births")',
+      }),
+    ),
     page: Type.Integer(),
     pageSize: Type.Integer(),
     items: Type.Array(catalog.schemas.Dataset),
@@ -112,6 +118,7 @@ export const catalogSearchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         offset: (page - 1) * pageSize,
         limit: pageSize,
         facetLimit: FACET_LIMIT,
+        correct: true,
       });
       return { ...result, page, pageSize };
     },

@@ -193,10 +193,18 @@ function Overview({
       <h2>What waits for you</h2>
       <AgreementsOverview slug={slug} name={name} />
       {roles.includes('data_steward') || roles.includes('organization_admin') ? (
-        <p>
-          <Link to={`/agency-console/${slug}/sources`}>Sources and their links to registers</Link>: copies of
-          people, addresses or businesses linked to a register, and the pairs waiting for a steward's review.
-        </p>
+        <>
+          <p>
+            <Link to={`/agency-console/${slug}/corrections`}>
+              Requests from people to correct {name}’s registers
+            </Link>
+          </p>
+          <p>
+            <Link to={`/agency-console/${slug}/sources`}>Sources and their links to registers</Link>: copies
+            of people, addresses or businesses linked to a register, and the pairs waiting for a steward's
+            review.
+          </p>
+        </>
       ) : null}
       {roles.some((r) => CATALOG_CHANGE_READERS.includes(r)) ? (
         <CatalogChanges

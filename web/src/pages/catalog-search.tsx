@@ -176,7 +176,11 @@ export function CatalogSearch({
         <div className="catalog__results">
           <h2 className="visually-hidden">Results</h2>
           <p id={ids.count} className="catalog__count" aria-live="polite" aria-atomic="true">
-            {shown ? countText(shown.total, scope.noun, q) : ''}
+            {shown
+              ? shown.correctedText
+                ? `Nothing found for “${q}”. Showing results for “${shown.correctedText}”: ${countText(shown.total, scope.noun, '')}.`
+                : countText(shown.total, scope.noun, q)
+              : ''}
           </p>
           {selected.length > 0 ? (
             <div className="selected-filters">

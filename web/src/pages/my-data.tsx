@@ -10,6 +10,7 @@ import { checkRecord, type RecordCheck } from '../ledger-proof.ts';
 import { formatDate, formatDateTime, Page, Pager, Status, SummaryList, SummaryRow } from '../page.tsx';
 import { roleLabel } from '../roles.ts';
 import { useApi, usePaged } from '../use-api.ts';
+import { MyCorrections } from './corrections.tsx';
 import { MyConsents } from './my-consents.tsx';
 import { Refusal } from './refusal.tsx';
 
@@ -56,6 +57,7 @@ export function MyDataPage() {
               <HeldAboutMe />
               <WhoLooked />
               <MyConsents />
+              <MyCorrections />
               <DownloadAll />
             </>
           ) : (
@@ -142,6 +144,14 @@ function RecordTable({ record, all }: { record: RegisterRecord; all: RegisterRec
           ))}
         </tbody>
       </table>
+      <p>
+        <Link
+          to={`/my-data/corrections/new?${new URLSearchParams({ organization: record.organization, dataset: record.dataset, key: record.key })}`}
+        >
+          Ask for a correction
+          <span className="visually-hidden"> of the {record.datasetTitle.toLowerCase()}</span>
+        </Link>
+      </p>
     </>
   );
 }
@@ -186,6 +196,11 @@ export function whatOf(event: AccessEvent): string {
     return event.event.bySubject === true ? 'You withdrew your consent' : 'Your consent was withdrawn';
   if (event.kind === 'person.registered' || event.kind === 'person.changed')
     return 'An account on govdx was given your national ID, or changed';
+  if (event.kind === 'correction.requested') return 'You asked for your data to be corrected';
+  if (event.kind === 'correction.answered')
+    return event.event.outcome === 'corrected'
+      ? 'Your data was corrected, as you asked'
+      : 'Your request to correct your data was answered: not corrected';
   if (event.kind === 'unknown') return 'A record filed under you that is about someone else';
   if (event.kind !== 'access') return event.kind;
   const what = event.service

@@ -22,6 +22,7 @@ import * as m0020 from './0020_ledger_governance_index_by_event.ts';
 import * as m0021 from './0021_record_imports.ts';
 import * as m0022 from './0022_usage_daily.ts';
 import * as m0024 from './0024_notifications.ts';
+import * as m0029 from './0029_service_request_assertions.ts';
 
 /**
  * Every migration, in order. Names sort in the order they run; each runs on SQLite and PostgreSQL.
@@ -51,4 +52,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0021_record_imports': m0021,
   '0022_usage_daily': m0022,
   '0024_notifications': m0024,
+  '0029_service_request_assertions': m0029,
 };

@@ -194,6 +194,13 @@ export const DatasetFilter = Type.Object(
   { additionalProperties: false },
 );
 
+const RequestAssertion = Type.Union([Type.Literal('jws'), Type.Literal('batch')], {
+  description:
+    "How the exchange signs the requests it forwards to the provider's API (docs/integrating.md): `jws`, one " +
+    'ES256 JWT per request (the default); `batch`, one signature over a Merkle root for the requests in flight ' +
+    'at one moment, each request carrying its inclusion path.',
+});
+
 export const Service = Type.Object(
   {
     id: Type.String(),
@@ -205,6 +212,7 @@ export const Service = Type.Object(
     description: Type.String(),
     kind: ServiceKind,
     baseUrl: Type.Union([Type.String(), Type.Null()]),
+    requestAssertion: RequestAssertion,
     exchangePath: Type.String({ description: 'Where consumers call it through the exchange' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
@@ -220,6 +228,7 @@ export const NewService = Type.Object(
     description: Type.Optional(Type.String({ maxLength: 10000 })),
     kind: ServiceKind,
     baseUrl: Type.Optional(Type.Union([HttpUrl, Type.Null()])),
+    requestAssertion: Type.Optional(RequestAssertion),
   },
   { additionalProperties: false },
 );
@@ -229,6 +238,7 @@ export const ServiceChanges = Type.Object(
     title: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     description: Type.Optional(Type.String({ maxLength: 10000 })),
     baseUrl: Type.Optional(Type.Union([HttpUrl, Type.Null()])),
+    requestAssertion: Type.Optional(RequestAssertion),
   },
   { additionalProperties: false, minProperties: 1 },
 );

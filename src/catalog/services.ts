@@ -52,6 +52,7 @@ function toService(row: ServiceRow): ServiceView {
     description: row.description,
     kind: row.kind,
     baseUrl: row.base_url,
+    requestAssertion: row.request_assertion,
     exchangePath: `/exchange/v1/${row.organization_slug}/${row.slug}`,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -135,6 +136,7 @@ export async function createService(
     description: input.description ?? '',
     kind: input.kind,
     base_url: baseUrl,
+    request_assertion: input.requestAssertion ?? 'jws',
     created_at: at,
     updated_at: at,
   };
@@ -187,6 +189,7 @@ export async function updateService(
       title: changes.title ?? current.title,
       description: changes.description ?? current.description,
       base_url: baseUrl,
+      request_assertion: changes.requestAssertion ?? current.request_assertion,
       updated_at: now(),
     })
     .where('id', '=', current.id)

@@ -171,8 +171,10 @@ export async function changeService(
   if (reasons.length > 0) {
     return { waiting: await propose(ctx, owner, { service: current }, changes, reasons, by) };
   }
-  // Its title and description decide nothing; they are not governance events.
-  return { applied: await updateService(ctx.db, owner, slug, changes) };
+  // Its title, description and how its requests are signed decide nothing; they are not governance events.
+  const applied = await updateService(ctx.db, owner, slug, changes);
+  if (changes.requestAssertion !== undefined) await ctx.changed();
+  return { applied };
 }
 
 async function serviceRow(db: Kysely<Database>, organizationId: string, slug: string) {

@@ -458,6 +458,8 @@ export const SERVICES: readonly DemoService[] = [
     description: "A resident's income of the last tax year, answered by the Tax and Customs Board's own API.",
     kind: 'proxied',
     providerPath: '/income',
+    // The demo providers verify batch assertions (src/demo/providers.ts): one signature for many requests.
+    requestAssertion: 'batch',
   },
   {
     organization: 'health-ministry',
@@ -468,6 +470,7 @@ export const SERVICES: readonly DemoService[] = [
       "A resident's disability status and care needs, answered by the Ministry of Health's own API.",
     kind: 'proxied',
     providerPath: '/health',
+    requestAssertion: 'batch',
   },
 ];
 

@@ -9,7 +9,7 @@ import Fastify, { type FastifyRequest } from 'fastify';
 import { createRemoteJWKSet } from 'jose';
 import { type Static, type TSchema, Type } from 'typebox';
 import { defaults } from '../config/index.ts';
-import { type VerifiedRequest, verifyRequestAssertion } from '../exchange/index.ts';
+import { RequestVerifier, type VerifiedRequest } from '../exchange/index.ts';
 import {
   businessIdentityAt,
   LARGE_EMPLOYERS,
@@ -200,7 +200,8 @@ export async function startDemoProviders(options: DemoProvidersOptions): Promise
   if (options.exchange) {
     // What a provider does with the exchange's signed request: verify it, then answer only for the person it names.
     const exchange = options.exchange;
-    const keys = createRemoteJWKSet(new URL(exchange.jwksUrl));
+    // Either form of assertion (per request, or batch); a batch's root signature is checked once.
+    const verifier = new RequestVerifier(createRemoteJWKSet(new URL(exchange.jwksUrl)));
     app.decorateRequest('exchangeRequest', null);
     app.addHook(
       'preHandler',
@@ -217,7 +218,7 @@ export async function startDemoProviders(options: DemoProvidersOptions): Promise
         }
         let verified: VerifiedRequest;
         try {
-          verified = await verifyRequestAssertion(token, keys, {
+          verified = await verifier.verify(token, {
             issuer: exchange.issuer,
             service,
             method: request.method,

@@ -48,6 +48,8 @@ export interface IndexedService {
   title: string;
   provider: IndexedOrganization;
   kind: ServiceKind;
+  /** How requests to the provider's API are signed (request-assertions.ts). */
+  requestAssertion: 'jws' | 'batch';
   /** Where a proxied service's provider API is: its origin and base path, parsed once. */
   providerApi: { origin: string; basePath: string } | null;
   datasetId: string;
@@ -319,6 +321,7 @@ export class DecisionIndex {
         provider,
         kind: s.kind,
         providerApi: providerApi(s.base_url),
+        requestAssertion: s.request_assertion,
         datasetId: s.dataset_id,
         personal: aboutPeople({
           fields: [...fields].map(([name, sensitivity]) => ({ name, sensitivity })),

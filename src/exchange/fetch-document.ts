@@ -12,7 +12,7 @@ import type { RecordReader } from './hosted.ts';
 import type { ExchangeKeys } from './keys.ts';
 import type { ProviderAnswer, ProviderClient } from './provider-client.ts';
 import { Refusal } from './record-access.ts';
-import { signRequestAssertion } from './request-assertions.ts';
+import { type BatchSigner, type RequestAssertionClaims, signRequestAssertion } from './request-assertions.ts';
 import type { StepTimes } from './step-times.ts';
 
 export type Target =
@@ -25,6 +25,8 @@ export type Allowed = Extract<Decision, { allowed: true }>;
 
 export interface Fetcher {
   keys: ExchangeKeys;
+  /** Signs the requests to providers whose service asks for batch assertions. */
+  batches: BatchSigner;
   providers: ProviderClient;
   readRecord: RecordReader;
   steps: StepTimes;
@@ -120,7 +122,7 @@ export async function fetchDocument(
   let answer: ProviderAnswer;
   try {
     const signing = steps.now();
-    const assertion = signRequestAssertion(parts.keys, config.publicUrl, {
+    const claims: RequestAssertionClaims = {
       service: `${service.provider.slug}/${service.slug}`,
       subject: call.subject,
       official: call.official,
@@ -133,7 +135,11 @@ export async function fetchDocument(
       method: call.method,
       url: `${target.origin}${target.path}`,
       requestId,
-    });
+    };
+    const assertion =
+      service.requestAssertion === 'batch'
+        ? await parts.batches.sign(claims)
+        : signRequestAssertion(parts.keys, config.publicUrl, claims);
     const headers: Record<string, string> = {
       authorization: `Bearer ${assertion}`,
       accept: 'application/json',

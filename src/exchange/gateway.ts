@@ -22,6 +22,7 @@ import type { ExchangeKeys } from './keys.ts';
 import { DailyQuota, RateLimiter } from './limits.ts';
 import type { ProviderClient } from './provider-client.ts';
 import { Refusal, recordAnswer, recordRefusal } from './record-access.ts';
+import type { BatchSigner } from './request-assertions.ts';
 import type { StepTimes } from './step-times.ts';
 import type { ExchangeUsage } from './usage.ts';
 
@@ -65,6 +66,7 @@ export interface GatewayParts {
   follower: ChangeFollower;
   ledger: Ledger;
   keys: ExchangeKeys;
+  batches: BatchSigner;
   providers: ProviderClient;
   readRecord: RecordReader;
   usage: ExchangeUsage;

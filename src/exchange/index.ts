@@ -19,6 +19,7 @@ import { Gateway } from './gateway.ts';
 import { recordReader } from './hosted.ts';
 import { type ExchangeKeys, loadExchangeKeys } from './keys.ts';
 import { ProviderClient } from './provider-client.ts';
+import { BatchSigner } from './request-assertions.ts';
 import { StepTimes } from './step-times.ts';
 import { ExchangeUsage } from './usage.ts';
 
@@ -47,8 +48,13 @@ export { type ExchangeKeys, loadExchangeKeys, SIGNING_ALG, SIGNING_KEY_SETTING }
 export { DailyQuota, RateLimiter } from './limits.ts';
 export { type ProviderAnswer, ProviderClient, type ProviderTarget } from './provider-client.ts';
 export {
+  BATCH_ASSERTION_TYPE,
+  BATCH_FORMAT,
+  BatchSigner,
   REQUEST_ASSERTION_TYPE,
   type RequestAssertionClaims,
+  RequestVerifier,
+  signBatch,
   signRequestAssertion,
   type VerifiedRequest,
   verifyRequestAssertion,
@@ -130,6 +136,7 @@ export class Exchange {
       follower,
       ledger: options.ledger,
       keys,
+      batches: new BatchSigner(keys, config.publicUrl),
       providers: this.#providers,
       readRecord: recordReader(store),
       usage: this.usage,

@@ -32,7 +32,7 @@ export {
   SALT_BYTES,
 } from './commitment.ts';
 export { isAuditor, mayReadEvent } from './entitlement.ts';
-export { EMPTY_ROOT, HASH_SIZE, leafHash, nodeHash, rootFromEdge, rootOf } from './hashes.ts';
+export { EMPTY_ROOT, HASH_SIZE, leafHash, nodeHash, rootFromEdge, rootOf, splitPoint } from './hashes.ts';
 export { KyselyLedgerStorage, LEDGER_LOCK } from './kysely-storage.ts';
 export { edgeIds, extendTree, storedHashCount, storedHashIndex } from './layout.ts';
 export {

@@ -177,6 +177,8 @@ export interface ServiceTable {
   kind: ServiceKind;
   /** The provider's own API, for proxied services. */
   base_url: string | null;
+  /** How requests to the provider's API are signed: `jws` (one signature each) or `batch` (migration 0029). */
+  request_assertion: 'jws' | 'batch';
   created_at: string;
   updated_at: string;
 }

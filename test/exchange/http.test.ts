@@ -146,6 +146,40 @@ for (const dialect of DIALECTS) {
       assert.equal(health.body.general_practitioner, undefined);
     });
 
+    test('a service set to per-request JWS is signed that way, and its provider still answers', async () => {
+      const steward = await tb.steward('tax-agency');
+      const set = (requestAssertion: string) =>
+        call(tb.url, 'PATCH', '/api/v1/organizations/tax-agency/services/income', {
+          token: steward,
+          body: { requestAssertion },
+        });
+      const ask = () =>
+        exchange(tb.url, tokens[SOCIAL]!, `/tax-agency/income/${person}`, {
+          purpose: ASSESSMENT,
+          subject: person,
+          official: OFFICIAL,
+        });
+      assert.equal(
+        tb.server.node.app.exchange.index.service('tax-agency', 'income')?.requestAssertion,
+        'batch',
+      );
+      const jws = await set('jws');
+      assert.equal(jws.status, 200, jws.text);
+      assert.equal(jws.body.requestAssertion, 'jws');
+      try {
+        assert.equal(
+          tb.server.node.app.exchange.index.service('tax-agency', 'income')?.requestAssertion,
+          'jws',
+        );
+        const answered = await ask();
+        assert.equal(answered.status, 200, answered.text);
+        assert.equal(answered.body.national_id, person);
+      } finally {
+        assert.equal((await set('batch')).status, 200);
+      }
+      assert.equal((await ask()).status, 200, 'and in batches again');
+    });
+
     test('the provider refuses a request that did not come through the exchange', async () => {
       const direct = await call(tb.provider.url, 'GET', `/income/${person}`);
       assert.equal(direct.status, 401);

@@ -4,9 +4,11 @@ import { createPublicKey } from 'node:crypto';
 import { after, describe, test } from 'node:test';
 import { createLocalJWKSet, decodeProtectedHeader, exportJWK, generateKeyPair, jwtVerify } from 'jose';
 import {
+  BatchSigner,
   loadExchangeKeys,
   REQUEST_ASSERTION_TYPE,
   type RequestAssertionClaims,
+  RequestVerifier,
   signRequestAssertion,
   verifyRequestAssertion,
 } from '../../src/exchange/index.ts';
@@ -94,5 +96,66 @@ describe('request assertions', () => {
       keys: [{ ...(await exportJWK(publicKey)), kid: keys.kid, alg: 'ES256' }],
     });
     await assert.rejects(verifyRequestAssertion(token, stranger, expected));
+  });
+
+  describe('in batches: one signature over a Merkle root, each request with its inclusion path', () => {
+    const signer = new BatchSigner(keys, ISSUER);
+    const urls = Array.from({ length: 5 }, (_, i) => `${claims.url}?n=${i}`);
+    const signAll = () =>
+      Promise.all(urls.map((url, i) => signer.sign({ ...claims, url, requestId: `request-${i}` })));
+
+    test('requests signed in one turn share one root signature, and each verifies alone', async () => {
+      const batch = await signAll();
+      const roots = new Set(batch.map((a) => a.split('.').slice(4).join('.')));
+      assert.equal(roots.size, 1, 'one signature for the five');
+      const verifier = new RequestVerifier(published);
+      for (const [i, assertion] of batch.entries()) {
+        const verified = await verifier.verify(assertion, { ...expected, url: urls[i]! });
+        assert.equal(verified.requestId, `request-${i}`);
+        assert.equal(verified.subject, claims.subject);
+        assert.deepEqual(verified.fields, claims.fields);
+      }
+    });
+
+    test('a tampered path, leaf index, claim or root, or another request, is refused by the provider-side verifier', async () => {
+      const batch = await signAll();
+      const verifier = new RequestVerifier(published);
+      const parts = batch[1]!.split('.');
+      const expect1 = { ...expected, url: urls[1]! };
+      const path = Buffer.from(parts[3]!, 'base64url');
+      path[0] = path[0]! ^ 1;
+      const tamperedClaims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString());
+      tamperedClaims.fields = [...tamperedClaims.fields, 'employer'];
+      const rootPayload = JSON.parse(Buffer.from(parts[5]!, 'base64url').toString());
+      rootPayload.size = 8;
+      const replace = (at: number, value: string) => parts.map((p, i) => (i === at ? value : p)).join('.');
+      const cases: Array<[string, string]> = [
+        ['a tampered path', replace(3, path.toString('base64url'))],
+        ['another leaf index', replace(2, '2')],
+        ['a tampered claim', replace(1, Buffer.from(JSON.stringify(tamperedClaims)).toString('base64url'))],
+        ['a tampered root', replace(5, Buffer.from(JSON.stringify(rootPayload)).toString('base64url'))],
+        ['a path cut short', replace(3, path.subarray(32).toString('base64url'))],
+      ];
+      for (const [what, assertion] of cases) {
+        await assert.rejects(verifier.verify(assertion, expect1), Error, what);
+      }
+      await assert.rejects(verifier.verify(batch[1]!, { ...expected, url: urls[2]! }), 'another request');
+      await assert.rejects(
+        verifier.verify(batch[1]!, { ...expected, service: 'tax-agency/other' }),
+        'another service',
+      );
+      const stranger = createLocalJWKSet({
+        keys: [{ ...(await exportJWK((await generateKeyPair('ES256')).publicKey)), kid: keys.kid }],
+      });
+      await assert.rejects(new RequestVerifier(stranger).verify(batch[1]!, expect1), 'another key');
+      assert.ok(await verifier.verify(batch[1]!, expect1), 'the genuine one still verifies');
+    });
+
+    test('a provider on per-request JWS still works: the same verifier takes either form', async () => {
+      const token = signRequestAssertion(keys, ISSUER, claims);
+      const verified = await new RequestVerifier(published).verify(token, expected);
+      assert.equal(verified.requestId, claims.requestId);
+      assert.equal((await verifyRequestAssertion(token, published, expected)).requestId, claims.requestId);
+    });
   });
 });

@@ -283,7 +283,8 @@ export const serviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Change a service',
       description:
         "A change of the provider's address (baseUrl) waits, whole, for the sign-off of the organization's data " +
-        'protection officer (202, with the change waiting); a change of the title or description is made at once (200).',
+        'protection officer (202, with the change waiting); a change of the title, the description or requestAssertion ' +
+        '(how requests to the provider are signed: docs/integrating.md) is made at once (200).',
       params: OrgItemParams,
       body: c.ServiceChanges,
       response: { 200: c.Service, 202: c.CatalogChange, ...changed, 503: Type.Ref('Error') },

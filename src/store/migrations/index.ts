@@ -24,6 +24,7 @@ import * as m0022 from './0022_usage_daily.ts';
 import * as m0024 from './0024_notifications.ts';
 import * as m0025 from './0025_field_labels.ts';
 import * as m0026 from './0026_correction_requests.ts';
+import * as m0029 from './0029_service_request_assertions.ts';
 import * as m0030 from './0030_sources.ts';
 import * as m0031 from './0031_change_feeds.ts';
 
@@ -57,6 +58,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0024_notifications': m0024,
   '0025_field_labels': m0025,
   '0026_correction_requests': m0026,
+  '0029_service_request_assertions': m0029,
   '0030_sources': m0030,
   '0031_change_feeds': m0031,
 };

@@ -88,7 +88,7 @@ describe('plain words for citizens', { skip: skipWithoutChromium() }, () => {
       await assertReflows(page, 'My data');
     }));
 
-  test('a steward gives a field its plain label on the dataset edit page', () =>
+  test('a steward gives a field its plain label on the dataset edit page; a date field says its day in words', () =>
     inWindow(async (page) => {
       await signIn(page, site, 'steward.population');
       await page.goto(`${site.url}/organizations/population-register/datasets/population/edit`);
@@ -97,6 +97,9 @@ describe('plain words for citizens', { skip: skipWithoutChromium() }, () => {
       assert.equal(await label.inputValue(), 'Sex');
       await assertAccessible(page, 'the dataset edit page');
       await assertReflows(page, 'the dataset edit page');
+      // A date field writes the chosen day in words, as the pages do, whatever the browser shows.
+      await page.getByLabel('First published (optional)').fill('2027-12-03');
+      await page.getByText('That is 3 December 2027.').waitFor();
       await label.fill('Sex as registered');
       await page.getByRole('button', { name: 'Save changes' }).click();
       await page.waitForURL(

@@ -47,6 +47,7 @@ export function agreementRows(db: Db) {
       'purposes.slug as purpose_slug',
       'purposes.title as purpose_title',
       'agreement_templates.slug as template_slug',
+      'agreement_templates.title as template_title',
       'emergencies.name as emergency_name',
       'emergencies.ends_at as emergency_ends_at',
     ]);
@@ -62,6 +63,7 @@ export type AgreementRow = AgreementTable & {
   purpose_slug: string;
   purpose_title: string;
   template_slug: string | null;
+  template_title: string | null;
   emergency_name: string | null;
   emergency_ends_at: string | null;
 };
@@ -159,6 +161,7 @@ function toAgreement(
     rateLimitPerMinute: row.rate_limit_per_minute,
     quotaPerDay: row.quota_per_day,
     template: row.template_slug,
+    templateTitle: row.template_title,
     emergency: emergencyRef(row),
     approvals,
     submittedAt: row.submitted_at,

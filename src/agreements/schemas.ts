@@ -89,6 +89,7 @@ export const Agreement = Type.Object({
   rateLimitPerMinute: Nullable(Type.Integer()),
   quotaPerDay: Nullable(Type.Integer()),
   template: Nullable(Slug),
+  templateTitle: Nullable(Type.String({ description: 'The title of the template it was made from' })),
   emergency: Nullable(EmergencyRef),
   approvals: Type.Array(Approval),
   submittedAt: Nullable(Timestamp),

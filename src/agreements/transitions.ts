@@ -151,6 +151,7 @@ export function baseRow(row: AgreementRow): AgreementTable {
     purpose_slug: _pu,
     purpose_title: _pt,
     template_slug: _t,
+    template_title: _tt,
     emergency_name: _en,
     emergency_ends_at: _ee,
     ...table

@@ -113,6 +113,12 @@ describe('web app: a data-sharing agreement from request to revocation', {
         [`Data steward of the providing organization${population.name}`],
         'a request that keeps the template needs only the provider steward',
       );
+      assert.ok(
+        (await textOf(page.locator('main'))).includes(
+          `The template “${template.title}” of ${population.name}`,
+        ),
+        'the template by its title, not its slug',
+      );
       await assertAccessible(page, 'the agreement page, waiting for approval');
     }));
 
@@ -205,6 +211,8 @@ describe('web app: a data-sharing agreement from request to revocation', {
         await page.getByRole('button', { name: 'Revoke the agreement' }).click();
         await page.getByRole('status').filter({ hasText: 'The agreement is revoked.' }).waitFor();
         await page.getByText('Ended early', { exact: true }).first().waitFor();
+        // An agreement ended early says when it ended, not the end date it was made with.
+        assert.match(await textOf(page.locator('main')), /, until it ended on \d{1,2} [A-Z][a-z]+ \d{4}/);
         const history = page.getByRole('table', { name: /What happened to this agreement/ });
         assert.match(
           await textOf(history),

@@ -70,7 +70,7 @@ describe('web app: My data, the citizen’s tracker', { skip: skipWithoutChromiu
       const cells = await row.getByRole('cell').allTextContents();
       assert.match(cells[0] ?? '', /Housing Agency \(Housing benefit case system\)/);
       assert.equal(cells[1], OFFICIAL);
-      assert.match(cells[2] ?? '', /Person lookup at Population Register Office: .*given name/);
+      assert.match(cells[2] ?? '', /Person lookup at Population Register Office: .*First name\(s\)/);
       assert.match(cells[3] ?? '', /Housing benefit eligibility, under an agreement/);
       assert.equal(cells[4], 'Shared');
 

@@ -2,7 +2,14 @@
  * Form controls with their label, hint and error message tied to them, so that a screen reader reads
  * all three; the error is also marked on the control (aria-invalid).
  */
-import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react';
+import {
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+  useState,
+} from 'react';
+import { dayInWords } from '../../src/domain/index.ts';
 
 interface Described {
   id: string;
@@ -50,6 +57,7 @@ export function InputField({
   className = 'input',
   ...input
 }: Described & InputHTMLAttributes<HTMLInputElement>) {
+  if (input.type === 'date') return <DateField {...{ id, label, hint, error, className, ...input }} />;
   return (
     <Group id={id} label={label} hint={hint} error={error}>
       <input
@@ -177,4 +185,40 @@ export function focusFirstError(form: HTMLFormElement | null): void {
 export function dateInputValue(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+/**
+ * A date input that also writes the chosen day in words ("3 December 2027"), the way every page writes
+ * dates, since the browser shows it in its own format (mm/dd/yyyy in many).
+ */
+export function DateField({
+  id,
+  label,
+  hint,
+  error,
+  className = 'input',
+  onChange,
+  ...input
+}: Described & InputHTMLAttributes<HTMLInputElement>) {
+  const [chosen, setChosen] = useState(String(input.value ?? input.defaultValue ?? ''));
+  const day = String(input.value ?? chosen);
+  return (
+    <Group id={id} label={label} hint={hint} error={error}>
+      <input
+        className={className}
+        id={id}
+        aria-describedby={[describedBy({ id, label, hint, error }), `${id}-words`].filter(Boolean).join(' ')}
+        aria-invalid={error ? true : undefined}
+        onChange={(event) => {
+          setChosen(event.currentTarget.value);
+          onChange?.(event);
+        }}
+        {...input}
+        type="date"
+      />
+      <p className="hint date-words" id={`${id}-words`} aria-live="polite">
+        {/^\d{4}-\d{2}-\d{2}$/.test(day) ? `That is ${dayInWords(day)}.` : ''}
+      </p>
+    </Group>
+  );
 }

@@ -300,9 +300,8 @@ function Terms({ agreement: a }: { agreement: Agreement }) {
         <SummaryRow term="In force">
           {a.activatedAt
             ? `From ${formatDate(a.activatedAt)}`
-            : `Not yet; from ${formatDate(a.validFrom)} at the earliest`}{' '}
-          until {formatDate(a.validUntil)}
-          {a.endedAt ? ` (ended on ${formatDate(a.endedAt)})` : ''}
+            : `Not yet; from ${formatDate(a.validFrom)} at the earliest`}
+          {a.endedAt ? `, until it ended on ${formatDate(a.endedAt)}` : ` until ${formatDate(a.validUntil)}`}
         </SummaryRow>
         <SummaryRow term="Data may be kept for">{daysInWords(a.retentionDays)}</SummaryRow>
         <SummaryRow term="Passing the data on">
@@ -316,7 +315,7 @@ function Terms({ agreement: a }: { agreement: Agreement }) {
         <SummaryRow term="Made from">
           {a.template ? (
             <>
-              The template <code>{a.template}</code> of {a.providerName}
+              The template “{a.templateTitle ?? a.template}” of {a.providerName}
             </>
           ) : (
             'Terms of its own, not a template'

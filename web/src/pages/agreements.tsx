@@ -78,7 +78,11 @@ export function AgreementTable({
             <td>
               <AgreementStatusTag status={agreement.status} />
             </td>
-            <td>{formatDate(agreement.validUntil)}</td>
+            <td>
+              {agreement.endedAt
+                ? `Ended on ${formatDate(agreement.endedAt)}`
+                : formatDate(agreement.validUntil)}
+            </td>
           </tr>
         ))}
       </tbody>

@@ -256,3 +256,45 @@ export async function downloadTotals(
     totals.set(row.dataset_id, { total: Number(row.total), recent: Number(row.recent ?? 0) });
   return totals;
 }
+
+/** How many rows a preview shows at most. */
+export const PREVIEW_MAX_ROWS = 50;
+
+export interface DatasetPreview {
+  /** The declared fields in order, each with its plain label when the steward gave one. */
+  fields: Array<{ name: string; label: string | null }>;
+  /** The first records in key order, as rows of the fields: exactly what the download starts with. */
+  rows: unknown[][];
+  /** How many records the dataset holds. */
+  total: number;
+}
+
+/**
+ * The first rows of an open dataset, so that someone can see what it holds before downloading it.
+ * It takes the dataset as findOpenDataset found it, so a dataset that is not open (or declares a field
+ * that is not) has no preview.
+ */
+export async function previewOpenDataset(
+  db: Kysely<Database>,
+  dataset: OpenDataset,
+  rows: number,
+): Promise<DatasetPreview> {
+  const limit = Math.max(1, Math.min(PREVIEW_MAX_ROWS, Math.floor(rows)));
+  const first = await recordBatches(db, dataset.id, limit).next();
+  const labels = await db
+    .selectFrom('fields')
+    .select(['name', 'label'])
+    .where('dataset_id', '=', dataset.id)
+    .execute();
+  const labelOf = new Map(labels.map((f) => [f.name, f.label]));
+  const { count } = await db
+    .selectFrom('records')
+    .select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
+    .where('dataset_id', '=', dataset.id)
+    .executeTakeFirstOrThrow();
+  return {
+    fields: dataset.fields.map((name) => ({ name, label: labelOf.get(name) ?? null })),
+    rows: first.done ? [] : first.value.map((data) => recordRow(JSON.parse(data), dataset.fields)),
+    total: Number(count),
+  };
+}

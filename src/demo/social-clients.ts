@@ -44,7 +44,8 @@ export function socialClients(size: number): Client[] {
   let index = 0;
   for (const chunk of population(size)) {
     for (const person of chunk.persons) {
-      if (index % step === 3 && picked.length < wanted) picked.push(person);
+      // Every step-th person, from the fourth on (or from the first when the population is small).
+      if (index % step === Math.min(3, step - 1) && picked.length < wanted) picked.push(person);
       index++;
     }
   }

@@ -239,7 +239,7 @@ describe('web app accessibility: WCAG 2.1 A and AA by axe', { skip: skipWithoutC
   test("a citizen's My data page has no violations", () =>
     inWindow(async (page) => {
       await signIn(page, site, 'citizen', '/my-data');
-      await page.getByText('National ID number').waitFor();
+      await page.getByRole('rowheader', { name: 'National ID number' }).first().waitFor();
       await page.getByRole('heading', { name: 'What you have agreed to share' }).waitFor();
       await settled(page);
       await assertAccessible(page, 'my data (citizen)');

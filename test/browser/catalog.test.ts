@@ -7,9 +7,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DATASETS, DEMO_ACCOUNTS, ORGANIZATIONS, TEMPLATES } from '../../src/demo/index.ts';
+import { fieldLabel } from '../../src/domain/index.ts';
 import { DIALECTS, skipUnless } from '../support/stores.ts';
 import {
-  accessibilityViolations,
+  assertAccessible,
   assertReflows,
   type DemoSite,
   inNewWindow,
@@ -37,11 +38,6 @@ const personTemplate = TEMPLATES.find(
 )!;
 
 const steward = DEMO_ACCOUNTS.find((a) => a.username === 'steward.address')!;
-
-async function assertAccessible(page: Page, what: string): Promise<void> {
-  const violations = await accessibilityViolations(page);
-  assert.equal(violations, '', `${what} (${page.url()}) breaks WCAG 2.1 AA:\n${violations}`);
-}
 
 /** Waits until the announced result count reads `text`. */
 async function countReads(page: Page, text: string): Promise<void> {
@@ -179,6 +175,31 @@ for (const dialect of DIALECTS) {
         await page
           .getByText('Downloaded once so far (1 as CSV, 0 as JSON), once in the last 30 days.')
           .waitFor();
+      }));
+
+    test("an open dataset's page shows its first rows, with the fields in plain words, as the download starts", () =>
+      inWindow(async (page) => {
+        await page.goto(`${site.url}/organizations/${addresses.organization}/datasets/${addresses.slug}`);
+        await settled(page);
+        const table = page.getByRole('table', { name: /^The first 10 of [\d,]+ records of / });
+        await table.waitFor();
+        const headers = (await table.locator('thead th').allTextContents()).map((h) => h.trim());
+        assert.deepEqual(
+          headers,
+          addresses.fields.map((f) => fieldLabel(f)),
+          'each column is headed by its plain label',
+        );
+        assert.equal(await table.locator('tbody tr').count(), 10);
+        const csv = await fetch(
+          new URL(`/catalog/datasets/${addresses.organization}/${addresses.slug}.csv`, site.url),
+        );
+        const firstRecord = (await csv.text()).split(/\r?\n/)[1]!;
+        const firstRow = (await table.locator('tbody tr').first().locator('td').allTextContents()).map((c) =>
+          c.trim(),
+        );
+        assert.equal(firstRow[0], firstRecord.split(',')[0], 'the preview starts where the download does');
+        await assertAccessible(page, 'an open dataset with its preview');
+        await assertReflows(page, 'an open dataset with its preview');
       }));
 
     test('a restricted dataset publishes no records, and tells a visitor how a civil servant gets access', () =>

@@ -139,6 +139,30 @@ for (const dialect of DIALECTS) {
       assert.deepEqual((await get(`/catalog/datasets/${ORG}/empty.json`)).body, []);
     });
 
+    test('the preview shows the first rows of the declared fields in key order, and how many records there are', async () => {
+      const response = await get(`/catalog/datasets/${ORG}/towns/preview?rows=2`);
+      assert.equal(response.status, 200, response.text);
+      assert.deepEqual(response.body, {
+        fields: [
+          { name: 'town', label: null },
+          { name: 'note', label: null },
+          { name: 'residents', label: null },
+          { name: 'centre.lat', label: null },
+        ],
+        rows: [
+          ['Alder', 'plain', 1200, 58.5],
+          ['Birch, upper', 'says "hello"', 0, 59],
+        ],
+        total: 4,
+      });
+      assert.ok(!response.text.includes('secret'));
+      const empty = await get(`/catalog/datasets/${ORG}/empty/preview`);
+      assert.deepEqual([empty.body.rows, empty.body.total], [[], 0]);
+      const tooMany = await get(`/catalog/datasets/${ORG}/towns/preview?rows=51`);
+      assert.equal(tooMany.status, 400);
+      assert.equal(tooMany.body.error.code, 'VALIDATION_FAILED');
+    });
+
     test('a dataset that is not open, or declares a field that is not open, is answered like one that does not exist', async () => {
       const missing = await get(`/catalog/datasets/${ORG}/no-such-dataset.csv`);
       assert.equal(missing.status, 404);
@@ -157,6 +181,9 @@ for (const dialect of DIALECTS) {
           assert.equal(response.body.error.code, 'NOT_FOUND');
           assert.ok(!response.text.includes('Alder'), `${slug}.${format}`);
         }
+        const preview = await get(`/catalog/datasets/${ORG}/${slug}/preview`);
+        assert.equal(preview.status, 404, `${slug} preview`);
+        assert.ok(!preview.text.includes('Alder'), `${slug} preview`);
         const usage = await get(`/catalog/datasets/${ORG}/${slug}/usage`);
         assert.equal(usage.status, 404, `${slug} usage`);
       }

@@ -198,6 +198,7 @@ export const POLICY: Record<string, Rule> = {
   'GET /catalog/datasets/{org}/{file}': PUBLIC,
   'GET /catalog/search': PUBLIC,
   'GET /catalog/datasets/{org}/{slug}/usage': PUBLIC,
+  'GET /catalog/datasets/{org}/{slug}/preview': PUBLIC,
   'GET /catalog/quality/datasets/{org}/{slug}': PUBLIC,
   'GET /catalog/quality/organizations': PUBLIC,
   'GET /catalog/quality/organizations/{org}': PUBLIC,

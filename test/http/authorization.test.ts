@@ -611,6 +611,7 @@ describe('the authorization matrix: every operation × every kind of caller', ()
       'GET /catalog/datasets/{org}/{file}': get('/catalog/datasets/home/statistics.jsonld'),
       'GET /catalog/search': get('/catalog/search?q=people'),
       'GET /catalog/datasets/{org}/{slug}/usage': get('/catalog/datasets/home/statistics/usage'),
+      'GET /catalog/datasets/{org}/{slug}/preview': get('/catalog/datasets/home/statistics/preview'),
       'GET /catalog/quality/datasets/{org}/{slug}': get('/catalog/quality/datasets/home/statistics'),
       'GET /catalog/quality/organizations': get('/catalog/quality/organizations'),
       'GET /catalog/quality/organizations/{org}': get('/catalog/quality/organizations/home'),

@@ -182,6 +182,13 @@ export interface OrganizationQuality {
 }
 
 /** How often an open dataset was downloaded. */
+/** The first rows of an open dataset (GET /catalog/datasets/{org}/{slug}/preview). */
+export interface DatasetPreview {
+  fields: Array<{ name: string; label: string | null }>;
+  rows: unknown[][];
+  total: number;
+}
+
 export interface DatasetUsage {
   total: number;
   byFormat: { csv: number; json: number };

@@ -48,8 +48,50 @@ export async function sendDownload(
     .send(file);
 }
 
+const Preview = Type.Object({
+  fields: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      label: Type.Union([Type.String(), Type.Null()], { description: 'The field in plain words, if given' }),
+    }),
+  ),
+  rows: Type.Array(Type.Array(Type.Unknown()), {
+    description: 'The first records in key order, one value per field, null where a record has none',
+  }),
+  total: Type.Integer({ minimum: 0, description: 'How many records the dataset holds' }),
+});
+
 export const catalogDownloadRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.store.db;
+
+  app.get('/datasets/:org/:slug/preview', {
+    config: PUBLIC,
+    schema: {
+      tags,
+      summary: 'The first rows of an open dataset, to see what it holds before downloading it',
+      description:
+        'Only open datasets (public, every field open) have a preview; any other answers 404, as its download does.',
+      params: Type.Object({ org: Slug, slug: Slug }),
+      querystring: Type.Object(
+        {
+          rows: Type.Optional(
+            Type.Integer({
+              minimum: 1,
+              maximum: catalog.PREVIEW_MAX_ROWS,
+              default: 10,
+              description: 'How many rows',
+            }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 200: Preview, ...errorResponses },
+    },
+    handler: async (request) => {
+      const dataset = await catalog.findOpenDataset(db, request.params.org, request.params.slug);
+      return catalog.previewOpenDataset(db, dataset, request.query.rows ?? 10);
+    },
+  });
 
   app.get('/datasets/:org/:slug/usage', {
     config: PUBLIC,

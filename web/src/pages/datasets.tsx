@@ -1,8 +1,10 @@
 /** A dataset in the catalog: the list of results, the full catalog search, and the dataset's own page. */
 import { Link, useLocation, useParams } from 'react-router-dom';
+import { fieldLabel } from '../../../src/domain/index.ts';
 import {
   type Page as ApiPage,
   type Dataset,
+  type DatasetPreview,
   type DatasetQuality,
   type DatasetUsage,
   type Distribution,
@@ -128,7 +130,10 @@ export function DatasetPage() {
           <DatasetFacts dataset={d} />
 
           {d.classification === 'public' ? (
-            <Downloads dataset={d} />
+            <>
+              <Downloads dataset={d} />
+              <Preview dataset={d} />
+            </>
           ) : (
             <RequestAccess dataset={d} services={services.data ? reachable : undefined} />
           )}
@@ -289,6 +294,72 @@ function Downloads({ dataset: d }: { dataset: Dataset }) {
           {usage.data.byFormat.json} as JSON), {timesText(lastMonth ?? 0)} in the last 30 days.
         </p>
       ) : null}
+    </section>
+  );
+}
+
+const PREVIEW_ROWS = 10;
+
+/** A cell of the preview as the CSV download writes it: nothing for no value, JSON for a structure. */
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/** The first rows of an open dataset, to see what it holds before downloading it. */
+function Preview({ dataset: d }: { dataset: Dataset }) {
+  const preview = useApi<DatasetPreview>(
+    `/catalog/datasets/${encodeURIComponent(d.organization)}/${encodeURIComponent(d.slug)}/preview?rows=${PREVIEW_ROWS}`,
+  );
+  // A dataset marked public whose access rights or fields are not all open has no preview (404): say nothing.
+  if (!preview.data) return null;
+  const { fields, rows, total } = preview.data;
+  if (total === 0) {
+    return (
+      <section aria-labelledby="preview">
+        <h2 id="preview">A look at the data</h2>
+        <p>It holds no records yet.</p>
+      </section>
+    );
+  }
+  const caption =
+    rows.length === total
+      ? `All ${total} ${total === 1 ? 'record' : 'records'} of ${d.title}`
+      : `The first ${rows.length} of ${total.toLocaleString('en-GB')} records of ${d.title}`;
+  return (
+    <section aria-labelledby="preview">
+      <h2 id="preview">A look at the data</h2>
+      <p>The first rows, exactly as the download starts. Download the file for all of it.</p>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: keyboard users scroll the region by focusing it (WCAG 2.1.1) */}
+      <section className="table-scroll" aria-labelledby="preview-caption" tabIndex={0}>
+        <table className="table">
+          <caption className="table__caption" id="preview-caption">
+            {caption}
+          </caption>
+          <thead>
+            <tr>
+              {fields.map((f) => (
+                <th key={f.name} scope="col">
+                  {fieldLabel(f)}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row, i) => (
+              // Rows have no identity of their own here beyond their place in key order.
+              // biome-ignore lint/suspicious/noArrayIndexKey: the preview is fixed, never reordered
+              <tr key={i}>
+                {row.map((value, j) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: one cell per field, in the fields' order
+                  <td key={j}>{cellText(value)}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
     </section>
   );
 }

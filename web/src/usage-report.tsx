@@ -8,6 +8,7 @@ import { type FormEvent, type ReactNode, useId, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { UsageCount, UsageReport } from './api.ts';
 import { withQuery } from './api.ts';
+import { DateField } from './form.tsx';
 import { ErrorAlert, Status } from './page.tsx';
 import { useApi } from './use-api.ts';
 
@@ -254,25 +255,8 @@ function RangeForm({
   }
   return (
     <form className="usage-range" onSubmit={submit}>
-      <div className="form-group">
-        <label className="label" htmlFor={`${id}-from`}>
-          First day
-        </label>
-        <input
-          className="input"
-          type="date"
-          id={`${id}-from`}
-          name="from"
-          defaultValue={range?.from}
-          required
-        />
-      </div>
-      <div className="form-group">
-        <label className="label" htmlFor={`${id}-to`}>
-          Last day
-        </label>
-        <input className="input" type="date" id={`${id}-to`} name="to" defaultValue={range?.to} required />
-      </div>
+      <DateField id={`${id}-from`} label="First day" name="from" defaultValue={range?.from} required />
+      <DateField id={`${id}-to`} label="Last day" name="to" defaultValue={range?.to} required />
       <button type="submit" className="button button--secondary">
         Show these days
       </button>

@@ -69,7 +69,7 @@ describe('web app: the citizen’s receipts', { skip: skipWithoutChromium() }, (
         'Housing Agency, through its Housing benefit case system',
         OFFICIAL,
         'Population Register Office',
-        'given name',
+        'First name(s)',
         'Housing benefit eligibility',
         'GDPR Art. 6(1)',
         'A data-sharing agreement (reference',

@@ -67,6 +67,7 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(consent.piiCategories, [
         {
           field: 'given_name',
+          label: 'First name(s)',
           sensitivity: 'personal',
           source: {
             organization: 'population-register',
@@ -117,6 +118,7 @@ for (const dialect of DIALECTS) {
       assert.equal(consent.piiCategories[0]?.source?.dataset, 'population');
       assert.deepEqual(consent.piiCategories[1], {
         field: 'taxable_income',
+        label: 'Taxable income',
         sensitivity: null,
         source: {
           organization: 'tax-agency',
@@ -289,7 +291,9 @@ for (const dialect of DIALECTS) {
         const kept = await getConsent(db, 'c1');
         assert.equal(kept.purposeDescription, 'To fill in your form.');
         assert.equal(kept.legalBasis, 'gdpr-6-1-a');
-        assert.deepEqual(kept.piiCategories, [{ field: 'given_name', sensitivity: null, source: null }]);
+        assert.deepEqual(kept.piiCategories, [
+          { field: 'given_name', label: 'Given name', sensitivity: null, source: null },
+        ]);
         assert.deepEqual(kept.recipients, [{ organization: 'housing', name: 'Housing' }]);
         assert.equal(kept.retentionDays, null, 'not known, not guessed');
         assert.deepEqual(kept.notice, { url: null, version: null });

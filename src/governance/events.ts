@@ -52,24 +52,38 @@ function matches(event: LedgerEvent, filter: GovernanceFilter): boolean {
   return true;
 }
 
-/** A page of governance events, newest first, before entry `before` (exclusive; null for the newest). */
-export async function listGovernanceEvents(
+const ledgerRows = (db: Kysely<Database>) =>
+  db.selectFrom('ledger_entries').select(['entry_index', 'kind', 'event']);
+/** The ledger's rows as a query, for a caller to narrow with SQL before the events themselves are judged. */
+export type LedgerRowQuery = ReturnType<typeof ledgerRows>;
+
+/** A ledger entry found by a scan, with what is wrong with its index row, if anything. */
+export interface ScannedEntry {
+  index: number;
+  event: LedgerEvent;
+  problem: string | null;
+}
+
+/**
+ * A page of ledger entries, newest first, before entry `before` (exclusive; null for the newest): the rows
+ * `narrow` lets through, read BATCH at a time, whose committed event `keep` accepts. SQL only narrows what
+ * is read; the event itself decides, so a rewritten `kind` column hides nothing (its mismatch is the
+ * entry's `problem`). At most MOST_SCANNED rows are read per page: a page cut short continues after
+ * what was read (`nextKey`).
+ */
+export async function scanLedger(
   db: Kysely<Database>,
-  filter: GovernanceFilter,
+  narrow: (query: LedgerRowQuery) => LedgerRowQuery,
+  keep: (event: LedgerEvent) => boolean,
   limit: number,
   before: number | null,
-): Promise<Page<GovernanceEventView>> {
-  const found: Array<{ index: number; event: LedgerEvent; problem: string | null }> = [];
+): Promise<{ items: ScannedEntry[]; nextKey: number | null }> {
+  const found: ScannedEntry[] = [];
   let cursor = before;
   let scanned = 0;
   let exhausted = false;
   while (found.length < limit + 1 && scanned < MOST_SCANNED) {
-    let query = db
-      .selectFrom('ledger_entries')
-      .select(['entry_index', 'kind', 'event'])
-      // Chosen by the committed event too, not the `kind` column alone, which an operator could rewrite to
-      // hide an event; the partial index (migration 0020) holds exactly these rows.
-      .where(GOVERNANCE_ROWS);
+    let query = narrow(ledgerRows(db));
     if (cursor !== null) query = query.where('entry_index', '<', cursor);
     const rows = await query.orderBy('entry_index', 'desc').limit(BATCH).execute();
     for (const row of rows) {
@@ -77,7 +91,7 @@ export async function listGovernanceEvents(
       cursor = index;
       scanned++;
       const event = JSON.parse(row.event) as LedgerEvent;
-      if (!matches(event, filter)) continue;
+      if (!keep(event)) continue;
       const problem =
         event.kind === row.kind
           ? null
@@ -92,12 +106,31 @@ export async function listGovernanceEvents(
   }
   const more = found.length > limit;
   const items = found.slice(0, limit);
+  // A full page continues after its last item; a page cut short by the scan continues after what was read.
+  const nextKey = more ? items.at(-1)!.index : !exhausted && cursor !== null ? cursor : null;
+  return { items, nextKey };
+}
+
+/** A page of governance events, newest first, before entry `before` (exclusive; null for the newest). */
+export async function listGovernanceEvents(
+  db: Kysely<Database>,
+  filter: GovernanceFilter,
+  limit: number,
+  before: number | null,
+): Promise<Page<GovernanceEventView>> {
+  // Chosen by the committed event too, not the `kind` column alone, which an operator could rewrite to
+  // hide an event; the partial index (migration 0020) holds exactly these rows.
+  const { items, nextKey } = await scanLedger(
+    db,
+    (query) => query.where(GOVERNANCE_ROWS),
+    (event) => matches(event, filter),
+    limit,
+    before,
+  );
   const names = await namesOf(
     db,
     items.map((f) => actorOf(f.event)).filter((id): id is string => id !== null),
   );
-  // A full page continues after its last item; a page cut short by the scan continues after what was read.
-  const nextKey = more ? items.at(-1)!.index : !exhausted && cursor !== null ? cursor : null;
   return {
     items: items.map(({ index, event, problem }) => {
       const actor = actorOf(event);

@@ -8,7 +8,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { LedgerEvent } from '../ledger/index.ts';
 import { type Database, decodeCursor, encodeCursor, GOVERNANCE_ROWS, type Page } from '../store/index.ts';
-import { actorOf, organizationsOf } from './events.ts';
+import { actorOf, type LedgerRowQuery, organizationsOf, scanLedger } from './events.ts';
 
 export type LedgerEventType = 'access' | 'governance';
 
@@ -41,10 +41,6 @@ export interface LedgerEventView {
   event: Record<string, unknown>;
   indexProblem: string | null;
 }
-
-/** Rows read per query, and the most read for one page (a page may end early; its cursor goes on). */
-const BATCH = 500;
-const MOST_SCANNED = 10_000;
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 
@@ -82,12 +78,8 @@ export async function listLedgerEvents(
   limit: number,
   before: number | null,
 ): Promise<Page<LedgerEventView>> {
-  const found: Array<{ index: number; event: LedgerEvent; problem: string | null }> = [];
-  let cursor = before;
-  let scanned = 0;
-  let exhausted = false;
-  while (found.length < limit + 1 && scanned < MOST_SCANNED) {
-    let query = db.selectFrom('ledger_entries').select(['entry_index', 'kind', 'event']);
+  const narrow = (rows: LedgerRowQuery): LedgerRowQuery => {
+    let query = rows;
     if (filter.type === 'governance') query = query.where(GOVERNANCE_ROWS);
     if (filter.type === 'access') query = query.where(sql<boolean>`not ${GOVERNANCE_ROWS}`);
     if (filter.system !== undefined) query = query.where('event', 'like', holds('system', filter.system));
@@ -102,34 +94,19 @@ export async function listLedgerEvents(
         ),
       );
     }
-    if (cursor !== null) query = query.where('entry_index', '<', cursor);
-    const rows = await query.orderBy('entry_index', 'desc').limit(BATCH).execute();
-    for (const row of rows) {
-      const index = Number(row.entry_index);
-      cursor = index;
-      scanned++;
-      const event = JSON.parse(row.event) as LedgerEvent;
-      if (!matchesLedgerEvent(event, filter)) continue;
-      const problem =
-        event.kind === row.kind
-          ? null
-          : `The ledger's index records this entry as "${row.kind}", but the committed event is "${event.kind}".`;
-      found.push({ index, event, problem });
-      if (found.length === limit + 1) break;
-    }
-    if (rows.length < BATCH) {
-      exhausted = true;
-      break;
-    }
-  }
-  const more = found.length > limit;
-  const items = found.slice(0, limit);
+    return query;
+  };
+  const { items, nextKey } = await scanLedger(
+    db,
+    narrow,
+    (event) => matchesLedgerEvent(event, filter),
+    limit,
+    before,
+  );
   const names = await namesOf(
     db,
     items.map((f) => actorOf(f.event)).filter((id): id is string => id !== null),
   );
-  // A full page continues after its last item; a page cut short by the scan continues after what was read.
-  const nextKey = more ? items.at(-1)!.index : !exhausted && cursor !== null ? cursor : null;
   return {
     items: items.map(({ index, event, problem }) => {
       const type = typeOf(event);
